@@ -1,0 +1,265 @@
+#!/usr/bin/env node
+// kbench's install step (run by `npm install` / `npm ci`, or by hand).
+//
+// kbench measures what a binding costs over C, so every librdkafka-based client must run on the same
+// C library. This script:
+//   1. fetches the librdkafka-based Node clients (clients/package-lock.json) with their install scripts
+//      deferred, which also brings librdkafka 2.12.0's source inside node-rdkafka 3.6.1's package;
+//   2. builds that source once into .kbench/librdkafka-2.12.0 (reused until the source changes);
+//   3. compiles the small C programs kbench runs (the process wrapper, librdkafka's rdkafka_performance,
+//      the C reference benchmark) against that build;
+//   4. rebuilds node-rdkafka and @confluentinc/kafka-javascript against that build (BUILD_LIBRDKAFKA=0);
+//   5. builds kbench's own addon with node-gyp.
+// What was built, and what failed and why, goes to .kbench/build-info.json, which `kbench drivers` reads.
+//
+//   node scripts/install.mjs [--only step[,step]] [--force]     steps: clients,librdkafka,tools,bindings,addon
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const P = require('./paths.cjs');
+
+const STEPS = ['clients', 'librdkafka', 'tools', 'bindings', 'addon'];
+const args = process.argv.slice(2);
+const force = args.includes('--force');
+const onlyIdx = args.indexOf('--only');
+const only = onlyIdx >= 0 ? (args[onlyIdx + 1] ?? '').split(',').filter(Boolean) : STEPS;
+for (const s of only) {
+  if (!STEPS.includes(s)) fail(`unknown step '${s}' (steps: ${STEPS.join(', ')})`);
+}
+
+const jobs = String(Math.max(1, os.availableParallelism()));
+const started = Date.now();
+const info = readInfo();
+
+function log(msg) {
+  process.stderr.write(`[kbench install] ${msg}\n`);
+}
+function fail(msg) {
+  process.stderr.write(`[kbench install] ERROR: ${msg}\n`);
+  process.exit(1);
+}
+function readInfo() {
+  try {
+    return JSON.parse(fs.readFileSync(P.buildInfo, 'utf8'));
+  } catch {
+    return {};
+  }
+}
+function writeInfo() {
+  fs.mkdirSync(P.local, { recursive: true });
+  fs.writeFileSync(P.buildInfo, JSON.stringify(info, null, 2) + '\n');
+}
+
+/** Runs a command, streaming its output to our stderr; returns { ok, output } (output = last 4 KB). */
+function run(cmd, argv, opts = {}) {
+  const t0 = Date.now();
+  const r = spawnSync(cmd, argv, {
+    cwd: opts.cwd ?? P.root,
+    env: { ...process.env, ...(opts.env ?? {}) },
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  const output = `${r.stdout ?? ''}${r.stderr ?? ''}`;
+  if (opts.verbose || r.status !== 0) process.stderr.write(output.slice(-8000));
+  const secs = ((Date.now() - t0) / 1000).toFixed(1);
+  if (r.error) return { ok: false, output: `${cmd}: ${r.error.message}`, secs };
+  return { ok: r.status === 0, output: output.slice(-4096), secs };
+}
+
+function must(what, res) {
+  if (!res.ok) fail(`${what} failed:\n${res.output}`);
+  log(`${what}: done in ${res.secs} s`);
+  return res;
+}
+
+function nodeDir() {
+  // node-gyp must not download headers (no internet on build machines): use the running Node's own.
+  const candidates = [process.env.npm_config_nodedir, path.resolve(process.execPath, '..', '..')];
+  for (const c of candidates) {
+    if (c && fs.existsSync(path.join(c, 'include', 'node', 'node_api.h'))) return c;
+  }
+  fail(
+    `Node's C headers (include/node/node_api.h) were not found next to ${process.execPath}; ` +
+      'install the Node.js headers, or set npm_config_nodedir to a directory that has include/node.',
+  );
+}
+
+function hashDir(dir, limitFiles = ['src/rdkafka.h', 'configure', 'src/rdkafka.c', 'src/rdkafka_msg.c']) {
+  const h = createHash('sha256');
+  for (const f of limitFiles) h.update(fs.readFileSync(path.join(dir, f)));
+  return h.digest('hex').slice(0, 16);
+}
+
+// ---------------------------------------------------------------------------------------------------
+function stepClients() {
+  // Re-fetch whenever clients/package-lock.json changes; a stamp in node_modules records which lock it was.
+  const lockHash = createHash('sha256').update(fs.readFileSync(path.join(P.clients, 'package-lock.json'))).digest('hex');
+  const stamp = path.join(P.clients, 'node_modules', '.kbench-lock-sha256');
+  if (!force && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8').trim() === lockHash) {
+    log('clients: already fetched for this clients/package-lock.json');
+    return;
+  }
+  // Install scripts are deferred: they would build each client's own librdkafka (or download one).
+  must('clients: npm ci --ignore-scripts (clients/)', run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: P.clients }));
+  fs.writeFileSync(stamp, lockHash + '\n');
+  info.bindings = {};
+  writeInfo();
+}
+
+function librdkafkaSourceDir() {
+  const src = path.join(P.clients, 'node_modules', 'node-rdkafka', 'deps', 'librdkafka');
+  if (!fs.existsSync(path.join(src, 'configure'))) {
+    fail(`librdkafka source not found at ${src}; run the 'clients' step first`);
+  }
+  const header = fs.readFileSync(path.join(src, 'src', 'rdkafka.h'), 'utf8');
+  const m = /#define RD_KAFKA_VERSION\s+0x([0-9a-f]{8})/i.exec(header);
+  const v = m ? parseInt(m[1], 16) : 0;
+  const version = `${(v >> 24) & 0xff}.${(v >> 16) & 0xff}.${(v >> 8) & 0xff}`;
+  if (version !== P.librdkafkaVersion) {
+    fail(`node-rdkafka carries librdkafka ${version}, kbench pins ${P.librdkafkaVersion}; update scripts/paths.cjs`);
+  }
+  return src;
+}
+
+function stepLibrdkafka() {
+  const src = librdkafkaSourceDir();
+  const stamp = path.join(P.librdkafkaPrefix, '.kbench-stamp');
+  const id = `${P.librdkafkaVersion}:${hashDir(src)}`;
+  if (!force && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8').trim() === id &&
+      fs.existsSync(path.join(P.librdkafkaLib, 'librdkafka.so.1'))) {
+    log(`librdkafka ${P.librdkafkaVersion}: reusing ${P.librdkafkaPrefix}`);
+    return;
+  }
+  // Build in a copy: the package directory stays as npm left it.
+  fs.rmSync(P.librdkafkaSource, { recursive: true, force: true });
+  fs.mkdirSync(path.dirname(P.librdkafkaSource), { recursive: true });
+  fs.cpSync(src, P.librdkafkaSource, { recursive: true });
+  fs.rmSync(P.librdkafkaPrefix, { recursive: true, force: true });
+  const cwd = P.librdkafkaSource;
+  // mklove, not CMake: 2.12.0's CMake build needs libcurl headers even with curl off (NOTES-native.md).
+  // Optional libraries that are missing are switched off by configure; nothing is downloaded.
+  const conf = must('librdkafka: configure', run('./configure', [`--prefix=${P.librdkafkaPrefix}`], { cwd }));
+  must(`librdkafka: make libs -j${jobs}`, run('make', [`-j${jobs}`, 'libs'], { cwd }));
+  must('librdkafka: make install', run('make', ['install'], { cwd }));
+  const features = /Building with features:?\s*(.*)/i.exec(conf.output)?.[1]?.trim();
+  fs.writeFileSync(stamp, id + '\n');
+  info.librdkafka = {
+    version: P.librdkafkaVersion,
+    prefix: P.librdkafkaPrefix,
+    source: 'node-rdkafka@3.6.1 deps/librdkafka',
+    sourceId: id,
+    configureSummary: features ?? undefined,
+  };
+  writeInfo();
+}
+
+function cc(out, sources, { librdkafka = false, extra = [] } = {}) {
+  const argv = ['-O2', '-g', '-Wall', '-Wextra', '-o', out, ...sources, ...extra];
+  if (librdkafka) {
+    argv.push(`-I${P.librdkafkaInclude}`, `-L${P.librdkafkaLib}`, `-Wl,-rpath,${P.librdkafkaLib}`, '-lrdkafka', '-lpthread', '-lm');
+  }
+  return run(process.env.CC || 'cc', argv);
+}
+
+function stepTools() {
+  fs.mkdirSync(P.bin, { recursive: true });
+  info.tools = info.tools ?? {};
+  must('tools: kbench-exec', cc(path.join(P.bin, 'kbench-exec'), [path.join(P.root, 'native', 'tools', 'kbench-exec.c')]));
+  info.tools['kbench-exec'] = path.join(P.bin, 'kbench-exec');
+
+  // librdkafka's own benchmark tool, from the same source, linked to the same shared library.
+  const perfSrc = path.join(P.librdkafkaSource, 'examples', 'rdkafka_performance.c');
+  const perf = cc(path.join(P.bin, 'rdkafka_performance'), [perfSrc], {
+    librdkafka: true,
+    extra: [`-I${path.join(P.librdkafkaSource, 'src')}`, `-I${P.librdkafkaSource}`, '-Wno-unused-parameter', '-Wno-sign-compare', '-Wno-unused-but-set-variable'],
+  });
+  must('tools: rdkafka_performance', perf);
+  info.tools.rdkafka_performance = path.join(P.bin, 'rdkafka_performance');
+
+  // kbench's own C programs (the C reference for `kbench overhead` and the `c` arms).
+  const cDir = path.join(P.root, 'native', 'cbench');
+  if (fs.existsSync(cDir)) {
+    for (const f of fs.readdirSync(cDir).filter((x) => x.endsWith('.c'))) {
+      const name = `kbench-${path.basename(f, '.c')}`;
+      must(`tools: ${name}`, cc(path.join(P.bin, name), [path.join(cDir, f)], { librdkafka: true }));
+      info.tools[name] = path.join(P.bin, name);
+    }
+  }
+  writeInfo();
+}
+
+function lddLibrdkafka(file) {
+  const r = spawnSync('ldd', [file], { encoding: 'utf8' });
+  const line = (r.stdout ?? '').split('\n').find((l) => l.includes('librdkafka.so'));
+  return line ? line.split('=>')[1]?.trim().split(' ')[0] : undefined;
+}
+
+function stepBindings() {
+  const env = {
+    BUILD_LIBRDKAFKA: '0',
+    CPPFLAGS: `-I${path.join(P.librdkafkaInclude, 'librdkafka')} -I${P.librdkafkaInclude}`,
+    LDFLAGS: `-L${P.librdkafkaLib} -Wl,-rpath,${P.librdkafkaLib}`,
+    npm_config_nodedir: nodeDir(),
+    // @confluentinc/kafka-javascript would otherwise try a prebuilt download first.
+    npm_config_build_from_source: 'true',
+  };
+  info.bindings = info.bindings ?? {};
+  const targets = {
+    'node-rdkafka': 'build/Release/node-librdkafka.node',
+    '@confluentinc/kafka-javascript': 'build/Release/confluent-kafka-javascript.node',
+  };
+  const want = path.join(P.librdkafkaLib, 'librdkafka.so.1');
+  for (const [pkg, rel] of Object.entries(targets)) {
+    const file = path.join(P.clients, 'node_modules', pkg, rel);
+    if (!force && fs.existsSync(file) && lddLibrdkafka(file) === want && info.bindings[pkg]?.ok) {
+      log(`bindings: ${pkg} already built against ${want}`);
+      continue;
+    }
+    const res = run('npm', ['rebuild', pkg, '--foreground-scripts'], { cwd: P.clients, env });
+    const linked = fs.existsSync(file) ? lddLibrdkafka(file) : undefined;
+    if (res.ok && linked === want) {
+      log(`bindings: ${pkg} built against ${linked} in ${res.secs} s`);
+      info.bindings[pkg] = { ok: true, file, librdkafka: linked };
+    } else {
+      const why = !res.ok ? `build failed: ${res.output.split('\n').filter(Boolean).slice(-6).join(' | ')}`
+        : `built, but links ${linked ?? 'no librdkafka'} instead of ${want}`;
+      log(`bindings: ${pkg} NOT available: ${why}`);
+      info.bindings[pkg] = { ok: false, error: why };
+    }
+    writeInfo();
+  }
+}
+
+function stepAddon() {
+  const gyp = path.join(P.root, 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
+  if (!fs.existsSync(gyp)) fail('node-gyp is missing from node_modules; run npm ci first');
+  if (!fs.existsSync(path.join(P.librdkafkaInclude, 'librdkafka', 'rdkafka.h'))) {
+    fail(`librdkafka is not built at ${P.librdkafkaPrefix}; run the 'librdkafka' step first`);
+  }
+  // KBENCH_ADDON_DEBUG=1: the Debug build with AddressSanitizer + UBSan (binding.gyp reads KBENCH_SANITIZE).
+  const debug = process.env.KBENCH_ADDON_DEBUG === '1';
+  const env = { KBENCH_SANITIZE: debug ? '1' : '0' };
+  const mode = debug ? ['--debug'] : [];
+  // configure + build, not rebuild: rebuild deletes build/, where the Release and the Debug (sanitizer)
+  // addons live side by side. gyp's makefiles notice changed flags and recompile what they affect.
+  must('addon: node-gyp configure', run(process.execPath, [gyp, 'configure', `--nodedir=${nodeDir()}`, ...mode], { env }));
+  must(`addon: node-gyp build${debug ? ' --debug (ASan/UBSan)' : ''}`, run(process.execPath, [gyp, 'build', '-j', jobs, ...mode], { env }));
+  const file = path.join(P.root, 'build', debug ? 'Debug' : 'Release', 'kbench.node');
+  if (!fs.existsSync(file)) fail(`node-gyp reported success but ${file} is missing`);
+  const entry = { ok: true, builder: 'node-gyp', file, librdkafka: lddLibrdkafka(file) };
+  if (entry.librdkafka !== path.join(P.librdkafkaLib, 'librdkafka.so.1')) {
+    fail(`${file} links ${entry.librdkafka ?? 'no librdkafka'} instead of ${path.join(P.librdkafkaLib, 'librdkafka.so.1')}`);
+  }
+  if (debug) info.addonDebug = entry;
+  else info.addon = entry;
+  writeInfo();
+}
+
+const steps = { clients: stepClients, librdkafka: stepLibrdkafka, tools: stepTools, bindings: stepBindings, addon: stepAddon };
+for (const s of STEPS) if (only.includes(s)) steps[s]();
+log(`finished in ${((Date.now() - started) / 1000).toFixed(0)} s`);
