@@ -1,0 +1,634 @@
+// The embedded Kafka cluster: N KRaft nodes (each broker + controller) on 127.0.0.1, in a fresh run
+// directory, each JVM started through kbench-exec so it dies with this process whatever happens.
+// Ready means a real metadata round trip sees every node, never a sleep.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { toolPath } from '../paths.js';
+import { EnvironmentError, errorMessage } from '../util/errors.js';
+import { spawnSupervised, type SupervisedChild } from '../util/proc.js';
+import { describeCluster, type KafkaConnection } from './admin.js';
+import { CONTROLLER_LISTENER, newClusterId, nodeProperties, renderProperties, type SecurityProtocol } from './config.js';
+import { brokerTemplateDir, cachedKafkaJars, resolveKafkaJars, type KafkaJars } from './jars.js';
+import { freePorts } from './ports.js';
+import { preflight } from './preflight.js';
+import { childPids, processesMentioning, processRunning, waitForNoProcesses } from './procs.js';
+import { parseHeap, parseKafkaVersion, parseNodes, type KafkaVersionInfo } from './versions.js';
+
+/** A client listener every node gets; its port is chosen at start. */
+export interface ListenerTemplate {
+  name: string;
+  securityProtocol: SecurityProtocol;
+  /** Per-listener broker settings (`listener.name.<name>.<key>`), e.g. a JAAS config or keystore. */
+  config?: Readonly<Record<string, string>>;
+}
+
+export interface BrokerOptions {
+  /** Number of KRaft nodes, 1–9 (default 1). */
+  nodes?: number;
+  /** Kafka version or alias (default DEFAULT_KAFKA_VERSION). */
+  kafkaVersion?: string;
+  /** JVM heap per node, e.g. '512m' (default '1g'). */
+  heap?: string;
+  /** Keep the run directory (data, server.log) after stop. */
+  keepDir?: boolean;
+  /** Progress messages (resolving jars, starting, ready). */
+  log?: (message: string) => void;
+  /** Where the run directory is created (default: the OS temp directory). */
+  runRoot?: string;
+  /** Client listeners (default: one PLAINTEXT). The first one is what `bootstrap` points at. */
+  listeners?: readonly ListenerTemplate[];
+  interBrokerListener?: string;
+  /** Extra broker settings, applied over kbench's own (e.g. for SASL: sasl.enabled.mechanisms). */
+  serverProperties?: Readonly<Record<string, string | number | boolean>>;
+  /** Extra JVM flags for every node. */
+  jvmArgs?: readonly string[];
+  /** Start-up limit, excluding the one-off jar download (default 90 s). */
+  startTimeoutMs?: number;
+  /** Stop the brokers on SIGINT/SIGTERM, then exit 130/143 (default true). */
+  handleSignals?: boolean;
+  /** Environment used to find java / mvn (default process.env). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface BrokerNode {
+  /** KRaft node.id, equal to the node's index in `nodes`. */
+  readonly id: number;
+  readonly host: string;
+  /** Port of the first client listener. */
+  readonly port: number;
+  /** Every listener's port, by listener name (CONTROLLER included). */
+  readonly ports: Readonly<Record<string, number>>;
+  /** The JVM's pid while it runs. */
+  readonly pid: number | undefined;
+  readonly running: boolean;
+  /** This node's directory in the run directory (server.properties, server.log, data/). */
+  readonly dir: string;
+  readonly logFile: string;
+}
+
+export interface BrokerHandle {
+  /** 'host:port,host:port' of the first client listener of every node. */
+  readonly bootstrap: string;
+  /** The bootstrap as a kafkajs-shaped connection (where TLS/SASL settings will go): pass to createTopic() and friends. */
+  readonly connection: KafkaConnection;
+  readonly kafkaVersion: string;
+  readonly clusterId: string;
+  readonly nodes: readonly BrokerNode[];
+  /** Wall time from the first JVM launch to ready (jar resolution excluded). */
+  readonly startupMs: number;
+  /** Time spent resolving jars in this call (about 0 when they were cached). */
+  readonly jarResolveMs: number;
+  readonly runDir: string;
+  /** The java binary and class path (`<libs>/*`) of this Kafka version, for running Kafka's own tools
+   *  (org.apache.kafka.tools.ProducerPerformance, ConsumerPerformance) against this cluster. */
+  readonly java: string;
+  readonly classpath: string;
+  /** SIGTERM every node, SIGKILL after a grace period; removes the run directory unless keepDir. */
+  stop(): Promise<void>;
+  /** SIGKILL one node's JVM (a crash, for fault tests). */
+  killNode(id: number): Promise<void>;
+  /** Gracefully stop one node. */
+  stopNode(id: number): Promise<void>;
+  /** Start one node again (stopping it first if it runs) and wait until the cluster sees it. */
+  restartNode(id: number): Promise<void>;
+}
+
+const HOST = '127.0.0.1';
+const STOP_GRACE_MS = 10_000;
+const DEFAULT_START_TIMEOUT_MS = 90_000;
+const MAX_START_ATTEMPTS = 3;
+const BIND_FAILURE = /Address already in use|BindException/;
+
+/** The last lines of a file (reads at most its last 64 KiB), or [] when it does not exist. */
+function tailLines(file: string): string[] {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, 'r');
+    const size = fs.fstatSync(fd).size;
+    const len = Math.min(size, 64 * 1024);
+    const buf = Buffer.alloc(len);
+    fs.readSync(fd, buf, 0, len, size - len);
+    return buf.toString('utf8').split('\n').filter((l) => l.trim() !== '');
+  } catch {
+    return [];
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/**
+ * What a person needs from a broker log after a failure: from the first ERROR/FATAL on (the cause and
+ * its stack), else the last lines, without the multi-hundred-line KafkaConfig dump.
+ */
+export function logExcerpt(lines: readonly string[], max = 25): string {
+  const useful = lines.filter((l) => !/^\t[\w.-]+ = /.test(l) && !/^ \(kafka\.server\.KafkaConfig\)$/.test(l));
+  const firstError = useful.findIndex((l) => /^\[[^\]]+\] (ERROR|FATAL) /.test(l));
+  return (firstError >= 0 ? useful.slice(firstError, firstError + max) : useful.slice(-max)).join('\n');
+}
+
+class NodeProcess implements BrokerNode {
+  readonly host = HOST;
+  readonly dir: string;
+  readonly logFile: string;
+  readonly outFile: string;
+  readonly propsFile: string;
+  readonly dataDir: string;
+  ports: Record<string, number> = {};
+  private proc: SupervisedChild | undefined;
+  private wrapped = false;
+  private jvmPid: number | undefined;
+  /** Set by whoever ends the process on purpose, so the exit is not reported as a crash. */
+  expectedExit = false;
+
+  constructor(readonly id: number, runDir: string, private readonly firstListener: string) {
+    this.dir = path.join(runDir, `node-${id}`);
+    this.logFile = path.join(this.dir, 'server.log');
+    this.outFile = path.join(this.dir, 'jvm.out');
+    this.propsFile = path.join(this.dir, 'server.properties');
+    this.dataDir = path.join(this.dir, 'data');
+  }
+
+  get port(): number {
+    return this.ports[this.firstListener]!;
+  }
+
+  get running(): boolean {
+    const c = this.proc?.child;
+    return c !== undefined && c.exitCode === null && c.signalCode === null;
+  }
+
+  get pid(): number | undefined {
+    if (!this.running || !this.proc) return undefined;
+    if (!this.wrapped) return this.proc.child.pid;
+    // kbench-exec forks the JVM right away; its pid appears among the wrapper's children.
+    this.jvmPid ??= childPids(this.proc.child.pid!)[0];
+    return this.jvmPid;
+  }
+
+  get exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    return this.proc ? this.proc.done : Promise.resolve({ code: null, signal: null });
+  }
+
+  /** Starts the JVM; `onCrash` hears of an exit nobody asked for (during start-up the caller fails instead). */
+  start(java: string, args: readonly string[], onCrash: (how: string) => void): void {
+    const out = fs.openSync(this.outFile, 'a');
+    try {
+      this.wrapped = toolPath('kbench-exec') !== undefined;
+      this.jvmPid = undefined;
+      this.expectedExit = false;
+      // stdout/stderr to a file, not a pipe: the JVM never blocks on us, and JVM-level errors
+      // (bad heap size, missing class) are there for the failure report.
+      this.proc = spawnSupervised(java, args, { stdio: ['ignore', out, out], cwd: this.dir });
+      // A forgotten broker must not keep the process alive: 'beforeExit' stops it instead.
+      this.proc.child.unref();
+      void this.proc.done.then((r) => {
+        if (!this.expectedExit) onCrash(r.signal ? `signal ${r.signal}` : `exit code ${r.code}`);
+      });
+    } finally {
+      fs.closeSync(out);
+    }
+  }
+
+  async stop(graceMs = STOP_GRACE_MS): Promise<void> {
+    if (!this.proc) return;
+    this.expectedExit = true;
+    // While someone waits for the exit, the child must hold the event loop (it is unref'd otherwise).
+    this.proc.child.ref();
+    await this.proc.stop(graceMs);
+  }
+
+  async kill(): Promise<void> {
+    if (!this.proc || !this.running) return;
+    this.expectedExit = true;
+    this.proc.child.ref();
+    this.killNow();
+    await this.proc.done;
+  }
+
+  /** Synchronous SIGKILL (usable from an 'exit' handler). The wrapper dies too; pdeathsig covers a race. */
+  killNow(): void {
+    if (!this.running) return;
+    this.expectedExit = true;
+    const jvm = this.pid;
+    try {
+      if (jvm !== undefined) process.kill(jvm, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+    this.proc?.child.kill('SIGKILL');
+  }
+
+  failureReport(): string {
+    const parts: string[] = [];
+    const out = tailLines(this.outFile).slice(-15).join('\n');
+    if (out) parts.push(`--- ${this.outFile} ---\n${out}`);
+    const log = logExcerpt(tailLines(this.logFile));
+    parts.push(log ? `--- ${this.logFile} ---\n${log}` : `(${this.logFile} is empty or missing)`);
+    return parts.join('\n');
+  }
+}
+
+// Every cluster this process started and has not stopped: stopped on beforeExit and signals, killed on exit.
+const live = new Set<EmbeddedCluster>();
+let signalsHandled = false;
+let exitHooksInstalled = false;
+let stoppingOnSignal = false;
+
+function onExit(): void {
+  for (const c of live) c.killNow();
+}
+
+function onBeforeExit(): void {
+  if (live.size > 0) void Promise.allSettled([...live].map((c) => c.stop()));
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  const code = 128 + (os.constants.signals[signal] ?? 15);
+  if (stoppingOnSignal) {
+    // Second Ctrl-C: do not wait for a graceful shutdown.
+    onExit();
+    process.exit(code);
+  }
+  stoppingOnSignal = true;
+  void Promise.allSettled([...live].map((c) => c.stop())).finally(() => process.exit(code));
+}
+
+function updateHooks(): void {
+  if (!exitHooksInstalled) {
+    process.on('exit', onExit);
+    process.on('beforeExit', onBeforeExit);
+    exitHooksInstalled = true;
+  }
+  const want = [...live].some((c) => c.handleSignals);
+  if (want && !signalsHandled) {
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    signalsHandled = true;
+  } else if (!want && signalsHandled) {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    signalsHandled = false;
+  }
+}
+
+interface StartContext {
+  version: KafkaVersionInfo;
+  jars: KafkaJars;
+  java: string;
+  heap: string;
+  log: (message: string) => void;
+}
+
+class EmbeddedCluster implements BrokerHandle {
+  readonly nodes: NodeProcess[];
+  readonly clusterId = newClusterId();
+  startupMs = 0;
+  jarResolveMs = 0;
+  private stopping: Promise<void> | undefined;
+
+  constructor(
+    readonly runDir: string,
+    nodeCount: number,
+    private readonly ctx: StartContext,
+    private readonly listeners: readonly ListenerTemplate[],
+    private readonly options: BrokerOptions,
+    readonly handleSignals: boolean,
+  ) {
+    this.nodes = Array.from({ length: nodeCount }, (_, id) => new NodeProcess(id, runDir, listeners[0]!.name));
+  }
+
+  get kafkaVersion(): string {
+    return this.ctx.version.version;
+  }
+
+  get java(): string {
+    return this.ctx.java;
+  }
+
+  get classpath(): string {
+    return this.ctx.jars.classpath;
+  }
+
+  get bootstrap(): string {
+    return this.nodes.map((n) => `${n.host}:${n.port}`).join(',');
+  }
+
+  get connection(): KafkaConnection {
+    return { brokers: this.nodes.map((n) => `${n.host}:${n.port}`) };
+  }
+
+  private node(id: number): NodeProcess {
+    const n = this.nodes[id];
+    if (!n) throw new RangeError(`no broker node ${id} (nodes are 0..${this.nodes.length - 1})`);
+    return n;
+  }
+
+  /** Chooses ports, writes each node's server.properties and formats its storage. */
+  async prepare(): Promise<void> {
+    const perNode = this.listeners.length + 1;
+    const ports = await freePorts(this.nodes.length * perNode, HOST);
+    this.nodes.forEach((n, i) => {
+      n.ports = {};
+      this.listeners.forEach((l, j) => (n.ports[l.name] = ports[i * perNode + j]!));
+      n.ports[CONTROLLER_LISTENER] = ports[i * perNode + this.listeners.length]!;
+    });
+    const voters = this.nodes.map((n) => ({ id: n.id, host: n.host, port: n.ports[CONTROLLER_LISTENER]! }));
+    for (const n of this.nodes) {
+      fs.rmSync(n.dir, { recursive: true, force: true });
+      fs.mkdirSync(n.dir, { recursive: true });
+      const props = nodeProperties({
+        nodeId: n.id,
+        host: n.host,
+        listeners: this.listeners.map((l) => ({ ...l, port: n.ports[l.name]! })),
+        ...(this.options.interBrokerListener ? { interBrokerListener: this.options.interBrokerListener } : {}),
+        controllerPort: n.ports[CONTROLLER_LISTENER]!,
+        voters,
+        dataDir: n.dataDir,
+        clusterSize: this.nodes.length,
+        kafkaMajor: this.ctx.version.major,
+        ...(this.options.serverProperties ? { overrides: this.options.serverProperties } : {}),
+      });
+      fs.writeFileSync(n.propsFile, renderProperties(props, `kbench embedded Kafka ${this.kafkaVersion}, node ${n.id} of ${this.nodes.length}`));
+    }
+    fs.writeFileSync(
+      path.join(this.runDir, 'cluster.json'),
+      `${JSON.stringify({ clusterId: this.clusterId, kafkaVersion: this.kafkaVersion, nodes: this.nodes.map((n) => ({ id: n.id, ports: n.ports })) }, null, 2)}\n`,
+    );
+    await Promise.all(this.nodes.map((n) => this.format(n)));
+  }
+
+  private loggingArgs(logDir: string): string[] {
+    const conf = this.ctx.version.loggingProfile === 'log4j2'
+      ? `-Dlog4j2.configurationFile=${path.join(brokerTemplateDir, 'log4j2.xml')}`
+      : `-Dlog4j.configuration=file:${path.join(brokerTemplateDir, 'log4j.properties')}`;
+    return [`-Dkafka.logs.dir=${logDir}`, conf];
+  }
+
+  private async format(node: NodeProcess): Promise<void> {
+    // A short-lived tool: a small heap and the C1 compiler only start it faster.
+    const args = [
+      // Its own log directory, so server.log holds only the broker's story.
+      '-Xmx256m', '-XX:TieredStopAtLevel=1', '-Djava.awt.headless=true', ...this.loggingArgs(path.join(node.dir, 'format')),
+      '-cp', this.ctx.jars.classpath, 'kafka.tools.StorageTool', 'format', '-t', this.clusterId, '-c', node.propsFile,
+    ];
+    const p = spawnSupervised(this.ctx.java, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: node.dir });
+    let output = '';
+    p.child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+    p.child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+    const r = await p.done;
+    if (r.code !== 0) {
+      throw new EnvironmentError(
+        `formatting the storage of Kafka node ${node.id} failed (exit code ${r.code ?? r.signal}):\n${output.trim()}\n${node.failureReport()}`,
+      );
+    }
+  }
+
+  private serverArgs(node: NodeProcess): string[] {
+    return [
+      `-Xms${this.ctx.heap}`, `-Xmx${this.ctx.heap}`,
+      // The JVM flags of Kafka's own start script: short G1 pauses keep broker latency low.
+      '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:InitiatingHeapOccupancyPercent=35',
+      '-XX:+ExplicitGCInvokesConcurrent', '-XX:MaxInlineLevel=15', '-Djava.awt.headless=true',
+      // A broker out of memory would otherwise limp on and stall the benchmark.
+      '-XX:+ExitOnOutOfMemoryError',
+      ...this.loggingArgs(node.dir),
+      ...(this.options.jvmArgs ?? []),
+      '-cp', this.ctx.jars.classpath, 'kafka.Kafka', node.propsFile,
+    ];
+  }
+
+  /**
+   * Waits until every node in `ids` answers a metadata request listing all of `ids`.
+   * Fails fast (NodeExitedError) when one of their JVMs exits, with its log tail.
+   */
+  private async waitReady(ids: readonly number[], timeoutMs: number, limitForMessageMs = timeoutMs): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let died: { node: NodeProcess; how: string } | undefined;
+    let onDeath: () => void = () => undefined;
+    const death = new Promise<void>((resolve) => (onDeath = resolve));
+    for (const id of ids) {
+      const n = this.node(id);
+      void n.exited.then((r) => {
+        if (n.expectedExit || died) return;
+        died = { node: n, how: r.signal ? `signal ${r.signal}` : `exit code ${r.code}` };
+        onDeath();
+      });
+    }
+    let lastError = 'no answer yet';
+    // Each node is asked itself: a restarted node must answer on its own port (the others may still
+    // list its old registration), and on a fresh start every node must have caught up.
+    const probeNode = async (id: number): Promise<boolean> => {
+      const n = this.node(id);
+      try {
+        const info = await describeCluster({ brokers: [`${n.host}:${n.port}`] }, { retries: 0, connectionTimeoutMs: 1000, requestTimeoutMs: 5000 });
+        const seen = new Set(info.brokers.map((b) => b.nodeId));
+        const missing = ids.filter((x) => !seen.has(x));
+        if (missing.length === 0) return true;
+        lastError = `node ${id} reports nodes [${[...seen].join(', ')}], waiting for [${missing.join(', ')}]`;
+      } catch (err) {
+        lastError = `node ${id}: ${errorMessage(err)}`;
+      }
+      return false;
+    };
+    while (!died) {
+      const probe = Promise.all(ids.map(probeNode)).then((ok) => ok.every(Boolean));
+      if (await Promise.race([probe, death.then(() => false)])) return;
+      if (died) break;
+      if (Date.now() > deadline) {
+        throw new EnvironmentError(
+          `Kafka did not become ready within ${Math.round(limitForMessageMs / 1000)} s (last probe: ${lastError}).\n` +
+            ids.map((id) => this.node(id).failureReport()).join('\n'),
+        );
+      }
+      await Promise.race([new Promise((r) => setTimeout(r, 250)), death]);
+    }
+    const d: { node: NodeProcess; how: string } = died;
+    throw new NodeExitedError(d.node.id, d.how, d.node.failureReport());
+  }
+
+  /** Starts every node and waits for the cluster, until `deadline` (the start-up limit is `limitMs`). */
+  async launch(deadline: number, limitMs: number): Promise<void> {
+    for (const n of this.nodes) this.startNode(n);
+    await this.waitReady(this.nodes.map((n) => n.id), Math.max(1000, deadline - Date.now()), limitMs);
+  }
+
+  private startNode(n: NodeProcess): void {
+    n.start(this.ctx.java, this.serverArgs(n), (how) => {
+      if (live.has(this)) this.ctx.log(`Kafka node ${n.id} exited unexpectedly (${how}); see ${n.logFile}`);
+    });
+  }
+
+  async killNode(id: number): Promise<void> {
+    await this.node(id).kill();
+  }
+
+  async stopNode(id: number): Promise<void> {
+    await this.node(id).stop();
+  }
+
+  async restartNode(id: number): Promise<void> {
+    const n = this.node(id);
+    if (this.stopping) throw new Error('the cluster is stopped');
+    if (n.running) await n.stop();
+    this.startNode(n);
+    const expected = this.nodes.filter((x) => x.running).map((x) => x.id);
+    await this.waitReady(expected, this.options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS);
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= this.doStop();
+    return this.stopping;
+  }
+
+  private async doStop(): Promise<void> {
+    try {
+      await Promise.all(this.nodes.map((n) => n.stop(STOP_GRACE_MS)));
+      // The wrappers are gone; make sure nothing of this run is left (e.g. a JVM killed via pdeathsig).
+      const mark = `${this.runDir}${path.sep}`;
+      if (!(await waitForNoProcesses(mark, 5000))) {
+        for (const p of processesMentioning(mark)) {
+          try {
+            process.kill(p.pid, 'SIGKILL');
+          } catch {
+            // gone meanwhile
+          }
+        }
+        await waitForNoProcesses(mark, 5000);
+      }
+      if (!this.options.keepDir) fs.rmSync(this.runDir, { recursive: true, force: true, maxRetries: 3 });
+    } finally {
+      live.delete(this);
+      updateHooks();
+    }
+  }
+
+  /** Synchronous last resort from the 'exit' handler. */
+  killNow(): void {
+    for (const n of this.nodes) n.killNow();
+    if (!this.options.keepDir) {
+      try {
+        fs.rmSync(this.runDir, { recursive: true, force: true, maxRetries: 3 });
+      } catch {
+        // a dying JVM may still hold a file; the directory is in a temp location
+      }
+    }
+  }
+
+  register(): void {
+    live.add(this);
+    updateHooks();
+  }
+}
+
+class NodeExitedError extends EnvironmentError {
+  constructor(readonly nodeId: number, exitInfo: string, report: string) {
+    super(`Kafka node ${nodeId} exited during start-up (${exitInfo}).\n${report}`);
+  }
+  get bindFailure(): boolean {
+    return BIND_FAILURE.test(this.message);
+  }
+}
+
+const RUN_DIR_PREFIX = 'kbench-broker-';
+const OWNER_FILE = 'owner.json';
+
+function makeRunDir(runRoot: string, keep: boolean): string {
+  try {
+    fs.mkdirSync(runRoot, { recursive: true });
+    const dir = fs.mkdtempSync(path.join(runRoot, RUN_DIR_PREFIX));
+    // Lets a later start clean up after a process that was SIGKILLed (its JVMs died with it, its files did not).
+    fs.writeFileSync(path.join(dir, OWNER_FILE), `${JSON.stringify({ pid: process.pid, keep, createdAt: new Date().toISOString() })}\n`);
+    return dir;
+  } catch (err) {
+    throw new EnvironmentError(`cannot create the broker run directory in ${runRoot}: ${errorMessage(err)}`);
+  }
+}
+
+/** Removes run directories whose owner process is gone (unless they were to be kept). Best effort. */
+function removeAbandonedRunDirs(runRoot: string): void {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(runRoot).filter((e) => e.startsWith(RUN_DIR_PREFIX));
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    const dir = path.join(runRoot, e);
+    try {
+      const owner = JSON.parse(fs.readFileSync(path.join(dir, OWNER_FILE), 'utf8')) as { pid?: unknown; keep?: unknown };
+      if (owner.keep === true || typeof owner.pid !== 'number' || processRunning(owner.pid)) continue;
+      if (processesMentioning(`${dir}${path.sep}`).length > 0) continue;
+      fs.rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // not ours, or half-written: leave it
+    }
+  }
+}
+
+/**
+ * Starts an embedded Kafka cluster and resolves once a metadata round trip sees every node.
+ * Throws UsageError for bad options, EnvironmentError when Java/Maven/Kafka fail (nothing is left running).
+ */
+export async function startBroker(options: BrokerOptions = {}): Promise<BrokerHandle> {
+  const nodeCount = parseNodes(options.nodes);
+  const version = parseKafkaVersion(options.kafkaVersion);
+  const heap = parseHeap(options.heap);
+  const listeners = options.listeners?.length ? options.listeners : [{ name: 'PLAINTEXT', securityProtocol: 'PLAINTEXT' as const }];
+  const log = options.log ?? (() => undefined);
+  const env = options.env ?? process.env;
+  const timeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+
+  const cached = cachedKafkaJars(version, env);
+  const tools = preflight({ env, needMaven: cached === undefined });
+  if (toolPath('kbench-exec') === undefined) {
+    log('warning: kbench-exec is not built (run `npm run build:native`), so broker JVMs could outlive a killed kbench');
+  }
+  const runRoot = options.runRoot ?? os.tmpdir();
+  removeAbandonedRunDirs(runRoot);
+  const runDir = makeRunDir(runRoot, options.keepDir === true);
+  let cluster: EmbeddedCluster | undefined;
+  try {
+    const jars = cached ?? (await resolveKafkaJars(version, { mvn: tools.mvn!, env, log }));
+    if (!jars.cached) log(`resolved ${jars.jarCount} jars into ${jars.libsDir} in ${(jars.resolveMs / 1000).toFixed(1)} s`);
+    const tStart = performance.now();
+    // One limit for all attempts: retries after a port clash must not extend it.
+    const deadline = Date.now() + timeoutMs;
+    for (let attempt = 1; ; attempt++) {
+      cluster = new EmbeddedCluster(runDir, nodeCount, { version, jars, java: tools.java, heap, log }, listeners, options, options.handleSignals ?? true);
+      // Registered before any JVM starts, so a signal during start-up also cleans up.
+      cluster.register();
+      log(`starting Kafka ${version.version}: ${nodeCount} node${nodeCount > 1 ? 's' : ''}, heap ${heap} each, in ${runDir}`);
+      try {
+        await cluster.prepare();
+        await cluster.launch(deadline, timeoutMs);
+        break;
+      } catch (err) {
+        await stopNodes(cluster);
+        if (err instanceof NodeExitedError && err.bindFailure && attempt < MAX_START_ATTEMPTS) {
+          log(`a port was taken before Kafka could bind it; retrying with new ports (attempt ${attempt + 1} of ${MAX_START_ATTEMPTS})`);
+          continue;
+        }
+        throw err;
+      }
+    }
+    cluster.jarResolveMs = jars.cached ? 0 : jars.resolveMs;
+    cluster.startupMs = performance.now() - tStart;
+    log(`Kafka ${version.version} ready at ${cluster.bootstrap} in ${(cluster.startupMs / 1000).toFixed(1)} s`);
+    return cluster;
+  } catch (err) {
+    if (cluster) await cluster.stop().catch(() => undefined);
+    if (!options.keepDir) fs.rmSync(runDir, { recursive: true, force: true });
+    if (err instanceof EnvironmentError && !options.keepDir && err.message.includes(runDir)) {
+      err.message += `\n(the run directory ${runDir} was removed; pass keepDir / --keep to keep it)`;
+    }
+    throw err;
+  }
+}
+
+/** Stops the nodes of a failed attempt (the run directory stays for the next attempt). */
+async function stopNodes(cluster: EmbeddedCluster): Promise<void> {
+  await Promise.all(cluster.nodes.map((n) => n.stop(2000)));
+  live.delete(cluster);
+  updateHooks();
+}

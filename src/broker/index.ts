@@ -1,0 +1,21 @@
+// The broker kbench benchmarks against: the embedded KRaft cluster, and topic admin for any cluster.
+export { startBroker } from './cluster.js';
+export type { BrokerHandle, BrokerNode, BrokerOptions, ListenerTemplate } from './cluster.js';
+export {
+  createTopic,
+  deleteTopic,
+  describeCluster,
+  kafkajsClient,
+  parseBrokerList,
+  topicEndOffsetsTotal,
+  withAdmin,
+} from './admin.js';
+export type { ClientTimeouts, ClusterInfo, CreateTopicOptions, KafkaConnection } from './admin.js';
+export { nodeProperties, renderProperties, newClusterId, isClusterId } from './config.js';
+export type { ListenerSpec, NodeConfigInput, QuorumVoter, SecurityProtocol } from './config.js';
+export { cachedKafkaJars, kafkaCacheRoot, kafkaHome, resolveKafkaJars } from './jars.js';
+export type { KafkaJars } from './jars.js';
+export { preflight } from './preflight.js';
+export type { Toolchain } from './preflight.js';
+export { DEFAULT_KAFKA_VERSION, KAFKA_VERSION_ALIASES, parseHeap, parseKafkaVersion, parseNodes } from './versions.js';
+export type { KafkaVersionInfo } from './versions.js';

@@ -1,0 +1,69 @@
+// Shared test helpers around the embedded broker: one started per test file and always stopped,
+// kbench CLI subprocesses, and "is anything of this run still alive?".
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestContext } from 'node:test';
+import { startBroker, type BrokerHandle, type BrokerOptions } from '../../src/broker/index.js';
+import { kafkaCacheRoot } from '../../src/broker/jars.js';
+import { processesMentioning, type ProcessInfo } from '../../src/broker/procs.js';
+import { projectRoot } from '../../src/paths.js';
+
+export const kbenchBin = path.join(projectRoot, 'bin', 'kbench.js');
+
+/**
+ * Starts an embedded broker that is stopped when the test (or suite) `t` ends.
+ * KBENCH_TEST_KAFKA_VERSION runs the broker tests against another Kafka (e.g. `4`).
+ */
+export async function withBroker(t: Pick<TestContext, 'after' | 'diagnostic'>, options: BrokerOptions = {}): Promise<BrokerHandle> {
+  const kafkaVersion = process.env.KBENCH_TEST_KAFKA_VERSION;
+  const broker = await startBroker({ log: (m) => t.diagnostic(m), ...(kafkaVersion ? { kafkaVersion } : {}), ...options });
+  t.after(() => broker.stop());
+  return broker;
+}
+
+/** Live processes (JVMs, kbench-exec wrappers) that belong to a broker run directory. */
+export function processesOfRun(runDir: string): ProcessInfo[] {
+  return processesMentioning(`${runDir}${path.sep}`);
+}
+
+/**
+ * An isolated kbench cache (broker state, logs) that still shares the Maven-resolved jars of the real
+ * cache, so tests never resolve them twice.
+ */
+export function isolatedCache(): { dir: string; env: NodeJS.ProcessEnv; cleanup(): void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kbench-test-cache-'));
+  return {
+    dir,
+    env: { ...process.env, KBENCH_CACHE: dir, KBENCH_KAFKA_CACHE: kafkaCacheRoot() },
+    cleanup: () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+export interface RunResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `node bin/kbench.js ...args` to completion. */
+export function runKbench(args: readonly string[], env: NodeJS.ProcessEnv): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [kbenchBin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.once('error', reject);
+    child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+/** An executable shell script in `dir` (a stand-in java / mvn). */
+export function writeScript(dir: string, name: string, body: string): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+  return file;
+}
