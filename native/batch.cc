@@ -1,0 +1,306 @@
+#include "batch.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+
+namespace kbench {
+
+namespace {
+
+template <typename T>
+bool IsTypedArrayOf(Napi::Value v, napi_typedarray_type type) {
+  return v.IsTypedArray() && v.As<Napi::TypedArray>().TypedArrayType() == type;
+}
+
+bool IsAbsent(Napi::Value v) { return v.IsUndefined() || v.IsNull(); }
+
+}  // namespace
+
+size_t ReadCount(Napi::Env env, Napi::Value v, const char* name) {
+  if (!v.IsNumber()) ThrowTypeError(env, name, "a non-negative integer");
+  const double d = v.As<Napi::Number>().DoubleValue();
+  if (!(d >= 0) || d != std::floor(d) || d > 9007199254740991.0) ThrowRangeError(env, name, "must be a non-negative integer");
+  return static_cast<size_t>(d);
+}
+
+int32_t ReadInt32(Napi::Env env, Napi::Value v, const char* name) {
+  if (!v.IsNumber()) ThrowTypeError(env, name, "an integer");
+  const double d = v.As<Napi::Number>().DoubleValue();
+  if (d != std::floor(d) || d < -2147483648.0 || d > 2147483647.0) ThrowRangeError(env, name, "must be a 32-bit integer");
+  return static_cast<int32_t>(d);
+}
+
+std::string ReadString(Napi::Env env, Napi::Value v, const char* name) {
+  if (!v.IsString()) ThrowTypeError(env, name, "a string");
+  return v.As<Napi::String>().Utf8Value();
+}
+
+PackedBatch ReadBatchArgs(const Napi::CallbackInfo& info, size_t first) {
+  Napi::Env env = info.Env();
+  PackedBatch b;
+  b.partition = ReadInt32(env, info[first], "options.partition");
+  if (b.partition < RD_KAFKA_PARTITION_UA) ThrowRangeError(env, "options.partition", "must be >= -1 (-1: let the partitioner choose)");
+
+  Napi::Value values = info[first + 2];
+  if (!IsTypedArrayOf<uint8_t>(values, napi_uint8_array)) ThrowTypeError(env, "batch.values", "a Buffer or Uint8Array");
+  Napi::Value value_offsets = info[first + 3];
+  if (!IsTypedArrayOf<uint32_t>(value_offsets, napi_uint32_array)) ThrowTypeError(env, "batch.valueOffsets", "a Uint32Array");
+  auto v = values.As<Napi::Uint8Array>();
+  auto vo = value_offsets.As<Napi::Uint32Array>();
+  if (vo.ElementLength() == 0) ThrowRangeError(env, "batch.valueOffsets", "must hold count + 1 offsets (at least one)");
+  b.values = v.Data();
+  b.values_len = v.ByteLength();
+  b.value_offsets = vo.Data();
+  b.count = vo.ElementLength() - 1;
+
+  Napi::Value partitions = info[first + 1];
+  if (!IsAbsent(partitions)) {
+    if (!IsTypedArrayOf<int32_t>(partitions, napi_int32_array)) ThrowTypeError(env, "batch.partitions", "an Int32Array or undefined");
+    auto p = partitions.As<Napi::Int32Array>();
+    if (p.ElementLength() < b.count) ThrowRangeError(env, "batch.partitions", "must hold one partition per message");
+    b.partitions = p.Data();
+  }
+
+  Napi::Value keys = info[first + 4];
+  Napi::Value key_offsets = info[first + 5];
+  if (!IsAbsent(keys)) {
+    if (!IsTypedArrayOf<uint8_t>(keys, napi_uint8_array)) ThrowTypeError(env, "batch.keys", "a Buffer, Uint8Array or undefined");
+    if (!IsTypedArrayOf<uint32_t>(key_offsets, napi_uint32_array)) ThrowTypeError(env, "batch.keyOffsets", "a Uint32Array when batch.keys is given");
+    auto k = keys.As<Napi::Uint8Array>();
+    auto ko = key_offsets.As<Napi::Uint32Array>();
+    if (ko.ElementLength() != b.count + 1) ThrowRangeError(env, "batch.keyOffsets", "must hold as many offsets as batch.valueOffsets");
+    b.keys = k.Data();
+    b.keys_len = k.ByteLength();
+    b.key_offsets = ko.Data();
+    if (b.keys == nullptr) b.keys = reinterpret_cast<const uint8_t*>("");  // empty buffer: still "has keys"
+  }
+  if (b.values == nullptr) b.values = reinterpret_cast<const uint8_t*>("");
+  return b;
+}
+
+void ValidateRange(Napi::Env env, const PackedBatch& b, size_t start, size_t end) {
+  if (start > b.count) ThrowRangeError(env, "start", "must be <= the number of messages in the batch");
+  if (end < start || end > b.count) ThrowRangeError(env, "end", "must be between start and the number of messages in the batch");
+  const uint32_t* o = b.value_offsets;
+  for (size_t i = start; i < end; i++) {
+    if (o[i] > o[i + 1]) ThrowRangeError(env, "batch.valueOffsets", "must be non-decreasing (at index " + std::to_string(i) + ")");
+  }
+  if (end > start && o[end] > b.values_len) ThrowRangeError(env, "batch.valueOffsets", "point past the end of batch.values");
+  if (b.key_offsets != nullptr) {
+    const uint32_t* k = b.key_offsets;
+    for (size_t i = start; i < end; i++) {
+      if (k[i] > k[i + 1]) ThrowRangeError(env, "batch.keyOffsets", "must be non-decreasing (at index " + std::to_string(i) + ")");
+    }
+    if (end > start && k[end] > b.keys_len) ThrowRangeError(env, "batch.keyOffsets", "point past the end of batch.keys");
+  }
+  if (b.partitions != nullptr) {
+    for (size_t i = start; i < end; i++) {
+      if (b.partitions[i] < RD_KAFKA_PARTITION_UA) ThrowRangeError(env, "batch.partitions", "must be >= -1 (at index " + std::to_string(i) + ")");
+    }
+  }
+}
+
+std::vector<Header> ReadHeadersArg(Napi::Env env, Napi::Value v) {
+  std::vector<Header> out;
+  if (IsAbsent(v)) return out;
+  if (!v.IsArray()) ThrowTypeError(env, "options.headers", "an array of [name, value] pairs");
+  auto arr = v.As<Napi::Array>();
+  for (uint32_t i = 0; i < arr.Length(); i++) {
+    Napi::Value pair = arr.Get(i);
+    const std::string what = "options.headers[" + std::to_string(i) + "]";
+    if (!pair.IsArray() || pair.As<Napi::Array>().Length() != 2) ThrowTypeError(env, what, "a [name, value] pair");
+    auto p = pair.As<Napi::Array>();
+    Header h;
+    h.name = ReadString(env, p.Get(0u), (what + "[0]").c_str());
+    Napi::Value hv = p.Get(1u);
+    if (hv.IsString()) {
+      const std::string s = hv.As<Napi::String>().Utf8Value();
+      h.value.assign(s.begin(), s.end());
+    } else if (IsTypedArrayOf<uint8_t>(hv, napi_uint8_array)) {
+      auto u = hv.As<Napi::Uint8Array>();
+      h.value.assign(u.Data(), u.Data() + u.ByteLength());  // copied: librdkafka copies again per message
+    } else {
+      ThrowTypeError(env, what + "[1]", "a string or Uint8Array");
+    }
+    out.push_back(std::move(h));
+  }
+  return out;
+}
+
+OwnedBatch OwnedBatch::CopyOf(const PackedBatch& b, size_t start, size_t end) {
+  OwnedBatch o;
+  o.partition = b.partition;
+  const uint32_t base = b.value_offsets[start];
+  o.values.assign(b.values + base, b.values + b.value_offsets[end]);
+  o.value_offsets.reserve(end - start + 1);
+  for (size_t i = start; i <= end; i++) o.value_offsets.push_back(b.value_offsets[i] - base);
+  if (b.key_offsets != nullptr) {
+    o.has_keys = true;
+    const uint32_t kbase = b.key_offsets[start];
+    o.keys.assign(b.keys + kbase, b.keys + b.key_offsets[end]);
+    o.key_offsets.reserve(end - start + 1);
+    for (size_t i = start; i <= end; i++) o.key_offsets.push_back(b.key_offsets[i] - kbase);
+  }
+  if (b.partitions != nullptr) o.partitions.assign(b.partitions + start, b.partitions + end);
+  return o;
+}
+
+PackedBatch OwnedBatch::View() const {
+  static const uint8_t kEmpty = 0;
+  PackedBatch b;
+  b.values = values.empty() ? &kEmpty : values.data();
+  b.values_len = values.size();
+  b.value_offsets = value_offsets.data();
+  b.count = value_offsets.empty() ? 0 : value_offsets.size() - 1;
+  if (has_keys) {
+    b.keys = keys.empty() ? &kEmpty : keys.data();
+    b.keys_len = keys.size();
+    b.key_offsets = key_offsets.data();
+  }
+  b.partitions = partitions.empty() ? nullptr : partitions.data();
+  b.partition = partition;
+  return b;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Consumed block layout, n = messages without error, every array naturally aligned:
+//   [0, 8n)            offsets      Float64Array
+//   [8n, 16n)          timestamps   Float64Array (ms since epoch, -1 when unknown)
+//   [16n, 20n)         partitions   Int32Array
+//   [20n, 24n)         topicIndex   Uint32Array (into `topics`)
+//   [24n, 28n+4)       valueOffsets Uint32Array (n + 1)
+//   [28n+4, 32n+8)     keyOffsets   Uint32Array (n + 1)
+//   [32n+8, +V)        values
+//   [.., +K)           keys
+
+ConsumedBlock& ConsumedBlock::operator=(ConsumedBlock&& o) noexcept {
+  if (this != &o) {
+    std::free(mem_);
+    mem_ = o.mem_;
+    mem_len_ = o.mem_len_;
+    count_ = o.count_;
+    values_len_ = o.values_len_;
+    keys_len_ = o.keys_len_;
+    topics_ = std::move(o.topics_);
+    errors_ = std::move(o.errors_);
+    o.mem_ = nullptr;
+    o.mem_len_ = 0;
+    o.count_ = 0;
+  }
+  return *this;
+}
+
+ConsumedBlock::~ConsumedBlock() { std::free(mem_); }
+
+bool ConsumedBlock::Build(rd_kafka_message_t* const* msgs, size_t n) {
+  size_t ok = 0;
+  uint64_t vlen = 0;
+  uint64_t klen = 0;
+  for (size_t i = 0; i < n; i++) {
+    const rd_kafka_message_t* m = msgs[i];
+    if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) continue;
+    ok++;
+    vlen += m->len;
+    klen += m->key_len;
+  }
+  if (vlen > UINT32_MAX || klen > UINT32_MAX) {
+    errors_.push_back({RD_KAFKA_RESP_ERR__FAIL, "consumed batch holds more than 4 GiB of values or keys; ask for fewer messages per batch", "", -1, -1});
+    return false;
+  }
+  const size_t values_at = 32 * ok + 8;
+  mem_len_ = values_at + vlen + klen;
+  mem_ = static_cast<uint8_t*>(std::malloc(mem_len_));
+  if (mem_ == nullptr) {
+    mem_len_ = 0;
+    errors_.push_back({RD_KAFKA_RESP_ERR__FAIL, "out of memory for a consumed batch", "", -1, -1});
+    return false;
+  }
+  auto* offsets = reinterpret_cast<double*>(mem_);
+  auto* timestamps = reinterpret_cast<double*>(mem_ + 8 * ok);
+  auto* partitions = reinterpret_cast<int32_t*>(mem_ + 16 * ok);
+  auto* topic_index = reinterpret_cast<uint32_t*>(mem_ + 20 * ok);
+  auto* vo = reinterpret_cast<uint32_t*>(mem_ + 24 * ok);
+  auto* ko = reinterpret_cast<uint32_t*>(mem_ + 28 * ok + 4);
+  uint8_t* values = mem_ + values_at;
+  uint8_t* keys = values + vlen;
+
+  const rd_kafka_topic_t* last_rkt = nullptr;
+  uint32_t last_index = 0;
+  uint32_t vpos = 0;
+  uint32_t kpos = 0;
+  size_t j = 0;
+  for (size_t i = 0; i < n; i++) {
+    const rd_kafka_message_t* m = msgs[i];
+    if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      errors_.push_back({m->err, rd_kafka_message_errstr(m), m->rkt ? rd_kafka_topic_name(m->rkt) : "", m->partition, m->offset});
+      continue;
+    }
+    if (m->rkt != last_rkt) {
+      const char* name = rd_kafka_topic_name(m->rkt);
+      size_t t = 0;
+      while (t < topics_.size() && topics_[t] != name) t++;
+      if (t == topics_.size()) topics_.emplace_back(name);
+      last_rkt = m->rkt;
+      last_index = static_cast<uint32_t>(t);
+    }
+    offsets[j] = static_cast<double>(m->offset);
+    timestamps[j] = static_cast<double>(rd_kafka_message_timestamp(m, nullptr));
+    partitions[j] = m->partition;
+    topic_index[j] = last_index;
+    vo[j] = vpos;
+    ko[j] = kpos;
+    if (m->len) std::memcpy(values + vpos, m->payload, m->len);  // the batch's one payload copy
+    if (m->key_len) std::memcpy(keys + kpos, m->key, m->key_len);
+    vpos += static_cast<uint32_t>(m->len);
+    kpos += static_cast<uint32_t>(m->key_len);
+    j++;
+  }
+  vo[ok] = vpos;
+  ko[ok] = kpos;
+  count_ = ok;
+  values_len_ = vlen;
+  keys_len_ = klen;
+  return true;
+}
+
+Napi::Object ConsumedBlock::ToJs(Napi::Env env) {
+  const size_t n = count_;
+  Napi::ArrayBuffer ab;
+  if (mem_ != nullptr) {
+    // External: the ArrayBuffer owns the block from here on; its finalizer frees it.
+    ab = Napi::ArrayBuffer::New(env, mem_, mem_len_, [](Napi::Env, void* data) { std::free(data); });
+    mem_ = nullptr;
+  } else {
+    ab = Napi::ArrayBuffer::New(env, 8);  // never built: zeroed valueOffsets[0] and keyOffsets[0]
+    values_len_ = keys_len_ = 0;
+  }
+  const size_t values_at = 32 * n + 8;
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("count", Napi::Number::New(env, static_cast<double>(n)));
+  o.Set("buffer", ab);
+  o.Set("offsets", Napi::Float64Array::New(env, n, ab, 0));
+  o.Set("timestamps", Napi::Float64Array::New(env, n, ab, 8 * n));
+  o.Set("partitions", Napi::Int32Array::New(env, n, ab, 16 * n));
+  o.Set("topicIndex", Napi::Uint32Array::New(env, n, ab, 20 * n));
+  o.Set("valueOffsets", Napi::Uint32Array::New(env, n + 1, ab, 24 * n));
+  o.Set("keyOffsets", Napi::Uint32Array::New(env, n + 1, ab, 28 * n + 4));
+  o.Set("values", Napi::Uint8Array::New(env, values_len_, ab, values_at));
+  o.Set("keys", Napi::Uint8Array::New(env, keys_len_, ab, values_at + values_len_));
+  Napi::Array topics = Napi::Array::New(env, topics_.size());
+  for (size_t t = 0; t < topics_.size(); t++) topics.Set(static_cast<uint32_t>(t), topics_[t]);
+  o.Set("topics", topics);
+  Napi::Array errors = Napi::Array::New(env, errors_.size());
+  for (size_t e = 0; e < errors_.size(); e++) {
+    const MessageError& me = errors_[e];
+    Napi::Object err = MakeKafkaError(env, me.err, me.message);
+    if (!me.topic.empty()) err.Set("topic", me.topic);
+    if (me.partition >= 0) err.Set("partition", Napi::Number::New(env, me.partition));
+    if (me.offset >= 0) err.Set("offset", Napi::Number::New(env, static_cast<double>(me.offset)));
+    errors.Set(static_cast<uint32_t>(e), err);
+  }
+  o.Set("errors", errors);
+  return o;
+}
+
+}  // namespace kbench

@@ -1,0 +1,106 @@
+// NativeConsumer: kbench's own consumer on librdkafka, one packed batch per call.
+import { ConsumedBatch } from './batch.js';
+import { binding, type ClientState, type RawConsumer } from './binding.js';
+import type { KafkaErrorCode } from './errors.js';
+import type { LatencyBuckets } from './histogram.js';
+import type { ClientConfig } from './producer.js';
+
+/** A logical start position, or an absolute offset. */
+export type StartOffset = number | 'beginning' | 'end' | 'stored';
+
+export interface TopicPartitionOffset {
+  topic: string;
+  partition: number;
+  /** Default: the committed offset, else auto.offset.reset. */
+  offset?: StartOffset;
+}
+
+export interface ConsumeLoopOptions {
+  /** Stop after this many messages. */
+  count: number;
+  /** Give up after this long (default 60 000 ms); the result then has timedOut = true. */
+  timeoutMs?: number;
+  /** Payloads carry send timestamps (produceLoop({ timestamps: true })): record end-to-end latency. */
+  timestamps?: boolean;
+}
+
+export interface ConsumeLoopResult {
+  count: number;
+  bytes: number;
+  /** kbench checksum of the payloads consumed (src/verify/payload.ts). */
+  checksum: string;
+  /** From the batch holding the first message to the batch holding the last. */
+  elapsedNs: number;
+  /** The whole call. */
+  totalNs: number;
+  errors: Partial<Record<KafkaErrorCode, number>>;
+  /** Partition EOF events (enable.partition.eof). */
+  eof: number;
+  timedOut: boolean;
+  /** With `timestamps`: send-to-receive latency, µs. */
+  latency?: LatencyBuckets;
+}
+
+const LOGICAL: Record<Exclude<StartOffset, number>, number> = { beginning: -2, end: -1, stored: -1000 };
+
+export class NativeConsumer {
+  readonly #raw: RawConsumer;
+
+  /** Without group.id a unique one is generated (enough for assign()). */
+  constructor(config: ClientConfig) {
+    const { Consumer } = binding();
+    this.#raw = new Consumer(config);
+  }
+
+  get state(): ClientState {
+    return this.#raw.state;
+  }
+
+  /** Reads exactly these partitions (no group rebalancing). */
+  assign(partitions: readonly TopicPartitionOffset[]): void {
+    if (!Array.isArray(partitions as unknown)) throw new TypeError('partitions must be an array of { topic, partition, offset? }');
+    this.#raw.assign(partitions.map((p) => {
+      const offset = typeof p.offset === 'string' ? LOGICAL[p.offset] : p.offset;
+      if (typeof p.offset === 'string' && offset === undefined) throw new TypeError(`offset must be a number or 'beginning' | 'end' | 'stored', got '${p.offset}'`);
+      return offset === undefined ? { topic: p.topic, partition: p.partition } : { topic: p.topic, partition: p.partition, offset };
+    }));
+  }
+
+  /** Joins the consumer group (group.id) for these topics. */
+  subscribe(topics: readonly string[]): void {
+    this.#raw.subscribe(topics);
+  }
+
+  unsubscribe(): void {
+    this.#raw.unsubscribe();
+  }
+
+  /**
+   * Up to `max` messages as one batch, on the consumer's own thread (never blocks the event loop):
+   * waits up to timeoutMs (default 1000) for the first message, then takes what is already fetched.
+   * An empty batch means the timeout passed.
+   */
+  async consume(max: number, timeoutMs = 1000): Promise<ConsumedBatch> {
+    return new ConsumedBatch(await this.#raw.consume(max, timeoutMs));
+  }
+
+  /** consume() on the calling thread: blocks it up to timeoutMs (default 0: only what is already fetched). */
+  consumeSync(max: number, timeoutMs = 0): ConsumedBatch {
+    return new ConsumedBatch(this.#raw.consumeSync(max, timeoutMs));
+  }
+
+  /** The whole consume loop in C++: count, bytes, kbench checksum and timings; no JS per message or batch. */
+  async consumeLoop(options: ConsumeLoopOptions): Promise<ConsumeLoopResult> {
+    return (await this.#raw.consumeLoop(options)) as ConsumeLoopResult;
+  }
+
+  /** Commits the offsets of the messages consumed so far (synchronously, on the consumer's thread). */
+  commit(): Promise<void> {
+    return this.#raw.commit();
+  }
+
+  /** Leaves the group, commits when auto commit is on, destroys the handle; off the event loop. */
+  close(): Promise<void> {
+    return this.#raw.close();
+  }
+}

@@ -1,0 +1,237 @@
+// NativeProducer without a broker: errors, queue-full handling, close, and the produceLoop checksum.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import {
+  KafkaError, NativeProducer, errorName, packBatch, payloadBatch, type MessageBatch,
+} from '../../src/native/index.js';
+import { expectedChecksum } from '../../src/verify/payload.js';
+import { MOCK, UNREACHABLE, sleep } from './helpers.js';
+
+const kafkaError = (code: string, message?: RegExp) => (err: unknown): boolean => {
+  assert.ok(err instanceof KafkaError, `expected a KafkaError, got ${String(err)}`);
+  assert.equal(err.code, code);
+  if (message) assert.match(err.message, message);
+  return true;
+};
+
+test('an unknown config key is a KafkaError naming the key', () => {
+  assert.throws(() => new NativeProducer({ 'no.such.key': 1 }), kafkaError('ERR__INVALID_ARG', /no\.such\.key/));
+});
+
+test("a bad config value is a KafkaError naming the key and librdkafka's reason", () => {
+  assert.throws(() => new NativeProducer({ 'linger.ms': 'soon' }), kafkaError('ERR__INVALID_ARG', /linger\.ms.*Invalid value/));
+  assert.throws(() => new NativeProducer({ acks: 'some' }), kafkaError('ERR__INVALID_ARG', /acks/));
+  assert.throws(() => new NativeProducer({ 'delivery.report.only.error': true }), kafkaError('ERR__INVALID_ARG', /delivery\.report\.only\.error/));
+});
+
+test('a config value of the wrong type is a TypeError naming the key', () => {
+  assert.throws(() => new NativeProducer({ 'linger.ms': {} as unknown as number }), { name: 'TypeError', message: /config\['linger\.ms'\]/ });
+  assert.throws(() => new NativeProducer('nope' as unknown as Record<string, string>), { name: 'TypeError', message: /^config must be/ });
+});
+
+test('wrong argument types are TypeErrors naming the argument', async (t) => {
+  const p = new NativeProducer(UNREACHABLE);
+  t.after(() => p.close({ timeoutMs: 0 }));
+  const good = packBatch(['a', 'b']);
+  const cases: [() => unknown, RegExp][] = [
+    [() => p.produce(42 as unknown as string, good), /^topic must be a string/],
+    [() => p.produce('t', { ...good, values: [1, 2] as unknown as Uint8Array }), /^batch\.values must be/],
+    [() => p.produce('t', { ...good, valueOffsets: [0, 1, 2] as unknown as Uint32Array }), /^batch\.valueOffsets must be/],
+    [() => p.produce('t', { ...good, keys: Buffer.from('k') }), /^batch\.keyOffsets must be/],
+    [() => p.produce('t', { ...good, partitions: [0, 0] as unknown as Int32Array }), /^batch\.partitions must be/],
+    [() => p.produce('t', good, { partition: '1' as unknown as number }), /^options\.partition must be/],
+    [() => p.produce('t', good, { headers: [['h', 42]] as unknown as [string, string][] }), /^options\.headers\[0\]\[1\] must be/],
+    [() => p.produce('t', null as unknown as MessageBatch), /^batch must be/],
+    [() => p.poll('0' as unknown as number), /^timeoutMs must be/],
+    [() => p.stats({ reset: 1 as unknown as boolean }), /^reset must be/],
+  ];
+  for (const [call, message] of cases) assert.throws(call, { name: 'TypeError', message });
+  await assert.rejects(() => p.produceLoop({ topic: 't', count: 1 } as unknown as { topic: string; count: number; size: number }), {
+    name: 'TypeError', message: /^options\.size must be/,
+  });
+});
+
+test('inconsistent batches are RangeErrors naming the argument, and nothing is enqueued', async (t) => {
+  const p = new NativeProducer(UNREACHABLE);
+  t.after(() => p.close({ timeoutMs: 0 }));
+  const values = Buffer.alloc(10);
+  assert.throws(() => p.produce('t', { values, valueOffsets: new Uint32Array([0, 5, 11]) }), { name: 'RangeError', message: /batch\.valueOffsets point past/ });
+  assert.throws(() => p.produce('t', { values, valueOffsets: new Uint32Array([0, 6, 5]) }), { name: 'RangeError', message: /non-decreasing \(at index 1\)/ });
+  assert.throws(() => p.produce('t', { values, valueOffsets: new Uint32Array([0, 5, 10]) }, { start: 3 }), { name: 'RangeError', message: /^start/ });
+  assert.throws(() => p.produce('t', { values, valueOffsets: new Uint32Array([0, 5, 10]), partitions: new Int32Array(1) }), { name: 'RangeError', message: /batch\.partitions/ });
+  assert.throws(() => p.produce('t', { values, valueOffsets: new Uint32Array([0, 5, 10]) }, { partition: -2 }), { name: 'RangeError', message: /options\.partition/ });
+  await assert.rejects(() => p.produceLoop({ topic: 't', count: 1, size: 15, timestamps: true }), { name: 'RangeError', message: /options\.size must be >= 16/ });
+  assert.equal(p.poll().enqueued, 0);
+});
+
+test('messages to an unreachable broker fail with ERR__MSG_TIMED_OUT, counted in C++', async (t) => {
+  const p = new NativeProducer(UNREACHABLE);
+  t.after(() => p.close({ timeoutMs: 0 }));
+  assert.equal(p.produce('unreachable', payloadBatch(200, 100)), 200);
+  await p.flush(20_000); // resolves once the timed-out reports have been served
+  const s = p.stats();
+  assert.equal(s.enqueued, 200);
+  assert.equal(s.delivered, 0);
+  assert.equal(s.failed, 200);
+  assert.deepEqual(s.errors, { ERR__MSG_TIMED_OUT: 200 });
+  assert.equal(s.latency.count, 0);
+  const totals = p.poll();
+  assert.equal(totals.failed, 200);
+  assert.equal(totals.inFlight >= 0, true);
+});
+
+test('produceSync reports per-message failures, or rejects with the KafkaError', async (t) => {
+  const p = new NativeProducer(UNREACHABLE);
+  t.after(() => p.close({ timeoutMs: 0 }));
+  const report = await p.produceSync('unreachable', packBatch(['x', 'y', 'z']), { allowFailures: true });
+  assert.equal(report.count, 3);
+  assert.equal(report.failed, 3);
+  assert.deepEqual([...report.errors].map(errorName), ['ERR__MSG_TIMED_OUT', 'ERR__MSG_TIMED_OUT', 'ERR__MSG_TIMED_OUT']);
+  await assert.rejects(() => p.produceSync('unreachable', packBatch(['w'])), kafkaError('ERR__MSG_TIMED_OUT', /1 of 1 messages failed/));
+});
+
+test('a full queue is not an error: produce() says how far it got, and after polling the rest goes through', async (t) => {
+  const p = new NativeProducer({ ...MOCK, 'queue.buffering.max.messages': 100 });
+  t.after(() => p.close());
+  const batch = payloadBatch(1000, 50);
+  const first = p.produce('queue-full', batch);
+  assert.ok(first < 1000, `the first call enqueued ${first} of 1000`);
+  assert.ok(first > 0);
+  let at = first;
+  let calls = 1;
+  while (at < 1000) {
+    p.poll(0);
+    await sleep(1);
+    at += p.produce('queue-full', batch, { start: at });
+    calls++;
+  }
+  assert.ok(calls > 1);
+  await p.flush(20_000);
+  const s = p.stats();
+  assert.equal(s.enqueued, 1000);
+  assert.equal(s.delivered, 1000);
+  assert.equal(s.failed, 0);
+  assert.equal(s.latency.count, 1000);
+});
+
+test('produceSync waits for a batch larger than the queue, and produceAll() fills it without blocking', async (t) => {
+  const p = new NativeProducer({ ...MOCK, 'queue.buffering.max.messages': 50 });
+  t.after(() => p.close());
+  const report = await p.produceSync('sync-big', payloadBatch(500, 20), { partition: 0 });
+  assert.equal(report.count, 500);
+  assert.equal(report.failed, 0);
+  for (let i = 1; i < 500; i++) assert.equal(report.offsets[i], (report.offsets[i - 1] as number) + 1);
+  assert.equal(await p.produceAll('sync-big', payloadBatch(500, 20)), 500);
+  await p.flush();
+  assert.equal(p.stats().delivered, 1000);
+});
+
+test('delivery records (opt-in) give partition and offset per message id', async (t) => {
+  const p = new NativeProducer(MOCK, { deliveryRecords: true });
+  t.after(() => p.close());
+  assert.equal(p.produce('records', payloadBatch(300, 10), { partition: 1 }), 300);
+  await p.flush();
+  const r = p.poll().records!;
+  assert.equal(r.ids.length, 300);
+  assert.deepEqual([...r.ids].sort((a, b) => a - b), Array.from({ length: 300 }, (_, i) => i));
+  assert.ok([...r.partitions].every((x) => x === 1));
+  assert.ok([...r.errors].every((x) => x === 0));
+  assert.equal(new Set(r.offsets).size, 300);
+  assert.equal(p.poll().records!.ids.length, 0, 'records are drained by poll()');
+});
+
+test("produceLoop's checksum is expectedChecksum() of the payloads it sent", async (t) => {
+  const p = new NativeProducer(MOCK);
+  t.after(() => p.close());
+  for (const size of [4, 100]) {
+    const r = await p.produceLoop({ topic: 'loop', count: 5000, size, firstSeq: 7, pollEvery: 100 });
+    assert.equal(r.error, undefined);
+    assert.equal(r.enqueued, 5000);
+    assert.equal(r.delivered, 5000);
+    assert.equal(r.failed, 0);
+    assert.equal(r.timedOut, false);
+    assert.equal(r.checksum, expectedChecksum(size, 7, 5000).hex, `size ${size}`);
+    assert.equal(r.bytes, 5000 * size);
+    assert.equal(r.latency.count, 5000);
+    assert.ok(r.elapsedNs >= r.enqueueNs && r.enqueueNs > 0);
+  }
+});
+
+test('while produceLoop runs, other calls fail with ERR__STATE (busy)', async (t) => {
+  const p = new NativeProducer(MOCK);
+  t.after(() => p.close());
+  const loop = p.produceLoop({ topic: 'busy', count: 200_000, size: 10 });
+  assert.equal(p.state, 'busy');
+  assert.throws(() => p.produce('busy', packBatch(['x'])), kafkaError('ERR__STATE', /busy/));
+  assert.throws(() => p.poll(), kafkaError('ERR__STATE', /busy/));
+  assert.throws(() => p.flush(), kafkaError('ERR__STATE', /busy/));
+  assert.throws(() => p.close(), kafkaError('ERR__STATE', /busy/));
+  assert.equal(typeof p.stats().enqueued, 'number', 'stats() stays readable');
+  const r = await loop;
+  assert.equal(r.delivered, 200_000);
+  assert.equal(p.state, 'open');
+  assert.equal(p.produce('busy', packBatch(['x'])), 1);
+});
+
+test('use after close is a KafkaError ERR__STATE, never a crash; stats() keeps the final account', async () => {
+  const p = new NativeProducer(UNREACHABLE);
+  p.produce('closing', payloadBatch(10_000, 100));
+  await p.close({ timeoutMs: 0 }); // in flight: purged, counted
+  assert.equal(p.state, 'closed');
+  const s = p.stats();
+  assert.equal(s.failed, 10_000);
+  assert.deepEqual(Object.keys(s.errors).filter((c) => !c.startsWith('ERR__PURGE_')), []);
+  assert.equal(s.inFlight, 0);
+  const calls = [() => p.produce('closing', packBatch(['x'])), () => p.poll(), () => p.flush(), () => p.produceSync('closing', packBatch(['x'])),
+    () => p.produceAll('closing', packBatch(['x'])), () => p.produceLoop({ topic: 'closing', count: 1, size: 1 }), () => p.close()];
+  for (const call of calls) await assert.rejects(async () => call(), kafkaError('ERR__STATE', /closed/));
+});
+
+test('dropping producers with messages in flight (GC, process exit) does not crash', () => {
+  const producerJs = fileURLToPath(new URL('../../src/native/index.js', import.meta.url));
+  const script = `
+    const { NativeProducer, payloadBatch } = await import(${JSON.stringify(producerJs)});
+    const cfg = { 'bootstrap.servers': '127.0.0.1:1', log_level: 2 };
+    for (let i = 0; i < 3; i++) new NativeProducer(cfg).produce('gc', payloadBatch(5000, 100));
+    const busy = new NativeProducer({ 'test.mock.num.brokers': 1, log_level: 2 });
+    const loop = busy.produceLoop({ topic: 'gc', count: 1e7, size: 10 });
+    void loop;
+    globalThis.gc();
+    await new Promise((r) => setTimeout(r, 200));
+    globalThis.gc();
+    const keep = new NativeProducer(cfg);
+    keep.produce('gc', payloadBatch(5000, 100));
+    console.log('exiting with a produceLoop running and messages in flight');
+    process.exit(0);
+  `;
+  const r = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.signal, null, r.stderr);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /exiting with a produceLoop running/);
+});
+
+test('close() is not held up by a pending produceSync() or flush(): they end with its timeout', async () => {
+  const p = new NativeProducer({ ...UNREACHABLE, 'message.timeout.ms': 600_000 });
+  const sync = p.produceSync('stuck', packBatch(['a', 'b']), { allowFailures: true });
+  const flush = p.flush(600_000).then(() => 'flushed', (e: unknown) => (e instanceof KafkaError ? e.code : String(e)));
+  const started = Date.now();
+  await p.close({ timeoutMs: 200 });
+  assert.ok(Date.now() - started < 10_000, `close took ${Date.now() - started} ms`);
+  const report = await sync;
+  assert.equal(report.failed, 2);
+  assert.ok([...report.errors].every((e) => errorName(e).startsWith('ERR__PURGE_')));
+  assert.ok(['flushed', 'ERR__TIMED_OUT'].includes(await flush), 'the flush settled with the close');
+});
+
+test('an array of Buffers and strings is packed by produce()', async (t) => {
+  const p = new NativeProducer(MOCK);
+  t.after(() => p.close());
+  assert.equal(p.produce('array', [Buffer.from('a'), 'b', new Uint8Array([1, 2])]), 3);
+  const report = await p.produceSync('array', ['x', 'y'], { partition: 0 });
+  assert.equal(report.failed, 0);
+  assert.equal(report.offsets[1], (report.offsets[0] as number) + 1);
+  await p.flush();
+  assert.equal(p.stats().delivered, 5);
+});
