@@ -1,0 +1,35 @@
+// `kbench compare <a.json> <b.json>`: per-arm ratios B / A and whether each change is beyond the
+// spread of the repetitions. A report, not a gate: exit 0 whatever changed (2 for invalid input).
+import { writeFile } from 'node:fs/promises';
+import { loadResults } from '../report/load.js';
+import { compareResults, renderCompareMarkdown, renderCompareTerminal } from '../report/compare.js';
+import { useColor } from './report.js';
+import type { Command } from 'commander';
+
+interface CompareCliOptions {
+  json?: boolean;
+  md?: string;
+  color: boolean;
+}
+
+export function registerCompare(program: Command): void {
+  program
+    .command('compare')
+    .description('Compare two results documents arm by arm (driver × scenario × message size): ratios B / A and significance')
+    .argument('<a.json>', 'the reference results (A)')
+    .argument('<b.json>', 'the results to compare with A (B)')
+    .option('--json', 'print the comparison as JSON')
+    .option('--md <file.md>', 'also write the comparison as Markdown')
+    .option('--no-color', 'plain text output')
+    .addHelpText('after', '\nExamples:\n  kbench compare before.json after.json\n  kbench compare before.json after.json --md compare.md')
+    .action(async (fileA: string, fileB: string, o: CompareCliOptions) => {
+      const a = loadResults(fileA);
+      const b = loadResults(fileB);
+      const result = compareResults(a, b);
+      const labels: [string, string] = [fileA, fileB];
+      if (o.md) await writeFile(o.md, renderCompareMarkdown(result, { labels }));
+      if (o.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      else process.stdout.write(renderCompareTerminal(result, { labels, color: useColor(o.color) }));
+      if (o.md && !o.json) process.stdout.write(`wrote ${o.md}\n`);
+    });
+}

@@ -1,0 +1,96 @@
+// The Markdown view (GitHub flavour): the terminal's tables, the settings per scenario, the env,
+// and everything that went wrong. Every string from the document is escaped.
+import { DASH, escapeMarkdown as md, fmtSize, redactDeep } from './format.js';
+import { LEGEND, baselineOf, buildGroups, envLines, groupTitle, scenariosOf, tableData } from './model.js';
+import { diffSettings, driverColumns, sameSettings } from './settings.js';
+import type { ReportOptions } from './model.js';
+import type { SettingsDiff } from './settings.js';
+import type { ResultsDocument } from '../results/types.js';
+
+function mdTable(head: readonly string[], rows: readonly (readonly string[])[], numeric: readonly boolean[] = []): string[] {
+  const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
+  return [line(head), line(head.map((_, i) => (numeric[i] ? '---:' : '---'))), ...rows.map(line)];
+}
+
+/** A fenced block that the content cannot close (the fence is longer than any backtick run in it). */
+function fenced(lang: string, text: string): string[] {
+  const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((m) => m.length));
+  const fence = '`'.repeat(longest + 1);
+  return [`${fence}${lang}`, text, fence];
+}
+
+/** The settings of one scenario: common values once, then a table of what differs, one column per distinct configuration. */
+export function settingsMarkdown(diff: SettingsDiff): string[] {
+  const out: string[] = [];
+  if (diff.common.length > 0) {
+    out.push('Same for every arm:', '');
+    out.push(...mdTable(['setting', 'value'], diff.common.map((r) => [md(r.section === 'workload' ? `${r.key} (kbench)` : r.key), md(r.common ?? DASH)])), '');
+  }
+  if (diff.differing.length > 0) {
+    const columns = driverColumns(diff);
+    out.push('Differs between arms:', '');
+    out.push(
+      ...mdTable(
+        ['setting', ...columns.map((ds) => md(ds.join(', ')))],
+        diff.differing.map((r) => [md(r.section === 'workload' ? `${r.key} (kbench)` : r.key), ...columns.map((ds) => md(r.byDriver[ds[0] as string] ?? DASH))]),
+      ),
+      '',
+    );
+  }
+  return out;
+}
+
+export function renderMarkdown(doc: ResultsDocument, opts: ReportOptions = {}): string {
+  const baseline = baselineOf(doc, opts);
+  const out: string[] = ['# kbench results', ''];
+  out.push(...envLines(doc).map((l) => `- ${md(l)}`), '');
+
+  const groups = buildGroups(doc, opts);
+  const failed = groups.flatMap((g) => g.rows.filter((r) => !r.verified).map((r) => ({ g, r })));
+  if (failed.length > 0) {
+    // Up front: a reader skimming the tables must not miss that some figures are invalid.
+    out.push(`> **✗ ${failed.length} arm${failed.length === 1 ? '' : 's'} FAILED verification; their figures are not valid.**`);
+    for (const { g, r } of failed) out.push(`> - **${md(r.driver)}** · ${md(g.scenario)} · ${fmtSize(g.messageSize)}: ${md(r.failure ?? 'not verified')}`);
+    out.push('');
+  }
+
+  const shown: { scenario: string; diff: SettingsDiff }[] = [];
+  for (const scenario of scenariosOf(doc.runs)) {
+    out.push(`## ${md(scenario)}`, '');
+    for (const g of groups.filter((x) => x.scenario === scenario)) {
+      const data = tableData(g, baseline);
+      out.push(`### ${md(groupTitle(g))}`, '');
+      const rows = data.rows.map(({ cells, row }) =>
+        cells.map((c, i) => {
+          const text = md(c.text);
+          // Failed rows: the driver and the verdict in bold, so they stand out in plain rendering too.
+          return !row.verified && (i === 0 || i === cells.length - 1) ? `**${text}**` : text;
+        }),
+      );
+      out.push(...mdTable(data.head.map(md), rows, data.numeric), '');
+    }
+    const diff = diffSettings(doc.runs.filter((r) => r.scenario === scenario));
+    const same = shown.find((s) => sameSettings(s.diff, diff));
+    out.push(`### Settings: ${md(scenario)}`, '');
+    if (same) out.push(`Same as ${md(same.scenario)}.`, '');
+    else {
+      out.push(...settingsMarkdown(diff));
+      shown.push({ scenario, diff });
+    }
+  }
+  if (doc.runs.length === 0) out.push('No arms ran.', '');
+  out.push(`_${md(LEGEND)}_`, '');
+
+  if (doc.skipped.length > 0) {
+    out.push('## Skipped', '');
+    out.push(...mdTable(['driver', 'scenario', 'size', 'reason'], doc.skipped.map((s) => [md(s.driver), md(s.scenario), s.messageSize !== undefined ? fmtSize(s.messageSize) : 'all', md(s.reason)])), '');
+  }
+  if (doc.warnings.length > 0) {
+    out.push('## Warnings', '', ...doc.warnings.map((w) => `- ${md(w)}`), '');
+  }
+  out.push('## Environment', '');
+  const drivers = Object.entries(doc.env.drivers).sort(([a], [b]) => a.localeCompare(b));
+  out.push(...mdTable(['driver', 'client', 'version', 'librdkafka', 'runtime'], drivers.map(([id, d]) => [md(id), md(d.client), md(d.version), md(d.librdkafka ?? DASH), md(d.runtime)])), '');
+  out.push('<details><summary>Run options (redacted)</summary>', '', ...fenced('json', JSON.stringify(redactDeep(doc.options), null, 2)), '', '</details>', '');
+  return out.join('\n');
+}

@@ -1,0 +1,44 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { escapeHtml, escapeMarkdown, fmtCv, fmtInt, fmtRatio, fmtSig, fmtSize, redactConfig, redactDeep } from '../../src/report/format.js';
+
+test('numbers: fixed locale, no NaN on screen', () => {
+  assert.equal(fmtInt(1234567.4), '1,234,567');
+  assert.equal(fmtInt(NaN), '—');
+  assert.equal(fmtSig(0.012345), '0.0123');
+  assert.equal(fmtSig(9.04), '9.04');
+  assert.equal(fmtSig(12.345), '12.3');
+  assert.equal(fmtSig(1233.4), '1,233');
+  assert.equal(fmtRatio(10.088), '10.09×');
+  assert.equal(fmtRatio(NaN), '');
+  assert.equal(fmtCv(0.025), '±2.5%');
+  assert.equal(fmtCv(0.153), '±15%');
+  assert.equal(fmtSize(100), '100 B');
+  assert.equal(fmtSize(1024), '1 KiB');
+  assert.equal(fmtSize(1000), '1000 B');
+  assert.equal(fmtSize(1048576), '1 MiB');
+});
+
+test('escapeHtml leaves no markup', () => {
+  assert.equal(escapeHtml(`<script>alert("x")</script>&'`), '&#60;script&#62;alert(&#34;x&#34;)&#60;/script&#62;&#38;&#39;');
+});
+
+test('escapeMarkdown keeps a table cell one cell', () => {
+  const s = escapeMarkdown('a|b\nc <b>*x*</b> `y` [l](u) _z_');
+  assert.ok(!/(?<!\\)\|/.test(s));
+  assert.ok(!s.includes('\n') && !s.includes('<') && !/(?<!\\)[*`_[]/.test(s));
+});
+
+test('redactConfig / redactDeep hide secret-looking keys', () => {
+  assert.deepEqual(redactConfig({ 'sasl.password': 'p', 'SSL.KEY.PASSWORD': 'k', 'sasl.jaas.config': 'j', 'api.key': 'a', apiKey: 'b', 'api-key': 'c', token: 't', acks: 'all' }), {
+    'sasl.password': '***',
+    'SSL.KEY.PASSWORD': '***',
+    'sasl.jaas.config': '***',
+    'api.key': '***',
+    apiKey: '***',
+    'api-key': '***',
+    token: '***',
+    acks: 'all',
+  });
+  assert.deepEqual(redactDeep({ sasl: { username: 'u', password: 'p' }, list: [{ secret: 's' }] }), { sasl: { username: 'u', password: '***' }, list: [{ secret: '***' }] });
+});
