@@ -1,0 +1,72 @@
+package dev.kbench.driver;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The arm kbench asks for (src/scenarios/types.ts ArmSpec, protocol 1), read from the spec file.
+ * Unknown fields are ignored so that kbench may add fields without breaking a built driver.
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record ArmSpec(
+    int protocol,
+    String armId,
+    String driver,
+    String scenario,
+    int messageSize,
+    int messages,
+    int warmup,
+    long firstSeq,
+    String topic,
+    int partitions,
+    List<Integer> readPartitions,
+    Connection connection,
+    Settings settings,
+    Map<String, Object> extraConfig,
+    long timeoutMs,
+    String clientId,
+    String groupId,
+    String resultFile,
+    Faults faults) {
+
+  /** `ssl` is `true` or `{ca, rejectUnauthorized}` in kbench's Connection, so it stays a JsonNode. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Connection(List<String> brokers, JsonNode ssl, Sasl sasl) {}
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Sasl(String mechanism, String username, String password) {}
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Settings(String acks, String compression, int lingerMs, int batchSize, int sendBatch, boolean idempotence, double rate) {}
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Faults(Boolean dropOne, String throwIn) {}
+
+  static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  public static ArmSpec read(String path) throws IOException {
+    ArmSpec s = JSON.readValue(new File(path), ArmSpec.class);
+    if (s.protocol() != 1) throw new IllegalArgumentException("unsupported kbench driver protocol " + s.protocol() + " (this driver speaks 1)");
+    return s;
+  }
+
+  /** The partitions to read: spec.readPartitions, else every partition. */
+  public List<Integer> partitionsToRead() {
+    if (readPartitions != null) return readPartitions;
+    return java.util.stream.IntStream.range(0, partitions).boxed().toList();
+  }
+
+  public boolean dropOne() {
+    return faults != null && Boolean.TRUE.equals(faults.dropOne());
+  }
+
+  public boolean throwInScenario() {
+    return faults != null && "scenario".equals(faults.throwIn());
+  }
+}

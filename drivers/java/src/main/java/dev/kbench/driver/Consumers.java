@@ -1,0 +1,213 @@
+package dev.kbench.driver;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/** consumer and e2e-latency (src/scenarios/consumer.ts and e2e-latency.ts semantics). */
+final class Consumers {
+  /** How long a consumer may receive nothing before the arm fails (src/scenarios/consumer.ts STALL_MS). */
+  static final long STALL_MS = 30_000;
+  static final Duration POLL = Duration.ofMillis(100);
+  /** e2e-latency's rate when --rate is not given (src/scenarios/e2e-latency.ts DEFAULT_E2E_RATE). */
+  static final double DEFAULT_E2E_RATE = 2000;
+
+  private Consumers() {}
+
+  /** assign() the partitions to read and seek to their beginning: no group coordination at all. */
+  static KafkaConsumer<byte[], byte[]> open(ArmSpec s, Map<String, Object> config) {
+    KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Configs.props(config), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    List<TopicPartition> tps = s.partitionsToRead().stream().map(p -> new TopicPartition(s.topic(), p)).toList();
+    c.assign(tps);
+    c.seekToBeginning(tps);
+    return c;
+  }
+
+  static long stallMs(ArmSpec s) {
+    return Math.min(STALL_MS, s.timeoutMs());
+  }
+
+  /**
+   * Reads warm-up + N messages; the measured part covers the N after the warm-up. Every payload goes
+   * into the checksum, whose cost is timed and taken out of the figures.
+   */
+  static Outcome consume(ArmSpec s, Progress progress) {
+    Map<String, Object> config = Configs.consumer(s);
+    long total = (long) s.warmup() + s.messages();
+    Payload.Checksum sum = new Payload.Checksum();
+    Meter m = new Meter();
+    Outcome o = new Outcome();
+    long consumed = 0;
+    boolean dropped = !s.dropOne();
+    try (KafkaConsumer<byte[], byte[]> c = open(s, config)) {
+      long lastData = System.currentTimeMillis();
+      while (consumed < total) {
+        ConsumerRecords<byte[], byte[]> records = c.poll(POLL);
+        if (records.isEmpty()) {
+          if (System.currentTimeMillis() - lastData > stallMs(s)) {
+            throw new IllegalStateException("no messages for " + stallMs(s) / 1000 + " s (read " + consumed + " of " + total + ")");
+          }
+          continue;
+        }
+        lastData = System.currentTimeMillis();
+        // The measured part starts when the poll holding the first measured message returns, and counts
+        // exactly the messages after the warm-up ones (a poll may straddle the boundary).
+        if (!m.started() && consumed + records.count() > s.warmup()) m.start();
+        long v0 = System.nanoTime();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+          if (!dropped) {
+            dropped = true; // injected fault: this message is not accounted for
+            continue;
+          }
+          sum.add(r.value());
+        }
+        if (m.started()) m.verifyNs += System.nanoTime() - v0;
+        consumed += records.count();
+        progress.report(Math.max(0, consumed - s.warmup()));
+      }
+      m.stop(o);
+    }
+    long measured = consumed - s.warmup();
+    o.messages = measured;
+    o.bytes = measured * s.messageSize();
+    o.consumed = sum.count();
+    o.consumedBytes = sum.bytes();
+    o.checksum = sum.hex();
+    o.config = config;
+    o.notes.add("assign() + seekToBeginning(), poll(100 ms) loop; max.poll.records and fetch sizes at kafka-clients defaults");
+    return o;
+  }
+
+  /** Consumer side of e2e-latency: its own thread (a KafkaConsumer is single-threaded), same clock. */
+  private static final class Receiver extends Thread {
+    final ArmSpec s;
+    final Map<String, Object> config;
+    final long total;
+    final byte[] seen;
+    final long[] samples;
+    final AtomicInteger received = new AtomicInteger();
+    volatile boolean stop;
+    int nSamples;
+    long duplicated;
+    long outside;
+    volatile String error;
+
+    Receiver(ArmSpec s, Map<String, Object> config) {
+      super("kbench-e2e-consumer");
+      this.s = s;
+      this.config = config;
+      this.total = (long) s.warmup() + s.messages();
+      this.seen = new byte[(int) total];
+      this.samples = new long[s.messages()];
+    }
+
+    @Override
+    public void run() {
+      try (KafkaConsumer<byte[], byte[]> c = open(s, config)) {
+        long lastData = System.currentTimeMillis();
+        while (received.get() < total && !stop) {
+          ConsumerRecords<byte[], byte[]> records = c.poll(POLL);
+          if (records.isEmpty()) {
+            if (System.currentTimeMillis() - lastData > stallMs(s)) {
+              error = "no messages for " + stallMs(s) / 1000 + " s (received " + received.get() + " of " + total + ")";
+              return;
+            }
+            continue;
+          }
+          long now = Meter.wallClockUs();
+          lastData = System.currentTimeMillis();
+          for (ConsumerRecord<byte[], byte[]> r : records) {
+            byte[] v = r.value();
+            long idx = Payload.readSeq(v) - s.firstSeq();
+            if (idx < 0 || idx >= total) {
+              outside++;
+              continue;
+            }
+            if (seen[(int) idx] != 0) {
+              duplicated++;
+              continue;
+            }
+            seen[(int) idx] = 1;
+            received.incrementAndGet();
+            if (idx >= s.warmup()) samples[nSamples++] = Math.max(1, now - Payload.readTimestampUs(v));
+          }
+        }
+      } catch (RuntimeException e) {
+        error = Deliveries.errorName(e) + ": " + e.getMessage();
+      }
+    }
+  }
+
+  /**
+   * Produces at a fixed rate with the send time in each payload; a consumer thread in the same process
+   * records produce→consume latency per message and accounts for every sequence number.
+   */
+  static Outcome e2e(ArmSpec s, Progress progress) throws InterruptedException {
+    if (s.messageSize() < Payload.LATENCY_HEADER_BYTES) {
+      throw new IllegalArgumentException("e2e-latency needs messages of at least " + Payload.LATENCY_HEADER_BYTES + " bytes (size " + s.messageSize() + ")");
+    }
+    double rate = s.settings().rate() > 0 ? s.settings().rate() : DEFAULT_E2E_RATE;
+    Map<String, Object> pconfig = Configs.producer(s);
+    Receiver rx = new Receiver(s, Configs.consumer(s));
+    rx.start();
+    Outcome o = new Outcome();
+    try (KafkaProducer<byte[], byte[]> p = Producers.open(pconfig)) {
+      byte[] template = Payload.template(s.messageSize());
+      Deliveries d = new Deliveries();
+      // Warm-up: also proves the consumer is assigned and fetching before anything is measured.
+      long t0 = System.nanoTime();
+      for (int i = 0; i < s.warmup(); i++) {
+        Meter.pace(t0, i, rate);
+        p.send(new ProducerRecord<>(s.topic(), Payload.makeStamped(template, s.firstSeq() + i, Meter.wallClockUs())), d);
+      }
+      p.flush();
+      long baseDelivered = d.delivered();
+      long baseFailed = d.failed();
+      Map<String, Long> baseErrors = d.errors();
+      long waitStart = System.currentTimeMillis();
+      while (rx.received.get() < s.warmup() && rx.isAlive() && System.currentTimeMillis() - waitStart < STALL_MS) Thread.sleep(20);
+
+      Meter m = new Meter();
+      m.start();
+      t0 = System.nanoTime();
+      long first = s.firstSeq() + s.warmup();
+      for (int i = 0; i < s.messages(); i++) {
+        Meter.pace(t0, i, rate);
+        p.send(new ProducerRecord<>(s.topic(), Payload.makeStamped(template, first + i, Meter.wallClockUs())), d);
+        if ((i & 63) == 63) progress.report(Math.max(0, rx.received.get() - s.warmup()));
+      }
+      p.flush();
+      rx.join();
+      m.stop(o);
+      progress.finish(Math.max(0, rx.received.get() - s.warmup()));
+      o.delivered = d.delivered() - baseDelivered;
+      o.failed = d.failed() - baseFailed;
+      o.errors = Deliveries.minus(d.errors(), baseErrors);
+    } finally {
+      rx.stop = true;
+      rx.join();
+    }
+    long lost = 0;
+    for (int i = s.warmup(); i < rx.total; i++) if (rx.seen[i] == 0) lost++;
+    o.messages = s.messages();
+    o.bytes = (long) s.messages() * s.messageSize();
+    o.consumed = (long) rx.received.get();
+    o.lost = lost;
+    o.duplicated = rx.duplicated;
+    o.latencySamplesUs = java.util.Arrays.copyOf(rx.samples, rx.nSamples);
+    o.config = pconfig;
+    rx.config.forEach((k, v) -> o.config.put("consumer." + k, v));
+    o.notes.add("rate " + (rate == Math.rint(rate) ? String.valueOf((long) rate) : String.valueOf(rate)) + " msgs/s");
+    if (rx.outside > 0) o.notes.add(rx.outside + " messages with foreign sequence numbers ignored");
+    if (rx.error != null) o.notes.add("consumer stopped early: " + rx.error);
+    return o;
+  }
+}

@@ -1,0 +1,110 @@
+"""py-confluent: confluent-kafka's Producer / Consumer over the librdkafka its wheel bundles.
+
+Configured with exactly the librdkafka properties kbench gives every librdkafka-based arm
+(src/drivers/librdkafka-config.ts, passed in by the TypeScript driver), so only the binding differs.
+"""
+from __future__ import annotations
+
+import time
+from typing import Any, Dict, List, Optional
+
+import confluent_kafka
+from confluent_kafka import Consumer, KafkaException, Producer, TopicPartition
+
+from ..scenarios import Context, Counts
+
+#: poll() serves delivery callbacks; calling it once per this many produce() calls keeps the
+#: report queue short without a C call per message (the documented idiom polls after each produce).
+POLL_EVERY = 100
+
+
+class ConfluentProducer:
+    def __init__(self, ctx: Context) -> None:
+        self.config: Dict[str, Any] = dict(ctx.librdkafka["producer"])
+        self.notes = [f"produce() per message with a delivery callback; poll(0) every {POLL_EVERY} produce() calls",
+                      "librdkafka properties identical to the other librdkafka-based arms"]
+        self._p = Producer(self.config)
+        self._topic = ctx.topic
+        self._counts = Counts()
+        self._sent = 0
+
+    def _report(self, err: Any, _msg: Any) -> None:
+        if err is None:
+            self._counts.delivered += 1
+        else:
+            self._counts.fail(err.name())
+
+    def send(self, value: bytes) -> None:
+        while True:
+            try:
+                self._p.produce(self._topic, value, on_delivery=self._report)
+                break
+            except BufferError:  # local queue full: serve deliveries, then retry
+                self._p.poll(0.01)
+        self._sent += 1
+        if self._sent % POLL_EVERY == 0:
+            self._p.poll(0)
+
+    def send_and_wait(self, value: bytes, timeout_s: float) -> None:
+        result: List[Optional[Any]] = []
+        self._p.produce(self._topic, value, on_delivery=lambda err, _m: result.append(err))
+        deadline = time.monotonic() + timeout_s
+        while not result:  # poll() returns as soon as the delivery report is served
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"no delivery report within {timeout_s:g} s")
+            self._p.poll(left)
+        if result[0] is not None:
+            raise KafkaException(result[0])
+
+    def flush(self, timeout_s: float) -> Counts:
+        left = self._p.flush(timeout_s)
+        if left:
+            raise TimeoutError(f"flush: {left} messages still queued after {timeout_s:g} s")
+        return self._counts.copy()
+
+    def close(self) -> None:
+        self._p.flush(5)
+
+
+class ConfluentConsumer:
+    def __init__(self, ctx: Context) -> None:
+        self.config: Dict[str, Any] = dict(ctx.librdkafka["consumer"])
+        self.notes = ["assign() every partition at OFFSET_BEGINNING; consume(n) batches"]
+        self._c = Consumer(self.config)
+        self._c.assign([TopicPartition(ctx.topic, p, confluent_kafka.OFFSET_BEGINNING) for p in ctx.read_partitions])
+
+    def poll(self, max_messages: int, timeout_s: float) -> List[bytes]:
+        msgs = self._c.consume(num_messages=max_messages, timeout=timeout_s)
+        out = []
+        for m in msgs:
+            err = m.error()
+            if err is not None:
+                raise KafkaException(err)
+            out.append(m.value())
+        return out
+
+    def close(self) -> None:
+        self._c.close()
+
+
+def _text(v: Any) -> str:
+    return str(v[0] if isinstance(v, tuple) else v)  # (str, int) before 2.x, str since
+
+
+class Client:
+    name = f"confluent-kafka {_text(confluent_kafka.version())}"
+    needs: Dict[str, Dict[str, int]] = {}
+
+    def describe(self) -> Dict[str, Any]:
+        return {"version": _text(confluent_kafka.version()), "librdkafka": _text(confluent_kafka.libversion())}
+
+    def producer(self, ctx: Context, sync: bool) -> ConfluentProducer:
+        return ConfluentProducer(ctx)
+
+    def consumer(self, ctx: Context) -> ConfluentConsumer:
+        return ConfluentConsumer(ctx)
+
+
+def make(_driver_id: str) -> Client:
+    return Client()

@@ -1,0 +1,386 @@
+"""The four kbench scenarios, written once on top of a client's producer and consumer ports (the
+Python twin of src/scenarios/): warm-up first and left out of the figures, then the measured part,
+with wall time, CPU of the whole process (client threads included) and checksum cost accounted.
+
+A client module gives:
+  producer(ctx, sync) -> Producer: .config, .send(value), .send_and_wait(value, timeout_s),
+                                   .flush(timeout_s) -> Counts (cumulative), .close()
+  consumer(ctx) -> Consumer:       .config, .poll(max_messages, timeout_s) -> list of payloads, .close()
+"""
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, List, Optional
+
+from .payload import Checksum, LATENCY_HEADER_BYTES, Payloads, read_seq, read_timestamp_us
+
+PROGRESS_PREFIX = "@kbench "
+#: How long a consumer may receive nothing before the arm fails (as src/scenarios/consumer.ts).
+STALL_S = 30.0
+#: Messages asked for per consumer poll (the last polls ask for exactly what is left, so no poll waits out its timeout).
+POLL_BATCH = 1000
+POLL_TIMEOUT_S = 0.2
+#: Rate of e2e-latency when --rate is not given (as src/scenarios/e2e-latency.ts).
+DEFAULT_E2E_RATE = 2000
+
+
+@dataclass
+class Context:
+    """What a client module needs to build a client for one arm (from the ArmSpec)."""
+
+    spec: Dict[str, Any]
+    brokers: List[str]
+    topic: str
+    partitions: int
+    read_partitions: List[int]
+    size: int
+    settings: Dict[str, Any]
+    client_id: str
+    group_id: str
+    extra_config: Dict[str, Any]
+    connection: Dict[str, Any]
+    timeout_s: float
+    #: librdkafka properties computed by kbench (src/drivers/librdkafka-config.ts), for librdkafka-based clients.
+    librdkafka: Dict[str, Dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def acks(self) -> str:
+        return str(self.settings["acks"])
+
+
+@dataclass
+class Counts:
+    delivered: int = 0
+    failed: int = 0
+    errors: Dict[str, int] = field(default_factory=dict)
+
+    def ok(self, n: int = 1) -> None:
+        self.delivered += n
+
+    def fail(self, name: str, n: int = 1) -> None:
+        self.failed += n
+        self.errors[name] = self.errors.get(name, 0) + n
+
+    def copy(self) -> "Counts":
+        return Counts(self.delivered, self.failed, dict(self.errors))
+
+    def minus(self, base: "Counts") -> "Counts":
+        errors = {k: v - base.errors.get(k, 0) for k, v in self.errors.items() if v - base.errors.get(k, 0)}
+        return Counts(self.delivered - base.delivered, self.failed - base.failed, errors)
+
+
+def describe_errors(errors: Dict[str, int]) -> str:
+    return ", ".join(f"{k} ×{v}" for k, v in errors.items()) or "no error code"
+
+
+def error_name(err: BaseException) -> str:
+    return type(err).__name__
+
+
+class Status:
+    """What the arm is doing right now, for the watchdog's message when it has to give up."""
+
+    phase = "starting"
+
+
+class Progress:
+    """`@kbench {"done": N}` lines on stdout, at most every 200 ms (the parent relays them)."""
+
+    def __init__(self) -> None:
+        self._last = 0.0
+
+    def __call__(self, done: int, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self._last < 0.2:
+            return
+        self._last = now
+        sys.stdout.write(PROGRESS_PREFIX + json.dumps({"done": done}) + "\n")
+        sys.stdout.flush()
+
+
+class Meter:
+    """Wall time, absolute start/end and process CPU (all threads) over the measured part."""
+
+    def __init__(self) -> None:
+        self.verify_ns = 0
+        self.started = False
+
+    def start(self) -> None:
+        self._ru = resource.getrusage(resource.RUSAGE_SELF)
+        self._start_us = time.time_ns() // 1000
+        self._t0 = time.perf_counter_ns()
+        self.started = True
+
+    def stop(self) -> Dict[str, Any]:
+        if not self.started:
+            self.start()
+        elapsed = time.perf_counter_ns() - self._t0
+        end_us = time.time_ns() // 1000
+        ru = resource.getrusage(resource.RUSAGE_SELF)
+        verify_us = self.verify_ns / 1000
+        return {
+            "elapsedNs": max(1, elapsed - self.verify_ns),
+            "startUs": self._start_us,
+            "endUs": end_us,
+            "cpuUserUs": max(0.0, (ru.ru_utime - self._ru.ru_utime) * 1e6 - verify_us),
+            "cpuSysUs": max(0.0, (ru.ru_stime - self._ru.ru_stime) * 1e6),
+            "verifyNs": self.verify_ns,
+            "rssPeakBytes": ru.ru_maxrss * 1024,
+        }
+
+
+def pace(t0_ns: int, sent: int, rate: float) -> None:
+    """Waits so that `sent` messages are not sent faster than `rate` msgs/s since t0."""
+    if rate <= 0:
+        return
+    ahead = (t0_ns + int(sent / rate * 1e9) - time.perf_counter_ns()) / 1e9
+    if ahead >= 0.001:
+        time.sleep(ahead)
+
+
+def _base(spec: Dict[str, Any], measured: Dict[str, Any], config: Dict[str, Any], notes: List[str]) -> Dict[str, Any]:
+    return {"ok": True, "messages": spec["messages"], "bytes": spec["messages"] * spec["messageSize"], **measured, "config": config, "notes": notes}
+
+
+def producer_async(client: Any, ctx: Context, progress: Progress) -> Dict[str, Any]:
+    spec = ctx.spec
+    first, warmup, n = spec["firstSeq"], spec["warmup"], spec["messages"]
+    payloads = Payloads(ctx.size)
+    make = payloads.make
+    rate = float(ctx.settings.get("rate") or 0)
+    p = client.producer(ctx, sync=False)
+    try:
+        base = Counts()
+        if warmup:
+            Status.phase = "warm-up"
+            for seq in range(first, first + warmup):
+                p.send(make(seq))
+            base = p.flush(ctx.timeout_s).copy()
+            if base.failed:
+                raise RuntimeError(f"warm-up: {base.failed} of {warmup} deliveries failed ({describe_errors(base.errors)})")
+        Status.phase = "sending"
+        meter = Meter()
+        meter.start()
+        t0 = time.perf_counter_ns()
+        send = p.send
+        start = first + warmup
+        for i in range(n):
+            if rate:
+                pace(t0, i, rate)
+            send(make(start + i))
+            if not i & 1023:
+                progress(i)
+        Status.phase = f"waiting for the deliveries of {n} messages"
+        total = p.flush(ctx.timeout_s).minus(base)
+        measured = meter.stop()
+        progress(n, force=True)
+        return {**_base(spec, measured, p.config, list(getattr(p, "notes", []))),
+                "delivered": total.delivered, "failed": total.failed, "errors": total.errors}
+    finally:
+        p.close()
+
+
+def producer_sync(client: Any, ctx: Context, progress: Progress) -> Dict[str, Any]:
+    spec = ctx.spec
+    first, warmup, n = spec["firstSeq"], spec["warmup"], spec["messages"]
+    payloads = Payloads(ctx.size)
+    rate = float(ctx.settings.get("rate") or 0)
+    p = client.producer(ctx, sync=True)
+    try:
+        Status.phase = "warm-up"
+        for seq in range(first, first + warmup):
+            p.send_and_wait(payloads.make(seq), ctx.timeout_s)
+        Status.phase = "sending one message at a time"
+        samples: List[float] = []
+        counts = Counts()
+        meter = Meter()
+        meter.start()
+        t0 = time.perf_counter_ns()
+        start = first + warmup
+        clock = time.perf_counter_ns
+        for i in range(n):
+            if rate:
+                pace(t0, i, rate)
+            value = payloads.make(start + i)
+            s = clock()
+            try:
+                p.send_and_wait(value, ctx.timeout_s)
+                counts.ok()
+                samples.append((clock() - s) / 1000)
+            except Exception as err:  # a failed delivery is counted by name, as the Node scenario does
+                counts.fail(error_name(err))
+            progress(i + 1)
+        measured = meter.stop()
+        progress(n, force=True)
+        return {**_base(spec, measured, p.config, list(getattr(p, "notes", []))),
+                "delivered": counts.delivered, "failed": counts.failed, "errors": counts.errors, "latencySamplesUs": samples}
+    finally:
+        p.close()
+
+
+class Stalled(RuntimeError):
+    pass
+
+
+def consume_until(c: Any, on_batch: Callable[[List[bytes]], bool], want: Callable[[], int], stall_s: float,
+                  progress_text: Callable[[], str], stop: Optional[threading.Event] = None) -> None:
+    """Polls until on_batch returns False; fails when nothing arrives for stall_s."""
+    last = time.monotonic()
+    while stop is None or not stop.is_set():
+        batch = c.poll(max(1, min(POLL_BATCH, want())), POLL_TIMEOUT_S)
+        now = time.monotonic()
+        if batch:
+            last = now
+            if not on_batch(batch):
+                return
+        elif now - last > stall_s:
+            raise Stalled(f"no messages for {stall_s:g} s ({progress_text()})")
+
+
+def consumer(client: Any, ctx: Context, progress: Progress) -> Dict[str, Any]:
+    spec = ctx.spec
+    warmup, n = spec["warmup"], spec["messages"]
+    total = warmup + n
+    sums = Checksum()
+    meter = Meter()
+    state = {"consumed": 0, "start": 0}
+    drop = bool((spec.get("faults") or {}).get("dropOne"))
+    clock = time.perf_counter_ns
+
+    def on_batch(batch: List[bytes]) -> bool:
+        nonlocal drop
+        if not meter.started and warmup == 0:
+            meter.start()
+        v0 = clock()
+        if drop:  # injected fault: one message is not accounted for
+            drop = False
+            sums.add_all(batch[1:])
+        else:
+            sums.add_all(batch)
+        if meter.started:
+            meter.verify_ns += clock() - v0
+        state["consumed"] += len(batch)
+        if not meter.started and state["consumed"] >= warmup:
+            meter.start()
+            state["start"] = state["consumed"]
+        progress(max(0, state["consumed"] - warmup))
+        return state["consumed"] < total
+
+    c = client.consumer(ctx)
+    try:
+        if total == 0:  # a worker's share with no messages (its partitions are empty): nothing to wait for
+            meter.start()
+            return {"ok": True, "messages": 0, "bytes": 0, **meter.stop(), "consumed": 0, "consumedBytes": 0,
+                    "checksum": sums.hex(), "config": c.config, "notes": ["no messages in this share's partitions"]}
+        Status.phase = "consuming"
+        # Ask for exactly the warm-up first, so that the measured part starts right after it.
+        want = lambda: (warmup if state["consumed"] < warmup else total) - state["consumed"]  # noqa: E731
+        consume_until(c, on_batch, want, min(STALL_S, ctx.timeout_s), lambda: f"read {state['consumed']} of {total}")
+        measured = meter.stop()
+        progress(n, force=True)
+        got = state["consumed"] - state["start"]
+        notes = list(getattr(c, "notes", []))
+        if state["start"] > warmup:
+            notes.append(f"measurement started after {state['start']} messages (batch boundary)")
+        return {"ok": True, "messages": got, "bytes": got * ctx.size, **measured, "consumed": sums.count,
+                "consumedBytes": sums.bytes, "checksum": sums.hex(), "config": c.config, "notes": notes}
+    finally:
+        c.close()
+
+
+def e2e_latency(client: Any, ctx: Context, progress: Progress) -> Dict[str, Any]:
+    spec = ctx.spec
+    if ctx.size < LATENCY_HEADER_BYTES:
+        raise ValueError(f"e2e-latency needs messages of at least {LATENCY_HEADER_BYTES} bytes (size {ctx.size})")
+    rate = float(ctx.settings.get("rate") or 0) or DEFAULT_E2E_RATE
+    first, warmup, n = spec["firstSeq"], spec["warmup"], spec["messages"]
+    total = warmup + n
+    seen = bytearray(total)
+    samples: List[int] = []
+    st = {"received": 0, "duplicated": 0, "outside": 0}
+    stop = threading.Event()
+    failure: List[BaseException] = []
+
+    def on_batch(batch: List[bytes]) -> bool:
+        now = time.time_ns() // 1000
+        for payload in batch:
+            idx = read_seq(payload) - first
+            if idx < 0 or idx >= total:
+                st["outside"] += 1
+                continue
+            if seen[idx]:
+                st["duplicated"] += 1
+                continue
+            seen[idx] = 1
+            st["received"] += 1
+            if idx >= warmup:
+                samples.append(max(1, now - read_timestamp_us(payload)))
+        progress(max(0, st["received"] - warmup))
+        return st["received"] < total
+
+    c = client.consumer(ctx)
+    p = client.producer(ctx, sync=False)
+
+    def consume() -> None:
+        try:
+            consume_until(c, on_batch, lambda: total - st["received"], min(STALL_S, ctx.timeout_s),
+                          lambda: f"received {st['received']} of {total}", stop)
+        except BaseException as err:  # reported in the outcome's notes, as the Node scenario does
+            failure.append(err)
+
+    # The consumer runs in its own thread (the same process, so the same clock) while this one produces.
+    reader = threading.Thread(target=consume, name="kbench-e2e-consumer", daemon=True)
+    try:
+        reader.start()
+        payloads = Payloads(ctx.size)
+        Status.phase = "warm-up"
+        t0 = time.perf_counter_ns()
+        for i in range(warmup):
+            pace(t0, i, rate)
+            p.send(payloads.make_timed(first + i, time.time_ns() // 1000))
+        warm = p.flush(ctx.timeout_s).copy()
+        # Warm-up also proves the consumer is assigned and fetching before anything is measured.
+        wait_until = time.monotonic() + STALL_S
+        while st["received"] < warmup and time.monotonic() < wait_until and reader.is_alive():
+            time.sleep(0.02)
+        Status.phase = "sending at a fixed rate"
+        meter = Meter()
+        meter.start()
+        t0 = time.perf_counter_ns()
+        start = first + warmup
+        for i in range(n):
+            pace(t0, i, rate)
+            p.send(payloads.make_timed(start + i, time.time_ns() // 1000))
+        Status.phase = "waiting for the deliveries and the consumer"
+        sent = p.flush(ctx.timeout_s).minus(warm)
+        reader.join(ctx.timeout_s)
+        measured = meter.stop()
+        progress(n, force=True)
+        lost = sum(1 for i in range(warmup, total) if not seen[i])
+        notes = [f"rate {rate:g} msgs/s", "consumer in a second thread of the same process"]
+        if st["outside"]:
+            notes.append(f"{st['outside']} messages with foreign sequence numbers ignored")
+        if failure:
+            notes.append(f"consumer stopped early: {failure[0]}")
+        config = {**p.config, **{f"consumer.{k}": v for k, v in c.config.items()}}
+        return {**_base(spec, measured, config, notes + list(getattr(p, "notes", []))),
+                "delivered": sent.delivered, "failed": sent.failed, "errors": sent.errors,
+                "consumed": st["received"], "lost": lost, "duplicated": st["duplicated"], "latencySamplesUs": samples}
+    finally:
+        stop.set()
+        reader.join(5)
+        p.close()
+        c.close()
+
+
+SCENARIOS = {
+    "producer-async": producer_async,
+    "producer-sync": producer_sync,
+    "consumer": consumer,
+    "e2e-latency": e2e_latency,
+}

@@ -1,0 +1,62 @@
+// Live progress for `kbench run`: a bar per arm (messages done, rate) on a terminal; one line per
+// finished arm when stderr is not a TTY; nothing with --quiet. Output goes to stderr, so stdout
+// carries only the results table.
+import cliProgress from 'cli-progress';
+import type { PlannedArm } from '../plan/plan.js';
+import type { Repetition } from '../results/types.js';
+import type { RunEvents } from '../runner/run.js';
+
+const fmt = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '–');
+
+export function armLabel(arm: PlannedArm): string {
+  return `${arm.driver} ${arm.scenario} ${arm.messageSize} B #${arm.repetition}`;
+}
+
+export class ProgressUi implements RunEvents {
+  private readonly tty = Boolean(process.stderr.isTTY);
+  private bar: cliProgress.SingleBar | undefined;
+  private count = 0;
+  private total = 0;
+  private started = 0;
+
+  constructor(private readonly quiet: boolean) {}
+
+  info(message: string): void {
+    if (!this.quiet) process.stderr.write(`${message}\n`);
+  }
+
+  armStart(arm: PlannedArm, total: number): void {
+    this.count++;
+    this.total = total;
+    this.started = Date.now();
+    if (this.quiet || !this.tty) return;
+    this.bar = new cliProgress.SingleBar(
+      { format: `[{n}/{total}] {label} |{bar}| {value}/{total_msgs} msgs  {rate} msgs/s`, hideCursor: true, clearOnComplete: true, stream: process.stderr, fps: 5 },
+      cliProgress.Presets.shades_classic,
+    );
+    this.bar.start(arm.messages, 0, { n: this.count, total, label: armLabel(arm), total_msgs: arm.messages, rate: '–' });
+  }
+
+  armProgress(_arm: PlannedArm, done: number): void {
+    if (!this.bar) return;
+    const secs = (Date.now() - this.started) / 1000;
+    this.bar.update(done, { rate: secs > 0 ? fmt(done / secs) : '–' });
+  }
+
+  armEnd(arm: PlannedArm, rep: Repetition): void {
+    this.bar?.stop();
+    this.bar = undefined;
+    if (this.quiet) return;
+    const head = `[${this.count}/${this.total}] ${armLabel(arm)}`;
+    if (rep.ok) {
+      const lat = rep.latencyUs ? `  p99 ${fmt(rep.latencyUs.p99)} µs` : '';
+      process.stderr.write(`✓ ${head}: ${fmt(rep.msgsPerSec)} msgs/s, ${rep.mbPerSec.toFixed(2)} MB/s, ${rep.cpuUsPerMsg.toFixed(2)} CPU µs/msg${lat}\n`);
+    } else {
+      process.stderr.write(`✗ ${head}: FAILED — ${rep.error ?? rep.verification.failures.join('; ')}\n`);
+    }
+  }
+
+  done(): void {
+    this.bar?.stop();
+  }
+}

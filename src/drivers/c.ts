@@ -1,0 +1,116 @@
+// c: librdkafka's own benchmark tool, rdkafka_performance, built from the same librdkafka source
+// and linked to the same shared library as every other librdkafka-based arm — the C ceiling.
+// It runs producer-async (-P) and consumer (-G, batch consume), prints its own summary, which is
+// parsed here; it cannot checksum payloads or leave warm-up out, and says so in the results.
+import { spawnSync } from 'node:child_process';
+import { readBuildInfo, toolPath } from '../paths.js';
+import type { ArmSpec, ScenarioOutcome } from '../scenarios/types.js';
+import type { ExternalCommand, ExternalDriver } from './external.js';
+import { librdkafkaConsumerConfig, librdkafkaProducerConfig } from './librdkafka-config.js';
+import type { ClientConfig, DriverContext, DriverDescription } from './types.js';
+import { contextFor } from '../scenarios/index.js';
+
+const TOOL = 'rdkafka_performance';
+const CONSUME_BATCH = 1000;
+
+function toArgs(config: ClientConfig): string[] {
+  const args: string[] = [];
+  for (const [k, v] of Object.entries(config)) {
+    if (k === 'bootstrap.servers') continue;
+    args.push('-X', `${k}=${String(v)}`);
+  }
+  return args;
+}
+
+export function commandFor(spec: ArmSpec, ctx: DriverContext, tool: string): { cmd: string; args: string[]; config: ClientConfig } {
+  const total = spec.warmup + spec.messages;
+  const common = ['-t', spec.topic, '-b', spec.connection.brokers.join(','), '-c', String(total), '-i', '1000'];
+  if (spec.scenario === 'producer-async') {
+    const config = librdkafkaProducerConfig(ctx);
+    return { cmd: tool, args: ['-P', ...common, '-s', String(spec.messageSize), ...toArgs(config)], config };
+  }
+  if (spec.scenario === 'consumer') {
+    const config = { ...librdkafkaConsumerConfig(ctx), 'enable.partition.eof': false };
+    delete (config as Record<string, unknown>)['group.id'];
+    return { cmd: tool, args: ['-G', ctx.groupId, ...common, '-B', String(CONSUME_BATCH), ...toArgs(config)], config: { ...config, 'group.id': ctx.groupId } };
+  }
+  throw new Error(`${TOOL} runs producer-async and consumer only, not ${spec.scenario}`);
+}
+
+const PRODUCED = /% (\d+) messages produced \((\d+) bytes\), (\d+) delivered \(offset -?\d+, (\d+) failed\) in (\d+)ms/g;
+const CONSUMED = /% (\d+) messages \((\d+) bytes\) consumed in (\d+)ms/g;
+
+function lastMatch(re: RegExp, text: string): RegExpExecArray | undefined {
+  let m: RegExpExecArray | null;
+  let last: RegExpExecArray | undefined;
+  re.lastIndex = 0;
+  while ((m = re.exec(text)) !== null) last = m;
+  return last;
+}
+
+export function parsePerfOutput(out: { stdout: string; stderr: string; exitCode: number | null }, spec: ArmSpec, config: ClientConfig): ScenarioOutcome {
+  const now = Date.now() * 1000;
+  const base = { startUs: now, endUs: now, config, notes: [] as string[] };
+  const fail = (why: string): ScenarioOutcome => ({ ok: false, error: why, messages: 0, bytes: 0, elapsedNs: 0, ...base });
+  const text = `${out.stdout}\n${out.stderr}`;
+  if (out.exitCode !== 0) {
+    return fail(`${TOOL} exited with code ${out.exitCode}: ${out.stderr.trim().split('\n').slice(-2).join(' | ') || 'no output'}`);
+  }
+  if (spec.scenario === 'producer-async') {
+    const m = lastMatch(PRODUCED, text);
+    if (!m) return fail(`no summary line in ${TOOL}'s output`);
+    const [produced, bytes, delivered, failed, ms] = m.slice(1, 6).map(Number) as [number, number, number, number, number];
+    return {
+      ok: true,
+      messages: produced,
+      bytes,
+      elapsedNs: Math.max(1, ms) * 1e6,
+      ...base,
+      delivered,
+      failed,
+      errors: failed ? { 'delivery failed': failed } : {},
+      notes: ['timing from rdkafka_performance (ms resolution); CPU and RSS of the whole process', 'payload: one shared buffer for every message (no copy), as the tool does by default'],
+    };
+  }
+  const m = lastMatch(CONSUMED, text);
+  if (!m) return fail(`no summary line in ${TOOL}'s output`);
+  const [msgs, bytes, ms] = m.slice(1, 4).map(Number) as [number, number, number];
+  return {
+    ok: true,
+    messages: msgs,
+    bytes,
+    elapsedNs: Math.max(1, ms) * 1e6,
+    ...base,
+    consumed: msgs,
+    consumedBytes: bytes,
+    checksumUnavailable: `${TOOL} does not checksum payloads (count and bytes checked)`,
+    notes: ['timing from rdkafka_performance (ms resolution, from the first message); CPU and RSS of the whole process'],
+  };
+}
+
+export const driver: ExternalDriver = {
+  kind: 'external',
+  id: 'c',
+  client: TOOL,
+  async describe(): Promise<DriverDescription> {
+    const tool = toolPath(TOOL);
+    const base = {
+      id: 'c', client: `${TOOL} (librdkafka examples/)`, runtime: 'C', scenarios: ['producer-async', 'consumer'] as DriverDescription['scenarios'],
+      workerThreads: false, supportsWarmup: false,
+      notes: ['the C ceiling: librdkafka’s own benchmark tool from the same source and shared library', 'no warm-up, no payload checksum (counts and bytes are verified); producer-sync and e2e-latency are not modes of the tool'],
+    };
+    if (!tool) return { ...base, version: 'not built', available: false, reason: `${TOOL} was not built (run npm install; see .kbench/build-info.json)` };
+    const r = spawnSync(tool, ['-h'], { encoding: 'utf8' });
+    const v = /librdkafka version (\S+)/.exec(`${r.stdout}${r.stderr}`)?.[1];
+    return { ...base, version: v ?? 'unknown', librdkafka: v ?? readBuildInfo().librdkafka?.version ?? 'unknown', available: true };
+  },
+  command(spec: ArmSpec): ExternalCommand {
+    const tool = toolPath(TOOL);
+    if (!tool) throw new Error(`${TOOL} was not built`);
+    const { cmd, args } = commandFor(spec, contextFor(spec), tool);
+    return { cmd, args };
+  },
+  parse(out, spec) {
+    return parsePerfOutput(out, spec, commandFor(spec, contextFor(spec), TOOL).config);
+  },
+};

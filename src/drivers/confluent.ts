@@ -1,0 +1,218 @@
+// confluent: @confluentinc/kafka-javascript through its KafkaJS-compatible promisified API (Kafka,
+// producer().send(), consumer().run({ eachBatch })), the API Confluent recommends. It is given raw
+// librdkafka properties only, from librdkafka-config.ts, and no `kafkaJS: {...}` block: such a block
+// switches the client to KafkaJS-compatibility defaults (murmur2_random partitioner, retries 5,
+// socket.timeout.ms 30000, retry.backoff.ms 300, …) and the arm would no longer run with the
+// settings of the other librdkafka arms. Rebuilt against kbench's own librdkafka (scripts/install.mjs).
+import { SCENARIOS } from '../results/types.js';
+import type { OutBatch } from '../scenarios/batch.js';
+import { clientVersion, requireClient } from '../util/clients.js';
+import { errorMessage } from '../util/errors.js';
+import { QUEUE_MAX_KBYTES, QUEUE_MAX_MESSAGES, librdkafkaConsumerConfig, librdkafkaProducerConfig } from './librdkafka-config.js';
+import { codeName, createRdConsumer, type RdkafkaModule } from './node-rdkafka.js';
+import type { ClientConfig, ConsumerPort, DeliveryCounts, DriverContext, DriverDescription, InBatch, NodeDriver, ProducerPort } from './types.js';
+
+const PACKAGE = '@confluentinc/kafka-javascript';
+
+// The slice of the KafkaJS-compatible API this driver uses (its typings live under clients/).
+interface CkLogger {
+  setLogLevel(level: number): void;
+}
+interface CkProducer {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  /** Resolves when every message of the record is acknowledged; rejects with the first failure. */
+  send(record: { topic: string; messages: { value: Buffer }[] }): Promise<unknown>;
+  logger(): CkLogger;
+}
+interface CkBatchPayload {
+  batch: { messages: { value: Buffer | null }[] };
+}
+interface CkConsumer {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  subscribe(subscription: { topics: string[] }): Promise<void>;
+  run(config: { eachBatch: (payload: CkBatchPayload) => Promise<void>; eachBatchAutoResolve?: boolean }): Promise<void>;
+  logger(): CkLogger;
+}
+interface CkKafkaJs {
+  Kafka: new (common: ClientConfig) => { producer(config: ClientConfig): CkProducer; consumer(config: ClientConfig): CkConsumer };
+  logLevel: { ERROR: number };
+}
+/** The package: node-rdkafka's API at the top level, the promisified one under KafkaJS. */
+interface ConfluentModule extends RdkafkaModule {
+  KafkaJS: CkKafkaJs;
+}
+
+const load = (): ConfluentModule => requireClient<ConfluentModule>(PACKAGE);
+
+/** Most send() calls the async producer keeps outstanding (each is one librdkafka batch's worth of produce() calls). */
+const SEND_WINDOW = 32;
+const CLOSE_TIMEOUT_MS = 15_000;
+
+/** Resolves with `p`, or after `ms` whatever p does (close() must never hang an arm). */
+function within<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
+/** send() rejects with a KafkaJSError carrying librdkafka's numeric code, or (queue full) the raw LibrdKafkaError. */
+function failureCode(mod: RdkafkaModule, err: unknown): string {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'number' ? codeName(mod, code) : 'error';
+}
+
+class ConfluentProducer implements ProducerPort {
+  private counts: DeliveryCounts = { delivered: 0, failed: 0, errors: {} };
+  private inflight = new Set<Promise<void>>();
+  private outstandingMsgs = 0;
+  private outstandingBytes = 0;
+  /**
+   * send() produces all its messages at once and cannot say which of them failed: nothing may ever
+   * meet a full queue. Outstanding messages stay under half of librdkafka's queue limits.
+   */
+  private readonly maxMsgs: number;
+  private readonly maxBytes: number;
+
+  constructor(private readonly mod: RdkafkaModule, private readonly p: CkProducer, private readonly topic: string, readonly config: ClientConfig) {
+    this.maxMsgs = Math.max(1, Math.floor(Number(config['queue.buffering.max.messages'] ?? QUEUE_MAX_MESSAGES) / 2));
+    this.maxBytes = Math.max(1, Math.floor((Number(config['queue.buffering.max.kbytes'] ?? QUEUE_MAX_KBYTES) * 1024) / 2));
+  }
+
+  private full(n: number, bytes: number): boolean {
+    if (this.inflight.size === 0) return false;
+    return this.inflight.size >= SEND_WINDOW || this.outstandingMsgs + n > this.maxMsgs || this.outstandingBytes + bytes > this.maxBytes;
+  }
+
+  async send(batch: OutBatch): Promise<void> {
+    const n = batch.count;
+    const bytes = batch.buffer.length;
+    while (this.full(n, bytes)) await Promise.race(this.inflight);
+    this.outstandingMsgs += n;
+    this.outstandingBytes += bytes;
+    const pr: Promise<void> = this.p
+      .send({ topic: this.topic, messages: batch.values().map((value) => ({ value })) })
+      .then(
+        () => {
+          this.counts.delivered += n;
+        },
+        (err: unknown) => {
+          // One error per call: the whole call is counted as failed (some of it may have been delivered).
+          this.counts.failed += n;
+          const code = failureCode(this.mod, err);
+          this.counts.errors[code] = (this.counts.errors[code] ?? 0) + n;
+        },
+      )
+      .finally(() => {
+        this.outstandingMsgs -= n;
+        this.outstandingBytes -= bytes;
+        this.inflight.delete(pr);
+      });
+    this.inflight.add(pr);
+  }
+
+  async sendAndWait(batch: OutBatch): Promise<void> {
+    try {
+      await this.p.send({ topic: this.topic, messages: batch.values().map((value) => ({ value })) });
+    } catch (err) {
+      throw Object.assign(new Error(errorMessage(err)), { code: failureCode(this.mod, err) });
+    }
+    this.counts.delivered += batch.count;
+  }
+
+  async flush(timeoutMs: number): Promise<DeliveryCounts> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.inflight.size > 0) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`flush: ${this.outstandingMsgs} messages still unacknowledged after ${timeoutMs} ms`);
+      await within(Promise.allSettled([...this.inflight]), Math.min(left, 1000));
+    }
+    return { delivered: this.counts.delivered, failed: this.counts.failed, errors: { ...this.counts.errors } };
+  }
+
+  async close(): Promise<void> {
+    await within(Promise.allSettled([...this.inflight]), CLOSE_TIMEOUT_MS);
+    await within(this.p.disconnect().catch(() => undefined), CLOSE_TIMEOUT_MS);
+  }
+}
+
+class ConfluentConsumer implements ConsumerPort {
+  private stopped = false;
+  constructor(private readonly c: CkConsumer, private readonly topic: string, readonly config: ClientConfig) {}
+
+  async consume(onBatch: (b: InBatch) => boolean): Promise<void> {
+    await this.c.subscribe({ topics: [this.topic] });
+    await new Promise<void>((resolve, reject) => {
+      this.c
+        .run({
+          eachBatchAutoResolve: true,
+          eachBatch: async ({ batch }) => {
+            // run() keeps fetching until disconnect(): batches after the last one are ignored.
+            if (this.stopped) return;
+            const msgs = batch.messages;
+            if (!onBatch({ count: msgs.length, payload: (i) => msgs[i]?.value ?? Buffer.alloc(0) })) {
+              this.stopped = true;
+              resolve();
+            }
+          },
+        })
+        .catch(reject);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.stopped = true;
+    await within(this.c.disconnect().catch(() => undefined), CLOSE_TIMEOUT_MS);
+  }
+}
+
+/** What the promisified API forces on top of the consumer settings it is given (recorded as run). */
+function consumerForced(config: ClientConfig): ClientConfig {
+  return { 'enable.auto.offset.store': false, offset_commit_cb: true, 'max.poll.interval.ms': 2 * Number(config['max.poll.interval.ms'] ?? 300_000) };
+}
+
+export const driver: NodeDriver = {
+  kind: 'node',
+  id: 'confluent',
+  client: PACKAGE,
+  async describe(): Promise<DriverDescription> {
+    const base = { id: 'confluent', client: PACKAGE, runtime: `node ${process.versions.node}`, scenarios: [...SCENARIOS], workerThreads: false };
+    const notes = [
+      `KafkaJS-compatible API: producer.send({ messages }) per --send-batch messages, up to ${SEND_WINDOW} outstanding; consumer.run({ eachBatch }) (the client hands out at most 32 messages per batch)`,
+      'configured with raw librdkafka properties only (no kafkaJS block, whose compatibility defaults differ); the API forces dr_cb=true, enable.auto.offset.store=false and doubles max.poll.interval.ms',
+      'a consumer split across workers reads its partitions through the node-rdkafka-style KafkaConsumer.assign() (the KafkaJS API has no assign)',
+      'a failed send() reports one error for the whole call: all its messages are counted as failed',
+      'cannot load in two worker threads at once ("Module did not self-register"): --workers uses processes',
+    ];
+    const version = clientVersion(PACKAGE);
+    if (!version) return { ...base, version: 'not installed', available: false, reason: `${PACKAGE} is not installed (clients/; run npm ci)`, notes };
+    try {
+      return { ...base, version, librdkafka: load().librdkafkaVersion, available: true, notes };
+    } catch (err) {
+      return { ...base, version, available: false, reason: `cannot load: ${errorMessage(err)}`, notes };
+    }
+  },
+  async createProducer(ctx: DriverContext) {
+    const mod = load();
+    const config = librdkafkaProducerConfig(ctx);
+    const p = new mod.KafkaJS.Kafka({}).producer({ ...config });
+    // The default logger prints every librdkafka INFO line to stdout; errors are still shown.
+    p.logger().setLogLevel(mod.KafkaJS.logLevel.ERROR);
+    await p.connect();
+    return new ConfluentProducer(mod, p, ctx.topic, { ...config, dr_cb: true, 'kbench.api': 'KafkaJS send()', 'kbench.sendWindow': SEND_WINDOW });
+  },
+  async createConsumer(ctx: DriverContext) {
+    const mod = load();
+    if (ctx.readPartitions.length !== ctx.partitions) {
+      // Explicit partitions need assign(), which only the node-rdkafka-style API has.
+      const port = await createRdConsumer(mod, ctx);
+      return { config: { ...port.config, 'kbench.api': 'KafkaConsumer assign() + consume(n)' }, consume: (f) => port.consume(f), close: () => port.close() };
+    }
+    const config = librdkafkaConsumerConfig(ctx);
+    const c = new mod.KafkaJS.Kafka({}).consumer({ ...config });
+    c.logger().setLogLevel(mod.KafkaJS.logLevel.ERROR);
+    await c.connect();
+    return new ConfluentConsumer(c, ctx.topic, { ...config, ...consumerForced(config), 'kbench.api': 'KafkaJS run({ eachBatch })' });
+  },
+};

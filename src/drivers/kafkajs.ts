@@ -1,0 +1,201 @@
+// kafkajs: the pure-JavaScript client (and kbench's default baseline, as kafka-python was the 2018
+// study's). It has no linger: a batch is what one send() call carries, i.e. --send-batch messages.
+import type { Consumer, Kafka as KafkaT, KafkaConfig, Producer } from 'kafkajs';
+import type { Connection } from '../results/types.js';
+import { clientVersion, requireClient } from '../util/clients.js';
+import type { ClientConfig, ConsumerPort, DeliveryCounts, DriverContext, DriverDescription, InBatch, NodeDriver, ProducerPort } from './types.js';
+import type { OutBatch } from '../scenarios/batch.js';
+import { SCENARIOS } from '../results/types.js';
+import { errorCode } from '../scenarios/measure.js';
+
+type KafkaJs = typeof import('kafkajs');
+const load = (): KafkaJs => requireClient<KafkaJs>('kafkajs');
+
+/** Outstanding send() calls in the async producer: kafkajs pipelines them, this bounds memory. */
+const SEND_WINDOW = 16;
+/**
+ * kafkajs puts one send() into one record batch per partition, which the broker refuses above
+ * message.max.bytes (1 MB by default): larger batches are split into sends of at most this many bytes.
+ */
+const MAX_SEND_BYTES = 512 * 1024;
+
+function kafkaConfig(conn: Connection, clientId: string): KafkaConfig {
+  const { logLevel } = load();
+  const cfg: KafkaConfig = { clientId, brokers: conn.brokers, logLevel: logLevel.NOTHING };
+  if (conn.ssl) cfg.ssl = conn.ssl === true ? true : { ...(conn.ssl.ca ? { ca: [conn.ssl.ca] } : {}), rejectUnauthorized: conn.ssl.rejectUnauthorized ?? true };
+  if (conn.sasl) cfg.sasl = { mechanism: conn.sasl.mechanism, username: conn.sasl.username, password: conn.sasl.password } as KafkaConfig['sasl'];
+  return cfg;
+}
+
+function client(ctx: DriverContext): KafkaT {
+  if (Object.keys(ctx.extraConfig).length) {
+    throw new Error(`kafkajs takes no librdkafka-style settings: ${Object.keys(ctx.extraConfig).join(', ')}`);
+  }
+  const { Kafka } = load();
+  return new Kafka(kafkaConfig(ctx.connection, ctx.clientId));
+}
+
+function compressionOf(ctx: DriverContext): number {
+  const { CompressionTypes } = load();
+  switch (ctx.settings.compression) {
+    case 'none':
+      return CompressionTypes.None;
+    case 'gzip':
+      return CompressionTypes.GZIP;
+    default:
+      // snappy/lz4/zstd need third-party codec packages registered into kafkajs.
+      throw new Error(`kafkajs has no built-in ${ctx.settings.compression} codec (only gzip)`);
+  }
+}
+
+const acksOf = (ctx: DriverContext): number => (ctx.settings.acks === 'all' ? -1 : Number(ctx.settings.acks));
+
+class KafkajsProducer implements ProducerPort {
+  readonly config: ClientConfig;
+  private counts: DeliveryCounts = { delivered: 0, failed: 0, errors: {} };
+  private inflight = new Set<Promise<void>>();
+
+  constructor(private readonly p: Producer, private readonly ctx: DriverContext, private readonly compression: number) {
+    this.config = {
+      brokers: ctx.connection.brokers.join(','),
+      clientId: ctx.clientId,
+      acks: acksOf(ctx),
+      compression: ctx.settings.compression,
+      idempotent: ctx.settings.idempotence,
+      messagesPerSend: Math.min(ctx.settings.sendBatch, Math.max(1, Math.floor(MAX_SEND_BYTES / Math.max(1, ctx.messageSize)))),
+      'kbench.sendWindow': SEND_WINDOW,
+    };
+  }
+
+  private sendRaw(values: Buffer[]): Promise<unknown> {
+    return this.p.send({
+      topic: this.ctx.topic,
+      acks: acksOf(this.ctx),
+      compression: this.compression,
+      messages: values.map((value) => ({ value })),
+    });
+  }
+
+  async send(batch: OutBatch): Promise<void> {
+    const values = batch.values();
+    const per = Math.max(1, Math.floor(MAX_SEND_BYTES / Math.max(1, batch.size)));
+    for (let i = 0; i < values.length; i += per) {
+      while (this.inflight.size >= SEND_WINDOW) await Promise.race(this.inflight);
+      const chunk = values.slice(i, i + per);
+      const n = chunk.length;
+      const pr: Promise<void> = this.sendRaw(chunk)
+        .then(
+          () => {
+            this.counts.delivered += n;
+          },
+          (err: unknown) => {
+            this.counts.failed += n;
+            const code = errorCode(err);
+            this.counts.errors[code] = (this.counts.errors[code] ?? 0) + n;
+          },
+        )
+        .finally(() => this.inflight.delete(pr));
+      this.inflight.add(pr);
+    }
+  }
+
+  async sendAndWait(batch: OutBatch): Promise<void> {
+    await this.sendRaw(batch.values());
+    this.counts.delivered += batch.count;
+  }
+
+  snapshot(): DeliveryCounts {
+    return { delivered: this.counts.delivered, failed: this.counts.failed, errors: { ...this.counts.errors } };
+  }
+
+  async flush(timeoutMs: number): Promise<DeliveryCounts> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.inflight.size > 0) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`flush: ${this.inflight.size} sends still outstanding after ${timeoutMs} ms`);
+      await Promise.race([Promise.allSettled([...this.inflight]), new Promise((r) => setTimeout(r, Math.min(left, 1000)))]);
+    }
+    return { delivered: this.counts.delivered, failed: this.counts.failed, errors: { ...this.counts.errors } };
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.inflight]);
+    await this.p.disconnect();
+  }
+}
+
+class KafkajsConsumer implements ConsumerPort {
+  readonly config: ClientConfig;
+  constructor(private readonly c: Consumer, private readonly ctx: DriverContext) {
+    this.config = {
+      brokers: ctx.connection.brokers.join(','),
+      clientId: ctx.clientId,
+      groupId: ctx.groupId,
+      fromBeginning: true,
+      autoCommit: false,
+      api: 'eachBatch',
+    };
+  }
+
+  async consume(onBatch: (b: InBatch) => boolean): Promise<void> {
+    await this.c.subscribe({ topic: this.ctx.topic, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      let done = false;
+      this.c
+        .run({
+          autoCommit: false,
+          eachBatchAutoResolve: true,
+          eachBatch: async ({ batch }) => {
+            if (done) return;
+            const msgs = batch.messages;
+            const more = onBatch({ count: msgs.length, payload: (i) => msgs[i]?.value ?? Buffer.alloc(0) });
+            if (!more) {
+              done = true;
+              resolve();
+            }
+          },
+        })
+        .catch(reject);
+      this.c.on(this.c.events.CRASH, (e) => reject(e.payload.error));
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.c.disconnect();
+  }
+}
+
+export const driver: NodeDriver = {
+  kind: 'node',
+  id: 'kafkajs',
+  client: 'kafkajs',
+  async describe(): Promise<DriverDescription> {
+    const version = clientVersion('kafkajs');
+    return {
+      id: 'kafkajs',
+      client: 'kafkajs',
+      version: version ?? 'not installed',
+      runtime: `node ${process.versions.node}`,
+      available: version !== undefined,
+      ...(version === undefined ? { reason: 'kafkajs is not installed (npm ci)' } : {}),
+      scenarios: [...SCENARIOS],
+      workerThreads: true,
+      notes: ['pure JavaScript; no linger: one send() call per --send-batch messages', 'compression: gzip only (no codec packages installed)'],
+    };
+  },
+  async createProducer(ctx) {
+    const compression = compressionOf(ctx);
+    const { Partitioners } = load();
+    const p = client(ctx).producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner, idempotent: ctx.settings.idempotence, ...(ctx.settings.idempotence ? { maxInFlightRequests: 5 } : {}) });
+    await p.connect();
+    return new KafkajsProducer(p, ctx, compression);
+  },
+  async createConsumer(ctx) {
+    if (ctx.readPartitions.length !== ctx.partitions) {
+      throw new Error('kafkajs cannot be told which partitions to read (no assign API), so a consumer arm cannot be split across workers');
+    }
+    const c = client(ctx).consumer({ groupId: ctx.groupId, allowAutoTopicCreation: false });
+    await c.connect();
+    return new KafkajsConsumer(c, ctx);
+  },
+};

@@ -1,0 +1,238 @@
+// node-rdkafka: the classic librdkafka binding (Producer / KafkaConsumer API). One JS→C++ call per
+// produced message, one delivery-report event per message, one JS object per consumed message.
+// Built against kbench's own librdkafka (scripts/install.mjs), like every librdkafka-based arm.
+import { SCENARIOS } from '../results/types.js';
+import type { OutBatch } from '../scenarios/batch.js';
+import { errorMessage } from '../util/errors.js';
+import { clientVersion, requireClient } from '../util/clients.js';
+import { OFFSET_BEGINNING, librdkafkaConsumerConfig, librdkafkaProducerConfig } from './librdkafka-config.js';
+import type { ClientConfig, ConsumerPort, DeliveryCounts, DriverContext, DriverDescription, InBatch, NodeDriver, ProducerPort } from './types.js';
+
+// The slice of node-rdkafka's API this driver uses (its own typings live under clients/).
+interface RdError extends Error {
+  code: number;
+}
+interface RdReport {
+  opaque?: unknown;
+}
+interface RdProducer {
+  connect(opts: object, cb: (err: RdError | null) => void): void;
+  disconnect(timeout: number, cb: (err: RdError | null) => void): void;
+  produce(topic: string, partition: number | null, value: Buffer, key: null, ts: null, opaque?: unknown): unknown;
+  setPollInterval(ms: number): void;
+  poll(): void;
+  on(ev: 'delivery-report', cb: (err: RdError | null, report: RdReport) => void): void;
+  on(ev: 'event.error', cb: (err: RdError) => void): void;
+}
+interface RdMessage {
+  value: Buffer | null;
+}
+interface RdConsumer {
+  connect(opts: object, cb: (err: RdError | null) => void): void;
+  disconnect(cb: (err: RdError | null) => void): void;
+  assign(a: { topic: string; partition: number; offset: number }[]): void;
+  consume(n: number, cb: (err: RdError | null, msgs: RdMessage[]) => void): void;
+  consume(cb: (err: RdError | null, msg: RdMessage) => void): void;
+  setDefaultConsumeTimeout(ms: number): void;
+  on(ev: 'event.error', cb: (err: RdError) => void): void;
+}
+export interface RdkafkaModule {
+  Producer: new (conf: ClientConfig, topicConf?: ClientConfig) => RdProducer;
+  KafkaConsumer: new (conf: ClientConfig, topicConf?: ClientConfig) => RdConsumer;
+  librdkafkaVersion: string;
+  CODES: { ERRORS: Record<string, number> };
+}
+
+/** librdkafka's RD_KAFKA_RESP_ERR__QUEUE_FULL. */
+const ERR_QUEUE_FULL = -184;
+const POLL_MS = 5;
+const CONSUME_BATCH = 1000;
+
+/** Maps librdkafka numeric codes to names (ERR__MSG_TIMED_OUT …) for error tallies. */
+export function codeName(mod: RdkafkaModule, code: number | undefined): string {
+  if (code === undefined) return 'error';
+  for (const [name, v] of Object.entries(mod.CODES.ERRORS)) if (v === code) return name;
+  return `code ${code}`;
+}
+
+const connectAsync = (c: { connect(o: object, cb: (e: RdError | null) => void): void }, timeout: number): Promise<void> =>
+  new Promise((resolve, reject) => c.connect({ timeout }, (e) => (e ? reject(new Error(`connect: ${errorMessage(e)}`)) : resolve())));
+
+/** Producer port shared with the confluent driver (same native API lineage). */
+export class RdProducerPort implements ProducerPort {
+  private counts: DeliveryCounts = { delivered: 0, failed: 0, errors: {} };
+  private sent = 0;
+
+  constructor(private readonly mod: RdkafkaModule, private readonly p: RdProducer, private readonly topic: string, readonly config: ClientConfig) {
+    p.on('delivery-report', (err, report) => {
+      const waiter = report?.opaque as ((e: RdError | null) => void) | undefined;
+      if (err) {
+        this.counts.failed++;
+        const name = codeName(this.mod, err.code);
+        this.counts.errors[name] = (this.counts.errors[name] ?? 0) + 1;
+      } else {
+        this.counts.delivered++;
+      }
+      if (typeof waiter === 'function') waiter(err);
+    });
+    p.setPollInterval(POLL_MS);
+  }
+
+  /** produce() with queue-full handling: wait for the poll loop to drain deliveries, then retry. */
+  private async produceOne(value: Buffer, opaque?: unknown): Promise<void> {
+    for (;;) {
+      try {
+        this.p.produce(this.topic, null, value, null, null, opaque);
+        this.sent++;
+        return;
+      } catch (err) {
+        if ((err as RdError).code !== ERR_QUEUE_FULL) throw err;
+        this.p.poll();
+        await new Promise((r) => setTimeout(r, 1));
+      }
+    }
+  }
+
+  async send(batch: OutBatch): Promise<void> {
+    for (let i = 0; i < batch.count; i++) {
+      const v = batch.value(i);
+      try {
+        this.p.produce(this.topic, null, v, null, null);
+        this.sent++;
+      } catch (err) {
+        if ((err as RdError).code !== ERR_QUEUE_FULL) throw err;
+        await this.produceOne(v);
+      }
+    }
+  }
+
+  async sendAndWait(batch: OutBatch): Promise<void> {
+    const acks = batch.values().map(
+      (v) =>
+        new Promise<void>((resolve, reject) => {
+          const waiter = (e: RdError | null): void => (e ? reject(Object.assign(new Error(errorMessage(e)), { code: codeName(this.mod, e.code) })) : resolve());
+          void this.produceOne(v, waiter).catch(reject);
+        }),
+    );
+    // Delivery reports only arrive when polled: poll every millisecond while an ack is awaited,
+    // as a latency-minded user of this API would, instead of waiting for the 5 ms poll timer.
+    this.p.poll();
+    const timer = setInterval(() => this.p.poll(), 1);
+    try {
+      await Promise.all(acks);
+    } finally {
+      clearInterval(timer);
+    }
+  }
+
+  snapshot(): DeliveryCounts {
+    return { delivered: this.counts.delivered, failed: this.counts.failed, errors: { ...this.counts.errors } };
+  }
+
+  async flush(timeoutMs: number): Promise<DeliveryCounts> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.counts.delivered + this.counts.failed < this.sent) {
+      if (Date.now() > deadline) throw new Error(`flush: ${this.sent - this.counts.delivered - this.counts.failed} deliveries outstanding after ${timeoutMs} ms`);
+      this.p.poll();
+      await new Promise((r) => setTimeout(r, POLL_MS));
+    }
+    return { delivered: this.counts.delivered, failed: this.counts.failed, errors: { ...this.counts.errors } };
+  }
+
+  close(): Promise<void> {
+    this.p.setPollInterval(0);
+    return new Promise((resolve) => this.p.disconnect(10_000, () => resolve()));
+  }
+}
+
+/**
+ * Consumer port shared with the confluent driver: assign every partition at the beginning, then
+ * consume(n) in batches (throughput), or the flowing consume(cb) mode — one callback per message as
+ * soon as it arrives — for latency, where consume(n) would hold messages until n have arrived.
+ */
+export class RdConsumerPort implements ConsumerPort {
+  private closed = false;
+  constructor(
+    private readonly c: RdConsumer,
+    private readonly topic: string,
+    private readonly partitions: readonly number[],
+    readonly config: ClientConfig,
+    private readonly mode: 'batch' | 'flowing' = 'batch',
+  ) {}
+
+  consume(onBatch: (b: InBatch) => boolean): Promise<void> {
+    this.c.assign(this.partitions.map((partition) => ({ topic: this.topic, partition, offset: OFFSET_BEGINNING })));
+    this.c.setDefaultConsumeTimeout(100);
+    return new Promise((resolve, reject) => {
+      if (this.mode === 'flowing') {
+        let done = false;
+        this.c.consume((err, msg) => {
+          if (done) return;
+          if (err) {
+            done = true;
+            return reject(new Error(`consume: ${errorMessage(err)}`));
+          }
+          if (!onBatch({ count: 1, payload: () => msg.value ?? Buffer.alloc(0) })) {
+            done = true;
+            resolve();
+          }
+        });
+        return;
+      }
+      const next = (): void => {
+        if (this.closed) return resolve();
+        this.c.consume(CONSUME_BATCH, (err, msgs) => {
+          if (err) return reject(new Error(`consume: ${errorMessage(err)}`));
+          if (msgs.length > 0) {
+            const more = onBatch({ count: msgs.length, payload: (i) => msgs[i]?.value ?? Buffer.alloc(0) });
+            if (!more) return resolve();
+          }
+          setImmediate(next);
+        });
+      };
+      next();
+    });
+  }
+
+  close(): Promise<void> {
+    this.closed = true;
+    return new Promise((resolve) => this.c.disconnect(() => resolve()));
+  }
+}
+
+export async function createRdProducer(mod: RdkafkaModule, ctx: DriverContext): Promise<ProducerPort> {
+  const config: ClientConfig = { ...librdkafkaProducerConfig(ctx), dr_cb: true };
+  const p = new mod.Producer(config);
+  p.on('event.error', () => undefined); // connection errors surface as failed deliveries instead
+  await connectAsync(p, 30_000);
+  return new RdProducerPort(mod, p, ctx.topic, config);
+}
+
+export async function createRdConsumer(mod: RdkafkaModule, ctx: DriverContext): Promise<ConsumerPort> {
+  const config = librdkafkaConsumerConfig(ctx);
+  const c = new mod.KafkaConsumer(config, {});
+  c.on('event.error', () => undefined);
+  await connectAsync(c, 30_000);
+  return new RdConsumerPort(c, ctx.topic, ctx.readPartitions, config, ctx.purpose === 'latency' ? 'flowing' : 'batch');
+}
+
+const load = (): RdkafkaModule => requireClient<RdkafkaModule>('node-rdkafka');
+
+export const driver: NodeDriver = {
+  kind: 'node',
+  id: 'node-rdkafka',
+  client: 'node-rdkafka',
+  async describe(): Promise<DriverDescription> {
+    const base = { id: 'node-rdkafka', client: 'node-rdkafka', runtime: `node ${process.versions.node}`, scenarios: [...SCENARIOS], workerThreads: false };
+    const notes = ['Producer.produce() per message; delivery-report event per message (polled every 5 ms, every 1 ms while a sync send waits); KafkaConsumer.consume(n) batches (flowing consume() for e2e-latency)', 'cannot load in two worker threads at once: --workers uses processes'];
+    const version = clientVersion('node-rdkafka');
+    if (!version) return { ...base, version: 'not installed', available: false, reason: 'node-rdkafka is not installed (clients/; run npm ci)', notes };
+    try {
+      return { ...base, version, librdkafka: load().librdkafkaVersion, available: true, notes };
+    } catch (err) {
+      return { ...base, version, available: false, reason: `cannot load: ${errorMessage(err)}`, notes };
+    }
+  },
+  createProducer: (ctx) => createRdProducer(load(), ctx),
+  createConsumer: (ctx) => createRdConsumer(load(), ctx),
+};

@@ -1,0 +1,238 @@
+// platformatic: @platformatic/kafka, a pure TypeScript client (ESM). Pinned to 1.x: 2.x needs Node ≥ 22
+// (its send() uses Promise.withResolvers). Like kafkajs it has no linger: one send() call is one
+// Produce request per leader, so a batch is what one call carries (--send-batch messages, split so
+// that no record batch exceeds the broker's message.max.bytes). Consumer: its MessagesStream in
+// 'earliest' mode (offsets from ListOffsets, never from the group's commits), read batch-wise.
+import { pathToFileURL } from 'node:url';
+import type { Consumer, ConsumerOptions, Message, MessagesStream, Producer, ProducerOptions } from '@platformatic/kafka';
+import type { Connection } from '../results/types.js';
+import { SCENARIOS } from '../results/types.js';
+import type { OutBatch } from '../scenarios/batch.js';
+import { clientVersion, resolveClient } from '../util/clients.js';
+import { errorMessage } from '../util/errors.js';
+import type { ClientConfig, ConsumerPort, DeliveryCounts, DriverContext, DriverDescription, InBatch, NodeDriver, ProducerPort } from './types.js';
+
+const PACKAGE = '@platformatic/kafka';
+type Platformatic = typeof import('@platformatic/kafka');
+type Stream = MessagesStream<Buffer, Buffer, Buffer, Buffer>;
+
+let loaded: Promise<Platformatic> | undefined;
+const load = (): Promise<Platformatic> => (loaded ??= import(pathToFileURL(resolveClient(PACKAGE)).href) as Promise<Platformatic>);
+
+/** Outstanding send() calls in the async producer (as kafkajs): the client pipelines them, this bounds memory. */
+const SEND_WINDOW = 16;
+/** One send() becomes one record batch per partition; the broker refuses those above message.max.bytes (1 MB). */
+const MAX_SEND_BYTES = 512 * 1024;
+/** librdkafka's fetch.wait.max.ms, instead of the client's 5 s (which also delays close()). */
+const FETCH_MAX_WAIT_MS = 500;
+/** librdkafka's (and kafkajs's) max.partition.fetch.bytes, instead of the client's 10 MB per partition. */
+const MAX_BYTES_PER_PARTITION = 1_048_576;
+/** Messages per onBatch call, as node-rdkafka's consume(1000). */
+const CONSUME_BATCH = 1000;
+const CLOSE_TIMEOUT_MS = 15_000;
+
+/** Resolves with `p`, or after `ms` whatever p does (close() must never hang an arm). */
+function within<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
+/** The innermost Kafka error name (e.g. NOT_ENOUGH_REPLICAS) or the client's code (PLT_KFK_TIMEOUT). */
+function failureCode(err: unknown): string {
+  let e = err as { code?: unknown; apiId?: unknown; errors?: unknown[] } | undefined;
+  while (e && Array.isArray(e.errors) && e.errors.length > 0) e = e.errors[0] as typeof e;
+  if (typeof e?.apiId === 'string') return e.apiId;
+  if (typeof e?.code === 'string') return e.code;
+  return 'error';
+}
+
+function baseOptions(conn: Connection, clientId: string): { clientId: string; bootstrapBrokers: string[]; tls?: { ca?: string; rejectUnauthorized?: boolean }; sasl?: { mechanism: 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512'; username: string; password: string } } {
+  const out: ReturnType<typeof baseOptions> = { clientId, bootstrapBrokers: conn.brokers };
+  if (conn.ssl) out.tls = conn.ssl === true ? {} : { ...(conn.ssl.ca ? { ca: conn.ssl.ca } : {}), rejectUnauthorized: conn.ssl.rejectUnauthorized ?? true };
+  if (conn.sasl) out.sasl = { mechanism: conn.sasl.mechanism.toUpperCase() as 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512', username: conn.sasl.username, password: conn.sasl.password };
+  return out;
+}
+
+function noExtraConfig(ctx: DriverContext): void {
+  if (Object.keys(ctx.extraConfig).length) {
+    throw new Error(`${PACKAGE} takes no librdkafka-style settings: ${Object.keys(ctx.extraConfig).join(', ')}`);
+  }
+}
+
+const acksOf = (ctx: DriverContext): -1 | 0 | 1 => (ctx.settings.acks === 'all' ? -1 : ctx.settings.acks === '0' ? 0 : 1);
+
+class PlatformaticProducer implements ProducerPort {
+  private counts: DeliveryCounts = { delivered: 0, failed: 0, errors: {} };
+  private inflight = new Set<Promise<void>>();
+
+  constructor(private readonly p: Producer, private readonly topic: string, readonly config: ClientConfig) {}
+
+  private sendRaw(values: Buffer[]): Promise<unknown> {
+    return this.p.send({ messages: values.map((value) => ({ topic: this.topic, value })) });
+  }
+
+  async send(batch: OutBatch): Promise<void> {
+    const values = batch.values();
+    const per = Math.max(1, Math.floor(MAX_SEND_BYTES / Math.max(1, batch.size)));
+    for (let i = 0; i < values.length; i += per) {
+      while (this.inflight.size >= SEND_WINDOW) await Promise.race(this.inflight);
+      const chunk = values.slice(i, i + per);
+      const n = chunk.length;
+      const pr: Promise<void> = this.sendRaw(chunk)
+        .then(
+          () => {
+            this.counts.delivered += n;
+          },
+          (err: unknown) => {
+            // One error per call (a call to several leaders may have partly succeeded): all of it counts as failed.
+            this.counts.failed += n;
+            const code = failureCode(err);
+            this.counts.errors[code] = (this.counts.errors[code] ?? 0) + n;
+          },
+        )
+        .finally(() => this.inflight.delete(pr));
+      this.inflight.add(pr);
+    }
+  }
+
+  async sendAndWait(batch: OutBatch): Promise<void> {
+    try {
+      await this.sendRaw(batch.values());
+    } catch (err) {
+      throw Object.assign(new Error(errorMessage(err)), { code: failureCode(err) });
+    }
+    this.counts.delivered += batch.count;
+  }
+
+  async flush(timeoutMs: number): Promise<DeliveryCounts> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.inflight.size > 0) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`flush: ${this.inflight.size} sends still outstanding after ${timeoutMs} ms`);
+      await within(Promise.allSettled([...this.inflight]), Math.min(left, 1000));
+    }
+    return { delivered: this.counts.delivered, failed: this.counts.failed, errors: { ...this.counts.errors } };
+  }
+
+  async close(): Promise<void> {
+    await within(Promise.allSettled([...this.inflight]), CLOSE_TIMEOUT_MS);
+    await within(new Promise<void>((resolve) => this.p.close(true, () => resolve())), CLOSE_TIMEOUT_MS);
+  }
+}
+
+class PlatformaticConsumer implements ConsumerPort {
+  private stream: Stream | undefined;
+  constructor(private readonly c: Consumer, private readonly topic: string, readonly config: ClientConfig) {}
+
+  async consume(onBatch: (b: InBatch) => boolean): Promise<void> {
+    const stream = await this.c.consume({ topics: [this.topic], mode: 'earliest', autocommit: false, maxWaitTime: FETCH_MAX_WAIT_MS, maxBytesPerPartition: MAX_BYTES_PER_PARTITION });
+    this.stream = stream;
+    await new Promise<void>((resolve, reject) => {
+      const stop = (err?: Error): void => {
+        stream.off('readable', onReadable);
+        stream.off('error', stop);
+        stream.off('end', ended);
+        if (err) reject(err);
+        else resolve();
+      };
+      const ended = (): void => stop(new Error('the message stream ended'));
+      // What the stream has buffered (whole fetch responses) is handed out CONSUME_BATCH messages at a time.
+      const onReadable = (): void => {
+        for (;;) {
+          const values: Buffer[] = [];
+          let m: Message<Buffer, Buffer, Buffer, Buffer> | null = null;
+          while (values.length < CONSUME_BATCH && (m = stream.read() as Message<Buffer, Buffer, Buffer, Buffer> | null) !== null) values.push(m.value);
+          if (values.length === 0) return;
+          if (!onBatch({ count: values.length, payload: (i) => values[i] ?? Buffer.alloc(0) })) return stop();
+          if (m === null) return;
+        }
+      };
+      stream.on('readable', onReadable);
+      stream.once('error', stop);
+      stream.once('end', ended);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.stream) await within(this.stream.close().catch(() => undefined), CLOSE_TIMEOUT_MS);
+    await within(new Promise<void>((resolve) => this.c.close(true, () => resolve())), CLOSE_TIMEOUT_MS);
+  }
+}
+
+export const driver: NodeDriver = {
+  kind: 'node',
+  id: 'platformatic',
+  client: PACKAGE,
+  async describe(): Promise<DriverDescription> {
+    const base = { id: 'platformatic', client: PACKAGE, runtime: `node ${process.versions.node}`, scenarios: [...SCENARIOS], workerThreads: true };
+    const notes = [
+      'pure TypeScript; pinned to 1.x (2.x needs Node ≥ 22)',
+      `no linger or batch.size: one send() call (one Produce request per leader) per --send-batch messages, split at ${MAX_SEND_BYTES / 1024} KiB, up to ${SEND_WINDOW} outstanding`,
+      `consumer: MessagesStream in 'earliest' mode, read() in batches of ${CONSUME_BATCH}; fetch maxWaitTime ${FETCH_MAX_WAIT_MS} ms and maxBytesPerPartition 1 MiB (librdkafka's defaults, not the client's 5 s / 10 MB)`,
+      'a consumer cannot be told which partitions to read (group assignment only; a custom assigner is skipped for a single member), so a consumer arm cannot be split across workers',
+    ];
+    const version = clientVersion(PACKAGE);
+    if (!version) return { ...base, version: 'not installed', available: false, reason: `${PACKAGE} is not installed (npm ci)`, notes };
+    try {
+      const mod = await load();
+      // zstd exists only where node:zlib has it (Node ≥ 22.15 / 23.8).
+      const compressions = Object.entries(mod.compressionsAlgorithms)
+        .filter(([, codec]) => codec.available)
+        .map(([name]) => name);
+      return { ...base, version, available: true, compressions, notes: [...notes, `compression: ${compressions.join(', ')}`] };
+    } catch (err) {
+      return { ...base, version, available: false, reason: `cannot load: ${errorMessage(err)}`, notes };
+    }
+  },
+  async createProducer(ctx) {
+    noExtraConfig(ctx);
+    const { Producer } = await load();
+    const options: ProducerOptions<Buffer, Buffer, Buffer, Buffer> = {
+      ...baseOptions(ctx.connection, ctx.clientId),
+      acks: acksOf(ctx),
+      compression: ctx.settings.compression,
+      idempotent: ctx.settings.idempotence,
+      autocreateTopics: false,
+    };
+    const p = new Producer(options);
+    const per = Math.min(ctx.settings.sendBatch, Math.max(1, Math.floor(MAX_SEND_BYTES / Math.max(1, ctx.messageSize))));
+    return new PlatformaticProducer(p, ctx.topic, {
+      bootstrapBrokers: ctx.connection.brokers.join(','),
+      clientId: ctx.clientId,
+      acks: acksOf(ctx),
+      compression: ctx.settings.compression,
+      idempotent: ctx.settings.idempotence,
+      // The client forces one in-flight request per connection for an idempotent producer.
+      maxInflights: ctx.settings.idempotence ? 1 : 5,
+      messagesPerSend: per,
+      linger: 'none',
+      'kbench.sendWindow': SEND_WINDOW,
+    });
+  },
+  async createConsumer(ctx) {
+    noExtraConfig(ctx);
+    if (ctx.readPartitions.length !== ctx.partitions) {
+      throw new Error(`${PACKAGE} cannot be told which partitions to read (its streams follow the group's assignment), so a consumer arm cannot be split across workers`);
+    }
+    const { Consumer } = await load();
+    const options: ConsumerOptions<Buffer, Buffer, Buffer, Buffer> = {
+      ...baseOptions(ctx.connection, ctx.clientId),
+      groupId: ctx.groupId,
+      autocommit: false,
+      maxWaitTime: FETCH_MAX_WAIT_MS,
+      maxBytesPerPartition: MAX_BYTES_PER_PARTITION,
+    };
+    const c = new Consumer(options);
+    return new PlatformaticConsumer(c, ctx.topic, {
+      bootstrapBrokers: ctx.connection.brokers.join(','),
+      clientId: ctx.clientId,
+      groupId: ctx.groupId,
+      mode: 'earliest',
+      autocommit: false,
+      maxWaitTime: FETCH_MAX_WAIT_MS,
+      maxBytesPerPartition: MAX_BYTES_PER_PARTITION,
+      api: `MessagesStream read(), ${CONSUME_BATCH} per batch`,
+    });
+  },
+};

@@ -1,0 +1,32 @@
+// What the arm process (child.ts) and its worker threads (worker.ts) share.
+import { driverEntry } from '../drivers/registry.js';
+import type { NodeDriver } from '../drivers/types.js';
+import type { ScenarioOutcome } from '../scenarios/types.js';
+import { errorMessage } from '../util/errors.js';
+
+export const PROGRESS_PREFIX = '@kbench ';
+export const DESCRIBE_PREFIX = '@kbench-describe ';
+
+export async function loadNodeDriver(id: string): Promise<NodeDriver> {
+  const entry = driverEntry(id);
+  if (!entry) throw new Error(`unknown driver '${id}'`);
+  const d = await entry.load();
+  if (d.kind !== 'node') throw new Error(`driver '${id}' is not a Node driver`);
+  return d;
+}
+
+/** Progress lines on stdout, at most every 200 ms, plus the last one. */
+export function progressWriter(part?: number): (done: number) => void {
+  let last = 0;
+  return (done) => {
+    const now = Date.now();
+    if (now - last < 200) return;
+    last = now;
+    process.stdout.write(`${PROGRESS_PREFIX}${JSON.stringify(part === undefined ? { done } : { done, part })}\n`);
+  };
+}
+
+export function failedOutcome(err: unknown): ScenarioOutcome {
+  const now = Date.now() * 1000;
+  return { ok: false, error: errorMessage(err), messages: 0, bytes: 0, elapsedNs: 0, startUs: now, endUs: now, config: {}, notes: [] };
+}

@@ -1,0 +1,202 @@
+// The parent side of one arm: writes the spec, runs the arm's process (kbench's own child for Node
+// drivers, the program for external ones) under kbench-exec, relays progress, enforces the
+// timeout, reads the outcome and the process's rusage. It never loads a client itself.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ExternalDriver } from '../drivers/external.js';
+import type { DriverEntry } from '../drivers/registry.js';
+import type { DriverDescription } from '../drivers/types.js';
+import type { ArmSpec, ScenarioOutcome } from '../scenarios/types.js';
+import { errorMessage } from '../util/errors.js';
+import { spawnSupervised, type Rusage } from '../util/proc.js';
+import { DESCRIBE_PREFIX, PROGRESS_PREFIX, failedOutcome } from './arm-common.js';
+import { combineOutcomes } from './combine.js';
+import { encodeHistogram, newHistogram } from '../stats/latency.js';
+import { splitSpec } from './split.js';
+
+const childJs = path.join(path.dirname(fileURLToPath(import.meta.url)), 'child.js');
+const TAIL = 16 * 1024;
+
+export interface ArmProcessResult {
+  outcome: ScenarioOutcome;
+  /** rusage of the arm's process(es), summed over processes. */
+  rusage?: Rusage;
+  timedOut: boolean;
+  stderrTail: string;
+}
+
+function tail(s: string): string {
+  return s.length > TAIL ? s.slice(-TAIL) : s;
+}
+
+/**
+ * Runs one process for `spec`. `onProgress(done)` gets measured messages done so far. Aborting
+ * `signal` (e.g. the broker died) stops the process; like a timeout, it keeps the partial outcome
+ * the process leaves behind, marked failed with the reason.
+ */
+export async function runArmProcess(spec: ArmSpec, entry: DriverEntry, onProgress?: (done: number) => void, signal?: AbortSignal): Promise<ArmProcessResult> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kbench-arm-'));
+  const specFile = path.join(dir, 'spec.json');
+  const withResult: ArmSpec = { ...spec, resultFile: path.join(dir, 'result.json') };
+  fs.writeFileSync(specFile, JSON.stringify(withResult));
+  let external: ExternalDriver | undefined;
+  let cmd = process.execPath;
+  let args = [childJs, 'run', specFile];
+  let env: NodeJS.ProcessEnv = { ...process.env };
+  let cwd: string | undefined;
+  try {
+    if (entry.kind === 'external') {
+      const d = await entry.load();
+      if (d.kind !== 'external') throw new Error(`driver ${entry.id} is registered as external but is not`);
+      external = d;
+      const c = d.command(withResult, specFile);
+      cmd = c.cmd;
+      args = c.args;
+      env = { ...env, ...(c.env ?? {}) };
+      cwd = c.cwd;
+    }
+  } catch (err) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    return { outcome: failedOutcome(err), timedOut: false, stderrTail: '' };
+  }
+
+  const proc = spawnSupervised(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env, ...(cwd ? { cwd } : {}) });
+  let stdout = '';
+  let stderr = '';
+  let partial = '';
+  const partDone = new Map<number, number>();
+  proc.child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout = tail(stdout + chunk);
+    partial += chunk;
+    let nl: number;
+    while ((nl = partial.indexOf('\n')) >= 0) {
+      const line = partial.slice(0, nl);
+      partial = partial.slice(nl + 1);
+      if (!line.startsWith(PROGRESS_PREFIX) || !onProgress) continue;
+      try {
+        const p = JSON.parse(line.slice(PROGRESS_PREFIX.length)) as { done: number; part?: number };
+        partDone.set(p.part ?? 0, p.done);
+        onProgress([...partDone.values()].reduce((s, v) => s + v, 0));
+      } catch {
+        // a client printed something that merely looks like ours
+      }
+    }
+  });
+  proc.child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr = tail(stderr + chunk);
+  });
+
+  let timedOut = false;
+  let interrupted: string | undefined;
+  const interrupt = (why: string): void => {
+    if (interrupted) return;
+    interrupted = why;
+    void proc.stop(5000);
+  };
+  const timer = setTimeout(() => {
+    timedOut = true;
+    interrupt(`timed out after ${Math.round(spec.timeoutMs / 1000)} s`);
+  }, spec.timeoutMs);
+  const onAbort = (): void => interrupt(String(signal?.reason ?? 'aborted'));
+  if (signal?.aborted) onAbort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const { code, signal: killedBy, rusage } = await proc.done;
+  clearTimeout(timer);
+  signal?.removeEventListener('abort', onAbort);
+
+  let outcome: ScenarioOutcome;
+  try {
+    if (fs.existsSync(withResult.resultFile)) {
+      outcome = JSON.parse(fs.readFileSync(withResult.resultFile, 'utf8')) as ScenarioOutcome;
+      if (interrupted) {
+        outcome.ok = false;
+        const counts = outcome.delivered !== undefined ? ` (${outcome.messages} sent, ${outcome.delivered} delivered, ${outcome.failed ?? 0} failed when stopped)` : outcome.consumed !== undefined ? ` (${outcome.consumed} read when stopped)` : '';
+        outcome.error = `${interrupted}${counts}${outcome.error && !outcome.error.startsWith('interrupted') ? `: ${outcome.error}` : ''}`;
+      }
+    } else if (interrupted) {
+      outcome = failedOutcome(new Error(interrupted));
+    } else if (external?.parse) {
+      outcome = external.parse({ stdout, stderr, exitCode: code }, withResult);
+    } else {
+      const how = killedBy ? `was killed by ${killedBy}` : `exited with code ${code}`;
+      const last = stderr.trim().split('\n').slice(-3).join(' | ');
+      outcome = failedOutcome(new Error(`the arm's process ${how} without a result${last ? `: ${last}` : ''}`));
+    }
+  } catch (err) {
+    outcome = failedOutcome(new Error(`unreadable result: ${errorMessage(err)}`));
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  if (outcome.latencySamplesUs && !outcome.latencyHistogram) {
+    const h = newHistogram();
+    for (const v of outcome.latencySamplesUs) h.recordValue(Math.max(1, Math.round(v)));
+    outcome.latencyHistogram = encodeHistogram(h);
+    delete outcome.latencySamplesUs;
+  }
+  return { outcome, ...(rusage ? { rusage } : {}), timedOut, stderrTail: stderr };
+}
+
+/** Runs an arm as `n` processes (for clients that cannot share a process between threads) and combines them. */
+export async function runArmProcesses(spec: ArmSpec, n: number, entry: DriverEntry, onProgress?: (done: number) => void, signal?: AbortSignal): Promise<ArmProcessResult> {
+  if (n <= 1) return runArmProcess(spec, entry, onProgress, signal);
+  const parts = splitSpec(spec, n, spec.partitionCounts);
+  const done = new Array<number>(n).fill(0);
+  const results = await Promise.all(
+    parts.map((p, k) =>
+      runArmProcess(
+        p,
+        entry,
+        (d) => {
+          done[k] = d;
+          onProgress?.(done.reduce((s, v) => s + v, 0));
+        },
+        signal,
+      ),
+    ),
+  );
+  const rusages = results.map((r) => r.rusage).filter((r): r is Rusage => r !== undefined);
+  const rusage: Rusage | undefined = rusages.length
+    ? rusages.reduce((a, b) => ({
+        userUs: a.userUs + b.userUs,
+        sysUs: a.sysUs + b.sysUs,
+        maxRssKb: a.maxRssKb + b.maxRssKb,
+        wallUs: Math.max(a.wallUs, b.wallUs),
+        exitCode: a.exitCode || b.exitCode,
+        signal: a.signal || b.signal,
+      }))
+    : undefined;
+  return {
+    outcome: combineOutcomes(results.map((r) => r.outcome), 'processes'),
+    ...(rusage ? { rusage } : {}),
+    timedOut: results.some((r) => r.timedOut),
+    stderrTail: results.map((r) => r.stderrTail).join('\n'),
+  };
+}
+
+/** Describes a driver: Node drivers in a child process (the parent never loads a client), external ones here. */
+export async function describeDriver(entry: DriverEntry, timeoutMs = 60_000): Promise<DriverDescription> {
+  const unavailable = (reason: string): DriverDescription => ({
+    id: entry.id, client: entry.id, version: 'unknown', runtime: entry.kind === 'node' ? `node ${process.versions.node}` : 'external',
+    available: false, reason, scenarios: [], workerThreads: false, notes: [],
+  });
+  try {
+    if (entry.kind === 'external') return await (await entry.load()).describe();
+    const proc = spawnSupervised(process.execPath, [childJs, 'describe', entry.id], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    proc.child.stdout?.setEncoding('utf8').on('data', (c: string) => (out += c));
+    proc.child.stderr?.setEncoding('utf8').on('data', (c: string) => (err = tail(err + c)));
+    const timer = setTimeout(() => void proc.stop(2000), timeoutMs);
+    const { code, signal } = await proc.done;
+    clearTimeout(timer);
+    const line = out.split('\n').find((l) => l.startsWith(DESCRIBE_PREFIX));
+    if (!line) {
+      const how = signal ? `killed by ${signal}` : `exit code ${code}`;
+      return unavailable(`describing it failed (${how})${err.trim() ? `: ${err.trim().split('\n').slice(-2).join(' | ')}` : ''}`);
+    }
+    return JSON.parse(line.slice(DESCRIBE_PREFIX.length)) as DriverDescription;
+  } catch (e) {
+    return unavailable(errorMessage(e));
+  }
+}

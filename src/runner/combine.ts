@@ -1,0 +1,61 @@
+// Combines the outcomes of an arm split across worker threads or processes into one outcome.
+import type { ScenarioOutcome } from '../scenarios/types.js';
+import { addErrors } from '../scenarios/measure.js';
+import { encodeHistogram, mergeHistograms } from '../stats/latency.js';
+
+/** Adds checksums (16 hex digits each) modulo 2^64. */
+export function addChecksums(hexes: readonly string[]): string {
+  const mask = (1n << 64n) - 1n;
+  let v = 0n;
+  for (const h of hexes) v = (v + BigInt(`0x${h}`)) & mask;
+  return v.toString(16).padStart(16, '0');
+}
+
+const sumOpt = (xs: (number | undefined)[]): number | undefined => (xs.every((x) => x === undefined) ? undefined : xs.reduce<number>((s, x) => s + (x ?? 0), 0));
+
+/**
+ * `threads`: parts share one process, so each part's CPU figure is already process-wide: the
+ * widest one is kept (not summed). `processes`: CPU and RSS add up.
+ */
+export function combineOutcomes(parts: readonly ScenarioOutcome[], mode: 'threads' | 'processes'): ScenarioOutcome {
+  if (parts.length === 1) return parts[0] as ScenarioOutcome;
+  const failed = parts.filter((p) => !p.ok);
+  const startUs = Math.min(...parts.map((p) => p.startUs));
+  const endUs = Math.max(...parts.map((p) => p.endUs));
+  const errors: Record<string, number> = {};
+  for (const p of parts) addErrors(errors, p.errors ?? {});
+  const checksums = parts.map((p) => p.checksum).filter((c): c is string => c !== undefined);
+  const hist = mergeHistograms(parts.map((p) => p.latencyHistogram));
+  const cpu = (f: (p: ScenarioOutcome) => number | undefined): number | undefined =>
+    mode === 'processes' ? sumOpt(parts.map(f)) : Math.max(...parts.map((p) => f(p) ?? 0));
+  const out: ScenarioOutcome = {
+    ok: failed.length === 0,
+    messages: parts.reduce((s, p) => s + p.messages, 0),
+    bytes: parts.reduce((s, p) => s + p.bytes, 0),
+    elapsedNs: Math.max(1, Math.round((endUs - startUs) * 1000)),
+    startUs,
+    endUs,
+    errors,
+    config: parts[0]?.config ?? {},
+    notes: [`${parts.length} ${mode === 'threads' ? 'worker threads' : 'processes'}`, ...new Set(parts.flatMap((p) => p.notes))],
+  };
+  if (failed.length) {
+    out.error = parts.flatMap((p, i) => (p.ok ? [] : [`part ${i + 1}: ${p.error ?? 'failed'}`])).join('; ');
+  }
+  const optional: [keyof ScenarioOutcome, number | undefined][] = [
+    ['cpuUserUs', cpu((p) => p.cpuUserUs)],
+    ['cpuSysUs', cpu((p) => p.cpuSysUs)],
+    ['verifyNs', sumOpt(parts.map((p) => p.verifyNs))],
+    ['rssPeakBytes', mode === 'processes' ? sumOpt(parts.map((p) => p.rssPeakBytes)) : Math.max(...parts.map((p) => p.rssPeakBytes ?? 0))],
+    ['delivered', sumOpt(parts.map((p) => p.delivered))],
+    ['failed', sumOpt(parts.map((p) => p.failed))],
+    ['consumed', sumOpt(parts.map((p) => p.consumed))],
+    ['consumedBytes', sumOpt(parts.map((p) => p.consumedBytes))],
+    ['lost', sumOpt(parts.map((p) => p.lost))],
+    ['duplicated', sumOpt(parts.map((p) => p.duplicated))],
+  ];
+  for (const [k, v] of optional) if (v !== undefined) (out as unknown as Record<string, unknown>)[k] = v;
+  if (checksums.length) out.checksum = addChecksums(checksums);
+  if (hist) out.latencyHistogram = encodeHistogram(hist);
+  return out;
+}

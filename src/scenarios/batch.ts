@@ -1,0 +1,63 @@
+// A batch of outgoing kbench payloads: one packed buffer plus offsets (what the addon takes in one
+// call), with per-message views for clients that take one Buffer per message.
+import { payloadTemplate, writeSeq, writeTimestampUs, LATENCY_HEADER_BYTES } from '../verify/payload.js';
+
+export class OutBatch {
+  private views: Buffer[] | undefined;
+
+  private constructor(
+    /** count × size bytes; a fresh buffer per batch, because clients may hold it until delivery. */
+    readonly buffer: Buffer,
+    /** count + 1 byte offsets into buffer. */
+    readonly offsets: Uint32Array,
+    readonly count: number,
+    readonly size: number,
+    readonly firstSeq: number,
+  ) {}
+
+  /** Builds `count` payloads of `size` bytes with sequence numbers firstSeq..; stamps send time when asked. */
+  static build(template: Buffer, size: number, firstSeq: number, count: number, stampTime = false): OutBatch {
+    if (stampTime && size < LATENCY_HEADER_BYTES) {
+      throw new RangeError(`latency payloads need at least ${LATENCY_HEADER_BYTES} bytes, message size is ${size}`);
+    }
+    const buffer = Buffer.allocUnsafe(size * count);
+    const offsets = new Uint32Array(count + 1);
+    const nowUs = stampTime ? wallClockUs() : 0;
+    for (let i = 0, off = 0; i < count; i++, off += size) {
+      template.copy(buffer, off);
+      writeSeq(buffer, off, size, firstSeq + i);
+      if (stampTime) writeTimestampUs(buffer, off, nowUs);
+      offsets[i] = off;
+    }
+    offsets[count] = size * count;
+    return new OutBatch(buffer, offsets, count, size, firstSeq);
+  }
+
+  value(i: number): Buffer {
+    return this.buffer.subarray(this.offsets[i], this.offsets[i + 1]);
+  }
+
+  /** One Buffer view per message (created once, on first use). */
+  values(): Buffer[] {
+    if (!this.views) {
+      this.views = new Array<Buffer>(this.count);
+      for (let i = 0; i < this.count; i++) this.views[i] = this.value(i);
+    }
+    return this.views;
+  }
+}
+
+/** Batches of at most `sendBatch` messages covering seq firstSeq .. firstSeq+count-1. */
+export function* batches(size: number, firstSeq: number, count: number, sendBatch: number, stampTime = false): Generator<OutBatch> {
+  const template = payloadTemplate(size);
+  for (let done = 0; done < count; ) {
+    const n = Math.min(sendBatch, count - done);
+    yield OutBatch.build(template, size, firstSeq + done, n, stampTime);
+    done += n;
+  }
+}
+
+/** Wall-clock µs since the epoch with sub-ms resolution (producer and consumer share this clock). */
+export function wallClockUs(): number {
+  return (performance.timeOrigin + performance.now()) * 1000;
+}

@@ -1,0 +1,45 @@
+// Runs one scenario with one driver inside an arm's process: the driver's own implementation where
+// it has one (e.g. addon-loop hands the whole loop to C++), else the generic scenario code.
+import type { DriverContext, NodeDriver } from '../drivers/types.js';
+import type { ScenarioId } from '../results/types.js';
+import { consumer } from './consumer.js';
+import { e2eLatency } from './e2e-latency.js';
+import { producerAsync, producerSync } from './producer.js';
+import type { ArmSpec, ScenarioOutcome, ScenarioRun } from './types.js';
+
+type Generic = (driver: NodeDriver, ctx: DriverContext, run: ScenarioRun) => Promise<ScenarioOutcome>;
+
+export const GENERIC_SCENARIOS: Record<ScenarioId, Generic> = {
+  'producer-sync': producerSync,
+  'producer-async': producerAsync,
+  consumer,
+  'e2e-latency': e2eLatency,
+};
+
+export function contextFor(spec: ArmSpec): DriverContext {
+  return {
+    connection: spec.connection,
+    topic: spec.topic,
+    partitions: spec.partitions,
+    readPartitions: spec.readPartitions ?? Array.from({ length: spec.partitions }, (_, i) => i),
+    messageSize: spec.messageSize,
+    settings: spec.settings,
+    clientId: spec.clientId,
+    groupId: spec.groupId,
+    extraConfig: spec.extraConfig,
+    purpose: spec.scenario === 'e2e-latency' ? 'latency' : 'throughput',
+  };
+}
+
+export async function runScenario(driver: NodeDriver, run: ScenarioRun): Promise<ScenarioOutcome> {
+  const ctx = contextFor(run.spec);
+  if (run.spec.faults?.throwIn === 'scenario') throw new Error('injected fault: the driver threw');
+  if (run.spec.faults?.crash) process.kill(process.pid, 'SIGKILL'); // injected fault: the arm's process dies
+  const own = driver.overrides?.[run.spec.scenario];
+  if (own) {
+    const out = await own(ctx, run);
+    out.notes = [`${run.spec.scenario} implemented by the ${driver.id} driver itself`, ...out.notes];
+    return out;
+  }
+  return GENERIC_SCENARIOS[run.spec.scenario](driver, ctx, run);
+}

@@ -1,0 +1,76 @@
+// Timing of the measured part of a scenario: wall time, absolute start/end (to combine workers),
+// and CPU of the whole process (librdkafka's threads included) over exactly that interval.
+import { wallClockUs } from './batch.js';
+
+export interface Measured {
+  elapsedNs: number;
+  startUs: number;
+  endUs: number;
+  cpuUserUs: number;
+  cpuSysUs: number;
+  verifyNs: number;
+}
+
+export class Meter {
+  private t0 = 0n;
+  private startUs = 0;
+  private cpu0: NodeJS.CpuUsage | undefined;
+  /** Checksum work inside the measured interval; subtracted from wall time and user CPU. */
+  verifyNs = 0;
+
+  get started(): boolean {
+    return this.cpu0 !== undefined;
+  }
+
+  start(): void {
+    this.cpu0 = process.cpuUsage();
+    this.startUs = wallClockUs();
+    this.t0 = process.hrtime.bigint();
+  }
+
+  stop(): Measured {
+    if (!this.cpu0) this.start();
+    const elapsed = Number(process.hrtime.bigint() - this.t0);
+    const endUs = wallClockUs();
+    const cpu = process.cpuUsage(this.cpu0);
+    const verifyUs = this.verifyNs / 1000;
+    return {
+      elapsedNs: Math.max(1, elapsed - this.verifyNs),
+      startUs: this.startUs,
+      endUs,
+      cpuUserUs: Math.max(0, cpu.user - verifyUs),
+      cpuSysUs: cpu.system,
+      verifyNs: this.verifyNs,
+    };
+  }
+}
+
+/** Waits so that `sent` messages are not sent faster than `rate` msgs/s since `startNs`. */
+export async function pace(startNs: bigint, sent: number, rate: number): Promise<void> {
+  if (rate <= 0) return;
+  const dueNs = startNs + BigInt(Math.round((sent / rate) * 1e9));
+  const aheadMs = Number(dueNs - process.hrtime.bigint()) / 1e6;
+  if (aheadMs >= 1) await new Promise((r) => setTimeout(r, aheadMs));
+}
+
+export function addErrors(into: Record<string, number>, from: Record<string, number>, sign = 1): void {
+  for (const [k, v] of Object.entries(from)) {
+    const n = (into[k] ?? 0) + sign * v;
+    if (n === 0) delete into[k];
+    else into[k] = n;
+  }
+}
+
+export function describeErrors(errors: Record<string, number>): string {
+  const parts = Object.entries(errors).map(([k, v]) => `${k} ×${v}`);
+  return parts.length ? parts.join(', ') : 'no error code';
+}
+
+export function errorCode(err: unknown): string {
+  const e = err as { code?: unknown; name?: unknown; type?: unknown };
+  if (typeof e?.code === 'string' && e.code) return e.code;
+  if (typeof e?.type === 'string' && e.type) return e.type;
+  if (typeof e?.code === 'number') return `code ${e.code}`;
+  if (typeof e?.name === 'string' && e.name !== 'Error') return e.name;
+  return 'error';
+}

@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { buildRunSpec, suiteDefaults } from '../../src/cli/run.js';
+import { mapWorkload } from '../../src/cli/workload.js';
+import { parseIntOption, parseSizes } from '../../src/cli/parse.js';
+import { UsageError } from '../../src/util/errors.js';
+
+test('defaults are the seeds suite at 100 B', () => {
+  const { spec } = buildRunSpec({});
+  assert.deepEqual(spec.scenarios, ['producer-sync', 'producer-async', 'consumer']);
+  assert.deepEqual(spec.sizes, [100]);
+  assert.equal(spec.settings.acks, 'all');
+  assert.equal(spec.baseline, 'kafkajs');
+  assert.equal(spec.nodes, 1);
+  assert.equal(spec.connection, undefined);
+  assert.ok(spec.drivers.includes('kafkajs'));
+  assert.equal(suiteDefaults('seeds-full', false).messages, 1_000_000);
+  assert.deepEqual(suiteDefaults('seeds-full', false).sizes, [10, 100, 1024]);
+  assert.ok(suiteDefaults(undefined, true).messages < suiteDefaults(undefined, false).messages);
+});
+
+test('options map onto the spec', () => {
+  const { spec } = buildRunSpec({ drivers: 'kafkajs,node-rdkafka', scenarios: 'consumer', sizes: '10,1k', messages: '50k', acks: '1', replication: '3', compression: 'gzip', lingerMs: '0', brokers: 'a:9092,b:9093', clientConfig: { 'socket.nagle.disable': 'true' } });
+  assert.deepEqual(spec.drivers, ['kafkajs', 'node-rdkafka']);
+  assert.deepEqual(spec.sizes, [10, 1024]);
+  assert.equal(spec.messages, 50_000);
+  assert.equal(spec.settings.acks, '1');
+  assert.equal(spec.nodes, 3, 'replication 3 asks for a 3-node cluster');
+  assert.equal(spec.lingerExplicit, true);
+  assert.deepEqual(spec.connection?.brokers, ['a:9092', 'b:9093']);
+  assert.deepEqual(spec.extraConfig, { 'socket.nagle.disable': 'true' });
+});
+
+test('bad options are UsageErrors that name the option', () => {
+  const cases: [Record<string, string>, RegExp][] = [
+    [{ drivers: 'kafkajs,nope' }, /--drivers: unknown driver 'nope'/],
+    [{ scenarios: 'producer' }, /--scenarios must be one of/],
+    [{ sizes: '100,abc' }, /--sizes: 'abc'/],
+    [{ messages: '-5' }, /--messages/],
+    [{ acks: '2' }, /--acks must be one of 0, 1, all/],
+    [{ replication: '3', nodes: '1' }, /--replication 3 needs at least 3 brokers/],
+    [{ compression: 'brotli' }, /--compression/],
+    [{ brokers: 'localhost' }, /--brokers/],
+    [{ baseline: 'x' }, /--baseline: unknown driver 'x'/],
+    [{ suite: 'fast' }, /--suite must be one of/],
+    [{ acks: '1', idempotence: 'true' }, /--idempotence needs --acks all/],
+    [{ workload: '/nonexistent/w.yaml' }, /--workload: cannot read/],
+  ];
+  for (const [opts, re] of cases) {
+    assert.throws(() => buildRunSpec(opts as never), (e: unknown) => e instanceof UsageError && re.test(e.message), `${JSON.stringify(opts)} → ${re}`);
+  }
+});
+
+test('number and size parsers', () => {
+  assert.equal(parseIntOption('1M', '--x'), 1_000_000);
+  assert.equal(parseIntOption('100_000', '--x'), 100_000);
+  assert.throws(() => parseIntOption('1.5', '--x'), /--x/);
+  assert.deepEqual(parseSizes('10, 100B,1KB'), [10, 100, 1024]);
+  assert.throws(() => parseSizes('0'), /--sizes/);
+});
+
+test('OMB workload files: honoured fields map, the rest is warned about', () => {
+  const w = mapWorkload(
+    ['name: 1 topic / 16 partitions / 1kb', 'topics: 1', 'partitionsPerTopic: 16', 'messageSize: 1024', 'payloadFile: "payload/payload-1Kb.data"', 'subscriptionsPerTopic: 1', 'consumerPerSubscription: 1', 'producersPerTopic: 1', 'producerRate: 50000', 'consumerBacklogSizeGB: 0', 'testDurationMinutes: 15', 'keyDistributor: "RANDOM_NANO"', 'somethingNew: 3'].join('\n'),
+    'w.yaml',
+  );
+  assert.equal(w.partitions, 16);
+  assert.deepEqual(w.sizes, [1024]);
+  assert.equal(w.rate, 50_000);
+  assert.equal(w.messages, 50_000 * 15 * 60);
+  const all = w.warnings.join('\n');
+  assert.match(all, /payloadFile ignored/);
+  assert.match(all, /keyDistributor: RANDOM_NANO/);
+  assert.match(all, /unknown field 'somethingNew'/);
+  assert.match(all, /testDurationMinutes: 15/);
+  assert.throws(() => mapWorkload('partitionsPerTopic: many', 'w.yaml'), /w.yaml: partitionsPerTopic must be a number/);
+  assert.throws(() => mapWorkload('- a\n- b', 'w.yaml'), /not an OpenMessaging Benchmark workload/);
+  assert.throws(() => mapWorkload('a: [', 'w.yaml'), /not valid YAML/);
+});

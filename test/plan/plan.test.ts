@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { planArms, type RunSpec } from '../../src/plan/plan.js';
+
+function spec(over: Partial<RunSpec> = {}): RunSpec {
+  return {
+    drivers: ['a', 'b', 'c'], scenarios: ['producer-async', 'producer-sync'], sizes: [10, 100], messages: 1000, syncMessages: 50, e2eMessages: 100,
+    repeat: 2, partitions: 1, replication: 1, workers: 1, lingerExplicit: false, extraConfig: {}, timeoutMs: 1000, brokerWarmup: 0, baseline: 'a', nodes: 1, options: {},
+    settings: { acks: 'all', compression: 'none', lingerMs: 5, batchSize: 1_000_000, sendBatch: 1000, idempotence: false, rate: 0 },
+    ...over,
+  };
+}
+
+test('arms interleave repetitions across drivers (A B C A B C)', () => {
+  const arms = planArms(spec());
+  assert.equal(arms.length, 3 * 2 * 2 * 2);
+  assert.deepEqual(arms.slice(0, 6).map((a) => a.driver), ['a', 'b', 'c', 'a', 'b', 'c']);
+  assert.deepEqual(arms.slice(0, 3).map((a) => [a.scenario, a.messageSize, a.repetition]), [['producer-async', 10, 1], ['producer-async', 10, 1], ['producer-async', 10, 1]]);
+  const firstRep2 = arms.findIndex((a) => a.repetition === 2);
+  assert.equal(firstRep2, 12, 'every arm of repetition 1 comes before any of repetition 2');
+  assert.deepEqual(arms.map((a) => a.index), arms.map((_, i) => i));
+});
+
+test('per-scenario message counts, warm-up and settings', () => {
+  const arms = planArms(spec());
+  const sync = arms.find((a) => a.scenario === 'producer-sync');
+  const asyncArm = arms.find((a) => a.scenario === 'producer-async');
+  assert.equal(sync?.messages, 50);
+  assert.equal(sync?.warmup, 5);
+  assert.equal(sync?.settings.lingerMs, 0, 'sync producer does not linger unless asked');
+  assert.equal(sync?.settings.sendBatch, 1);
+  assert.equal(asyncArm?.messages, 1000);
+  assert.equal(asyncArm?.warmup, 100);
+  assert.equal(asyncArm?.settings.lingerMs, 5);
+  const explicit = planArms(spec({ lingerExplicit: true, warmup: 7 }));
+  assert.equal(explicit.find((a) => a.scenario === 'producer-sync')?.settings.lingerMs, 5);
+  assert.ok(explicit.every((a) => a.warmup === 7));
+});
