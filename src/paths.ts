@@ -39,3 +39,8 @@ export function toolPath(name: string): string | undefined {
   const p = readBuildInfo().tools?.[name] ?? path.join(localDir, 'bin', name);
   return fs.existsSync(p) ? p : undefined;
 }
+
+/** kbench's own version (package.json). */
+export function kbenchVersion(): string {
+  return (JSON.parse(fs.readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
+}

@@ -122,8 +122,26 @@ function asBatch(batch: BatchInput): MessageBatch {
   return batch as MessageBatch;
 }
 
+/** Concatenates delivery records served by several polls, in order. */
+function concatRecords(parts: readonly DeliveryRecords[]): DeliveryRecords {
+  const n = parts.reduce((s, p) => s + p.ids.length, 0);
+  const out: DeliveryRecords = { ids: new Float64Array(n), partitions: new Int32Array(n), offsets: new Float64Array(n), errors: new Int32Array(n), latencyUs: new Float64Array(n) };
+  let at = 0;
+  for (const p of parts) {
+    out.ids.set(p.ids, at);
+    out.partitions.set(p.partitions, at);
+    out.offsets.set(p.offsets, at);
+    out.errors.set(p.errors, at);
+    out.latencyUs.set(p.latencyUs, at);
+    at += p.ids.length;
+  }
+  return out;
+}
+
 export class NativeProducer {
   readonly #raw: RawProducer;
+  /** Delivery records served by polls made inside produceAll(), handed out by the caller's next poll(). */
+  #pending: DeliveryRecords[] = [];
 
   constructor(config: ClientConfig, options: ProducerOptions = {}) {
     const { Producer } = binding();
@@ -156,7 +174,8 @@ export class NativeProducer {
     for (;;) {
       at += this.produce(topic, b, { ...options, start: at, end });
       if (at >= end) return end - start;
-      this.poll(0);
+      const records = this.#raw.poll(0).records;
+      if (records && records.ids.length > 0) this.#pending.push(records);
       await sleep(1);
     }
   }
@@ -183,7 +202,12 @@ export class NativeProducer {
    * poll(0) never blocks; a timeout > 0 blocks the calling thread up to that long waiting for reports.
    */
   poll(timeoutMs = 0): PollResult {
-    return this.#raw.poll(timeoutMs);
+    const result = this.#raw.poll(timeoutMs);
+    if (this.#pending.length > 0 && result.records) {
+      result.records = concatRecords([...this.#pending, result.records]);
+      this.#pending = [];
+    }
+    return result;
   }
 
   /** Delivery figures since the last stats({ reset: true }); works after close(), for the final account. */

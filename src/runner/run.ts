@@ -1,8 +1,6 @@
 // `kbench run` as data flowing through: RunSpec → describe drivers → broker → arms (each a fresh
 // process, a fresh topic, verified) → results document. Views are rendered from the document.
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import os from 'node:os';
 import type { KafkaConnection } from '../broker/admin.js';
 import { createTopic, deleteTopic, describeCluster, withAdmin } from '../broker/admin.js';
@@ -26,7 +24,7 @@ import { decodeHistogram, mergeHistograms, percentiles } from '../stats/latency.
 import { summarize } from '../stats/summary.js';
 import { EnvironmentError, errorMessage } from '../util/errors.js';
 import { redact, scrub } from '../util/redact.js';
-import { projectRoot } from '../paths.js';
+import { kbenchVersion } from '../paths.js';
 import { parseKafkaVersion } from '../broker/versions.js';
 import { describeDriver, runArmProcess, runArmProcesses, type ArmProcessResult } from './arm.js';
 
@@ -438,8 +436,4 @@ function envOf(descriptions: ReadonlyMap<string, DriverDescription>, spec: RunSp
     kbench: kbenchVersion(),
     startedAt,
   };
-}
-
-export function kbenchVersion(): string {
-  return (JSON.parse(fs.readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
 }

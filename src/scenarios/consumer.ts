@@ -45,7 +45,6 @@ export async function consumer(driver: NodeDriver, ctx: DriverContext, run: Scen
   const sum = new Checksum();
   const meter = new Meter();
   let consumed = 0;
-  let startCount = 0;
   let dropped = !spec.faults?.dropOne;
   const c = await driver.createConsumer(ctx);
   run.live = () => ({ consumed, messages: Math.max(0, consumed - spec.warmup) });
@@ -57,7 +56,6 @@ export async function consumer(driver: NodeDriver, ctx: DriverContext, run: Scen
         // counts exactly the messages after the warm-up ones (a batch may straddle the boundary).
         if (!meter.started && consumed + batch.count > spec.warmup) {
           meter.start();
-          startCount = spec.warmup;
         }
         const v0 = process.hrtime.bigint();
         for (let i = 0; i < batch.count; i++) {
@@ -76,7 +74,8 @@ export async function consumer(driver: NodeDriver, ctx: DriverContext, run: Scen
       () => `read ${consumed} of ${total}`,
     );
     const m = meter.stop();
-    const measured = consumed - startCount;
+    // A share that holds only warm-up messages (a worker's partitions) measured nothing.
+    const measured = Math.max(0, consumed - spec.warmup);
     return {
       ok: true,
       messages: measured,

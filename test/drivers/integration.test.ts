@@ -4,35 +4,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildRunSpec, type RunOptions } from '../../src/cli/run.js';
-import type { ResultsDocument, RunRecord } from '../../src/results/types.js';
 import { runBenchmark } from '../../src/runner/run.js';
 import { withBroker } from '../helpers/broker.js';
+import { assertVerified, record } from '../helpers/results.js';
 
 const DRIVERS = ['confluent', 'platformatic', 'crab'];
-
-function record(doc: ResultsDocument, driver: string, scenario: string): RunRecord {
-  const r = doc.runs.find((x) => x.driver === driver && x.scenario === scenario);
-  assert.ok(r, `${driver} ${scenario} ran (skipped: ${JSON.stringify(doc.skipped)})`);
-  return r;
-}
-
-/** Every repetition verified, and its counts are exactly the arm's messages (warm-up included where read). */
-function assertVerified(r: RunRecord): void {
-  const what = `${r.driver} ${r.scenario}`;
-  assert.equal(r.verified, true, `${what}: ${JSON.stringify(r.repetitions.map((x) => x.error ?? x.verification.failures))}`);
-  for (const rep of r.repetitions) {
-    assert.equal(rep.ok, true, what);
-    if (r.scenario === 'producer-sync' || r.scenario === 'producer-async') {
-      assert.equal(rep.delivered, r.messages, `${what}: delivered`);
-      assert.equal(rep.failed, 0, `${what}: failed`);
-    }
-    if (r.scenario === 'consumer' || r.scenario === 'e2e-latency') assert.equal(rep.consumed, r.messages + r.warmup, `${what}: consumed`);
-    if (r.scenario === 'e2e-latency') {
-      assert.equal(rep.delivered, r.messages, `${what}: delivered`);
-      assert.ok(rep.latencyUs, `${what}: latency percentiles`);
-    }
-  }
-}
 
 test('confluent, platformatic and crab through the runner', async (t) => {
   const broker = await withBroker(t);

@@ -1,0 +1,192 @@
+// kbench's own addon. `addon` drives its batch API from TypeScript through the generic scenarios:
+// one produce() call per batch, delivery reports counted in C++ and read with one poll() per batch,
+// consumed batches as one packed buffer. `addon-loop` hands producer-async and consumer to the
+// whole loops in C++ (produceLoop / consumeLoop): no JavaScript per message or batch at all.
+import type { NativeConsumer as NativeConsumerT, NativeProducer as NativeProducerT } from '../native/index.js';
+import { SCENARIOS } from '../results/types.js';
+import type { OutBatch } from '../scenarios/batch.js';
+import { Meter } from '../scenarios/measure.js';
+import type { ScenarioOutcome, ScenarioRun } from '../scenarios/types.js';
+import { encodeHistogram } from '../stats/latency.js';
+import { addChecksums } from '../runner/combine.js';
+import { errorMessage } from '../util/errors.js';
+import { kbenchVersion } from '../paths.js';
+import { librdkafkaConsumerConfig, librdkafkaProducerConfig } from './librdkafka-config.js';
+import type { ClientConfig, ConsumerPort, DeliveryCounts, DriverContext, DriverDescription, InBatch, NodeDriver, ProducerPort, ScenarioOverride } from './types.js';
+
+type NativeModule = typeof import('../native/index.js');
+const native = (): Promise<NativeModule> => import('../native/index.js');
+
+/** Messages per consume() call: one crossing and one payload copy per batch. */
+const CONSUME_BATCH = 10_000;
+
+function counts(p: NativeProducerT): DeliveryCounts {
+  const s = p.stats();
+  return { delivered: s.delivered, failed: s.failed, errors: { ...(s.errors as Record<string, number>) } };
+}
+
+class AddonProducer implements ProducerPort {
+  constructor(private readonly p: NativeProducerT, private readonly topic: string, readonly config: ClientConfig) {}
+
+  async send(batch: OutBatch): Promise<void> {
+    const mb = { values: batch.buffer, valueOffsets: batch.offsets };
+    let at = this.p.produce(this.topic, mb);
+    while (at < batch.count) {
+      // librdkafka's queue is full: serve delivery reports and continue where it stopped.
+      this.p.poll(0);
+      await new Promise((r) => setTimeout(r, 1));
+      at += this.p.produce(this.topic, mb, { start: at });
+    }
+    this.p.poll(0);
+  }
+
+  async sendAndWait(batch: OutBatch): Promise<void> {
+    await this.p.produceSync(this.topic, { values: batch.buffer, valueOffsets: batch.offsets });
+  }
+
+  snapshot(): DeliveryCounts {
+    return counts(this.p);
+  }
+
+  async flush(timeoutMs: number): Promise<DeliveryCounts> {
+    try {
+      await this.p.flush(timeoutMs);
+    } catch (err) {
+      const c = counts(this.p);
+      throw new Error(`flush: ${errorMessage(err)} (${c.delivered} delivered, ${c.failed} failed so far)`);
+    }
+    return counts(this.p);
+  }
+
+  close(): Promise<void> {
+    return this.p.close();
+  }
+}
+
+class AddonConsumer implements ConsumerPort {
+  constructor(private readonly c: NativeConsumerT, private readonly ctx: DriverContext, readonly config: ClientConfig) {}
+
+  async consume(onBatch: (b: InBatch) => boolean): Promise<void> {
+    this.c.assign(this.ctx.readPartitions.map((partition) => ({ topic: this.ctx.topic, partition, offset: 'beginning' as const })));
+    for (;;) {
+      const b = await this.c.consume(CONSUME_BATCH, 100);
+      if (b.count > 0 && !onBatch({ count: b.count, payload: (i) => b.value(i) })) return;
+    }
+  }
+
+  close(): Promise<void> {
+    return this.c.close();
+  }
+}
+
+async function createProducer(ctx: DriverContext): Promise<ProducerPort> {
+  const { NativeProducer } = await native();
+  const config = librdkafkaProducerConfig(ctx);
+  return new AddonProducer(new NativeProducer(config), ctx.topic, config);
+}
+
+async function createConsumer(ctx: DriverContext): Promise<ConsumerPort> {
+  const { NativeConsumer } = await native();
+  const config = librdkafkaConsumerConfig(ctx);
+  return new AddonConsumer(new NativeConsumer(config), ctx, config);
+}
+
+async function describeAddon(id: string, scenarios: DriverDescription['scenarios'], notes: string[]): Promise<DriverDescription> {
+  const base = { id, client: 'kbench addon (native/)', version: kbenchVersion(), runtime: `node ${process.versions.node}`, scenarios, workerThreads: true, notes };
+  try {
+    const n = await native();
+    return { ...base, librdkafka: n.librdkafkaVersion(), available: true, notes: [...notes, `addon: ${n.addonPath()}`] };
+  } catch (err) {
+    return { ...base, available: false, reason: `the addon cannot be loaded (npm run build:addon): ${errorMessage(err)}` };
+  }
+}
+
+export const driver: NodeDriver = {
+  kind: 'node',
+  id: 'addon',
+  client: 'kbench addon',
+  describe: () => describeAddon('addon', [...SCENARIOS], ['batch API from TypeScript: one produce() per --send-batch messages, one poll() per batch, consume() batches of up to 10,000']),
+  createProducer,
+  createConsumer,
+};
+
+// ---- addon-loop: the whole loop in C++ ------------------------------------------------------------
+
+const loopProducerAsync: ScenarioOverride = async (ctx, run: ScenarioRun): Promise<ScenarioOutcome> => {
+  const { NativeProducer, latencyToHdr } = await native();
+  const { spec } = run;
+  const config = librdkafkaProducerConfig(ctx);
+  const p = new NativeProducer(config);
+  try {
+    const loop = (count: number, firstSeq: number) => p.produceLoop({ topic: ctx.topic, count, size: spec.messageSize, firstSeq, flushTimeoutMs: spec.timeoutMs });
+    if (spec.warmup > 0) {
+      const w = await loop(spec.warmup, spec.firstSeq);
+      if (w.failed > 0 || w.delivered !== spec.warmup) throw new Error(`warm-up: ${w.delivered} of ${spec.warmup} delivered, ${w.failed} failed`);
+    }
+    const meter = new Meter();
+    meter.start();
+    const r = await loop(spec.messages, spec.firstSeq + spec.warmup);
+    const m = meter.stop();
+    run.progress(spec.messages);
+    return {
+      ok: !r.timedOut,
+      ...(r.timedOut ? { error: `deliveries still outstanding after ${spec.timeoutMs} ms` } : {}),
+      messages: spec.messages,
+      bytes: r.bytes,
+      ...m,
+      elapsedNs: r.elapsedNs,
+      delivered: r.delivered,
+      failed: r.failed,
+      errors: r.errors as Record<string, number>,
+      latencyHistogram: encodeHistogram(latencyToHdr(r.latency)),
+      config,
+      notes: ['latency: enqueue → delivery report, per message, from librdkafka (rd_kafka_message_latency)', `enqueue alone: ${(r.enqueueNs / spec.messages).toFixed(0)} ns/msg`],
+    };
+  } finally {
+    await p.close();
+  }
+};
+
+const loopConsumer: ScenarioOverride = async (ctx, run: ScenarioRun): Promise<ScenarioOutcome> => {
+  const { NativeConsumer } = await native();
+  const { spec } = run;
+  const config = librdkafkaConsumerConfig(ctx);
+  const c = new NativeConsumer(config);
+  try {
+    c.assign(ctx.readPartitions.map((partition) => ({ topic: ctx.topic, partition, offset: 'beginning' as const })));
+    // Two loops: the warm-up messages, then the measured ones (timed from their first batch).
+    const warm = spec.warmup > 0 ? await c.consumeLoop({ count: spec.warmup, timeoutMs: spec.timeoutMs }) : undefined;
+    if (warm?.timedOut) throw new Error(`warm-up: read ${warm.count} of ${spec.warmup} before the timeout`);
+    const meter = new Meter();
+    meter.start();
+    const r = await c.consumeLoop({ count: spec.messages, timeoutMs: spec.timeoutMs });
+    const m = meter.stop();
+    run.progress(r.count);
+    const consumed = (warm?.count ?? 0) + r.count;
+    return {
+      ok: !r.timedOut,
+      ...(r.timedOut ? { error: `read ${consumed} of ${spec.warmup + spec.messages} before the timeout` } : {}),
+      messages: r.count,
+      bytes: r.bytes,
+      ...m,
+      elapsedNs: Math.max(1, r.elapsedNs),
+      consumed,
+      consumedBytes: (warm?.bytes ?? 0) + r.bytes,
+      checksum: addChecksums([warm?.checksum ?? '0000000000000000', r.checksum]),
+      config,
+      notes: ['consumeLoop: timed from the batch holding the first measured message to the batch holding the last'],
+    };
+  } finally {
+    await c.close();
+  }
+};
+
+export const loopDriver: NodeDriver = {
+  kind: 'node',
+  id: 'addon-loop',
+  client: 'kbench addon',
+  describe: () => describeAddon('addon-loop', ['producer-async', 'consumer'], ['the whole produce / consume loop in C++ (produceLoop / consumeLoop): the "no JavaScript at all" reference', 'producer-sync and e2e-latency are not loops: use the addon driver']),
+  createProducer,
+  createConsumer,
+  overrides: { 'producer-async': loopProducerAsync, consumer: loopConsumer },
+};
