@@ -3,6 +3,9 @@
 # library (the one node-rdkafka and @confluentinc are rebuilt against), found through scripts/paths.cjs,
 # with its include directory first so no system copy of rdkafka.h can shadow it.
 # KBENCH_SANITIZE=1 (set by `npm run build:asan`) adds AddressSanitizer + UBSan.
+# NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS: a call that fails while its worker is being terminated (JS
+# can no longer run) returns quietly; without it node-addon-api rethrows a C++ exception out of the
+# callback and the process aborts (std::terminate).
 {
   "variables": {
     "rdkafka_prefix%": "<!(node scripts/paths.cjs librdkafkaPrefix)",
@@ -25,7 +28,7 @@
         "<(rdkafka_prefix)/include",
         "<!(node -p \"require('node-addon-api').include_dir\")"
       ],
-      "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED", "NAPI_CPP_EXCEPTIONS"],
+      "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED", "NAPI_CPP_EXCEPTIONS", "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS"],
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions"],
       "cflags": ["-fvisibility=hidden", "-Wall", "-Wextra"],

@@ -15,6 +15,14 @@ bool IsTypedArrayOf(Napi::Value v, napi_typedarray_type type) {
 
 bool IsAbsent(Napi::Value v) { return v.IsUndefined() || v.IsNull(); }
 
+/** The array's elements, or a private copy of them when it is backed by a SharedArrayBuffer. */
+template <typename T>
+const T* Stable(Napi::TypedArrayOf<T> a, std::vector<T>* copy) {
+  if (a.ArrayBuffer().IsArrayBuffer()) return a.Data();  // a plain ArrayBuffer: only this thread's JS can change it
+  copy->assign(a.Data(), a.Data() + a.ElementLength());  // copied: other threads may write a SharedArrayBuffer at any time
+  return copy->data();
+}
+
 }  // namespace
 
 size_t ReadCount(Napi::Env env, Napi::Value v, const char* name) {
@@ -36,7 +44,7 @@ std::string ReadString(Napi::Env env, Napi::Value v, const char* name) {
   return v.As<Napi::String>().Utf8Value();
 }
 
-PackedBatch ReadBatchArgs(const Napi::CallbackInfo& info, size_t first) {
+PackedBatch ReadBatchArgs(const Napi::CallbackInfo& info, size_t first, SharedCopies* copies) {
   Napi::Env env = info.Env();
   PackedBatch b;
   b.partition = ReadInt32(env, info[first], "options.partition");
@@ -51,7 +59,7 @@ PackedBatch ReadBatchArgs(const Napi::CallbackInfo& info, size_t first) {
   if (vo.ElementLength() == 0) ThrowRangeError(env, "batch.valueOffsets", "must hold count + 1 offsets (at least one)");
   b.values = v.Data();
   b.values_len = v.ByteLength();
-  b.value_offsets = vo.Data();
+  b.value_offsets = Stable(vo, &copies->value_offsets);
   b.count = vo.ElementLength() - 1;
 
   Napi::Value partitions = info[first + 1];
@@ -59,7 +67,7 @@ PackedBatch ReadBatchArgs(const Napi::CallbackInfo& info, size_t first) {
     if (!IsTypedArrayOf<int32_t>(partitions, napi_int32_array)) ThrowTypeError(env, "batch.partitions", "an Int32Array or undefined");
     auto p = partitions.As<Napi::Int32Array>();
     if (p.ElementLength() < b.count) ThrowRangeError(env, "batch.partitions", "must hold one partition per message");
-    b.partitions = p.Data();
+    b.partitions = Stable(p, &copies->partitions);
   }
 
   Napi::Value keys = info[first + 4];
@@ -72,7 +80,7 @@ PackedBatch ReadBatchArgs(const Napi::CallbackInfo& info, size_t first) {
     if (ko.ElementLength() != b.count + 1) ThrowRangeError(env, "batch.keyOffsets", "must hold as many offsets as batch.valueOffsets");
     b.keys = k.Data();
     b.keys_len = k.ByteLength();
-    b.key_offsets = ko.Data();
+    b.key_offsets = Stable(ko, &copies->key_offsets);
     if (b.keys == nullptr) b.keys = reinterpret_cast<const uint8_t*>("");  // empty buffer: still "has keys"
   }
   if (b.values == nullptr) b.values = reinterpret_cast<const uint8_t*>("");
@@ -176,9 +184,10 @@ PackedBatch OwnedBatch::View() const {
 
 ConsumedBlock& ConsumedBlock::operator=(ConsumedBlock&& o) noexcept {
   if (this != &o) {
-    std::free(mem_);
+    if (!borrowed_) std::free(mem_);
     mem_ = o.mem_;
     mem_len_ = o.mem_len_;
+    borrowed_ = o.borrowed_;
     count_ = o.count_;
     values_len_ = o.values_len_;
     keys_len_ = o.keys_len_;
@@ -191,9 +200,11 @@ ConsumedBlock& ConsumedBlock::operator=(ConsumedBlock&& o) noexcept {
   return *this;
 }
 
-ConsumedBlock::~ConsumedBlock() { std::free(mem_); }
+ConsumedBlock::~ConsumedBlock() {
+  if (!borrowed_) std::free(mem_);
+}
 
-bool ConsumedBlock::Build(rd_kafka_message_t* const* msgs, size_t n) {
+bool ConsumedBlock::Build(rd_kafka_message_t* const* msgs, size_t n, uint8_t* into, size_t into_len) {
   size_t ok = 0;
   uint64_t vlen = 0;
   uint64_t klen = 0;
@@ -210,7 +221,12 @@ bool ConsumedBlock::Build(rd_kafka_message_t* const* msgs, size_t n) {
   }
   const size_t values_at = 32 * ok + 8;
   mem_len_ = values_at + vlen + klen;
-  mem_ = static_cast<uint8_t*>(std::malloc(mem_len_));
+  if (into != nullptr && mem_len_ <= into_len && reinterpret_cast<uintptr_t>(into) % 8 == 0) {
+    mem_ = into;  // borrowed: the caller's buffer, written during this call only
+    borrowed_ = true;
+  } else {
+    mem_ = static_cast<uint8_t*>(std::malloc(mem_len_));
+  }
   if (mem_ == nullptr) {
     mem_len_ = 0;
     errors_.push_back({RD_KAFKA_RESP_ERR__FAIL, "out of memory for a consumed batch", "", -1, -1});
@@ -264,10 +280,14 @@ bool ConsumedBlock::Build(rd_kafka_message_t* const* msgs, size_t n) {
   return true;
 }
 
-Napi::Object ConsumedBlock::ToJs(Napi::Env env) {
+Napi::Object ConsumedBlock::ToJs(Napi::Env env, Napi::ArrayBuffer into) {
   const size_t n = count_;
   Napi::ArrayBuffer ab;
-  if (mem_ != nullptr) {
+  if (borrowed_) {
+    ab = into;  // the caller's buffer, which the block was built in
+    mem_ = nullptr;
+    borrowed_ = false;
+  } else if (mem_ != nullptr) {
     // External: the ArrayBuffer owns the block from here on; its finalizer frees it.
     ab = Napi::ArrayBuffer::New(env, mem_, mem_len_, [](Napi::Env, void* data) { std::free(data); });
     mem_ = nullptr;

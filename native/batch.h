@@ -52,11 +52,23 @@ struct OwnedBatch {
 };
 
 /**
- * Reads (partition, partitions, values, valueOffsets, keys, keyOffsets) from info[first..first+5] and
- * validates the offsets of messages [start, end). Borrowed: the view points into the JS buffers and is
- * valid only during the current call (librdkafka copies what it keeps, RD_KAFKA_MSG_F_COPY).
+ * Offsets and partitions that live in a SharedArrayBuffer, copied: another thread could rewrite them
+ * between validation and use (out-of-bounds reads). Payload bytes are not copied (a race there only
+ * changes what is sent).
  */
-PackedBatch ReadBatchArgs(const Napi::CallbackInfo& info, size_t first);
+struct SharedCopies {
+  std::vector<uint32_t> value_offsets;
+  std::vector<uint32_t> key_offsets;
+  std::vector<int32_t> partitions;
+};
+
+/**
+ * Reads (partition, partitions, values, valueOffsets, keys, keyOffsets) from info[first..first+5].
+ * Borrowed: the view points into the JS buffers (or into `copies`) and is valid only during the
+ * current call, and only while no JS runs (JS could detach or shrink the buffers): read every argument
+ * that can run JS (getters, Proxies) before this. librdkafka copies what it keeps (RD_KAFKA_MSG_F_COPY).
+ */
+PackedBatch ReadBatchArgs(const Napi::CallbackInfo& info, size_t first, SharedCopies* copies);
 /** Checks 0 <= start <= end <= count and the offsets of [start, end); throws RangeError naming the argument. */
 void ValidateRange(Napi::Env env, const PackedBatch& b, size_t start, size_t end);
 
@@ -91,19 +103,27 @@ class ConsumedBlock {
   ConsumedBlock& operator=(ConsumedBlock&& o) noexcept;
   ~ConsumedBlock();
 
-  /** Copies messages msgs[0..n) (the caller destroys them afterwards). Returns false if out of memory. */
-  bool Build(rd_kafka_message_t* const* msgs, size_t n);
+  /**
+   * Copies messages msgs[0..n) (the caller destroys them afterwards). Returns false if out of memory.
+   * With `into` (a caller's buffer, borrowed for this call, 8-byte aligned) the block is built there
+   * when it fits, instead of in fresh memory: no allocation, and no page faults on new pages.
+   */
+  bool Build(rd_kafka_message_t* const* msgs, size_t n, uint8_t* into = nullptr, size_t into_len = 0);
 
   size_t count() const { return count_; }
   size_t value_bytes() const { return values_len_; }
   const std::vector<MessageError>& errors() const { return errors_; }
 
-  /** JS thread: the batch object; ownership of the block passes to the ArrayBuffer (finalizer: free). */
-  Napi::Object ToJs(Napi::Env env);
+  /**
+   * JS thread: the batch object; ownership of the block passes to the ArrayBuffer (finalizer: free).
+   * A block built in `into` (Build) is viewed through `into`, which stays the caller's.
+   */
+  Napi::Object ToJs(Napi::Env env, Napi::ArrayBuffer into = Napi::ArrayBuffer());
 
  private:
   uint8_t* mem_ = nullptr;
   size_t mem_len_ = 0;
+  bool borrowed_ = false;  // mem_ is the caller's `into` buffer: never freed here
   size_t count_ = 0;
   size_t values_len_ = 0;
   size_t keys_len_ = 0;

@@ -10,6 +10,7 @@
 #include "config.h"
 #include "histogram.h"
 #include "payload.h"
+#include "wrap.h"
 
 namespace kbench {
 
@@ -211,7 +212,7 @@ class Consumer::CloseJob : public Job {
 
 // ---------------------------------------------------------------------------------------------------
 Napi::Function Consumer::Define(Napi::Env env) {
-  return DefineClass(env, "Consumer",
+  Napi::Function ctor = DefineClass(env, "Consumer",
                      {
                          InstanceMethod<&Consumer::Assign>("assign"),
                          InstanceMethod<&Consumer::Subscribe>("subscribe"),
@@ -221,8 +222,10 @@ Napi::Function Consumer::Define(Napi::Env env) {
                          InstanceMethod<&Consumer::ConsumeLoop>("consumeLoop"),
                          InstanceMethod<&Consumer::Commit>("commit"),
                          InstanceMethod<&Consumer::Close>("close"),
-                         InstanceAccessor<&Consumer::GetState>("state"),
                      });
+  // `state` is defined by hand: an accessor, unlike a method, gets no receiver check from V8 (wrap.h).
+  ctor.Get("prototype").As<Napi::Object>().DefineProperty(Napi::PropertyDescriptor::Accessor<&Consumer::StateGetter>("state"));
+  return ctor;
 }
 
 Napi::Function DefineConsumer(Napi::Env env) { return Consumer::Define(env); }
@@ -246,9 +249,14 @@ Consumer::Consumer(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Consumer>(
   rd_kafka_poll_set_consumer(rk_);  // one queue for messages, errors and rebalances
   queue_ = rd_kafka_queue_get_consumer(rk_);
   hook_registered_ = napi_add_env_cleanup_hook(env, &Consumer::CleanupHook, this) == napi_ok;
+  TagObject(env, info.This().As<Napi::Object>(), kConsumerTag);
 }
 
 Consumer::~Consumer() { Shutdown(); }
+
+Napi::Value Consumer::StateGetter(const Napi::CallbackInfo& info) {
+  return CheckedUnwrap<Consumer>(info.This().As<Napi::Object>(), kConsumerTag, "Consumer")->GetState(info);
+}
 
 void Consumer::CleanupHook(void* arg) {
   auto* c = static_cast<Consumer*>(arg);
@@ -339,6 +347,9 @@ Napi::Value Consumer::Assign(const Napi::CallbackInfo& info) {
     if (!item.IsObject()) ThrowTypeError(env, what, "an object { topic, partition, offset? }");
     Napi::Object o = item.As<Napi::Object>();
     const std::string topic = ReadString(env, o.Get("topic"), (what + ".topic").c_str());
+    // librdkafka 2.12 refuses longer names for its topic objects, and its assign() then crashes on the
+    // partition it could not create (rd_kafka_assignment_add locks a NULL toppar).
+    if (topic.size() > 512) ThrowRangeError(env, what + ".topic", "must be at most 512 bytes long");
     const int32_t partition = ReadInt32(env, o.Get("partition"), (what + ".partition").c_str());
     if (partition < 0) ThrowRangeError(env, what + ".partition", "must be >= 0");
     rd_kafka_topic_partition_t* tp = rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), partition);
@@ -348,10 +359,16 @@ Napi::Value Consumer::Assign(const Napi::CallbackInfo& info) {
     } else {
       if (!off.IsNumber()) ThrowTypeError(env, what + ".offset", "a number");
       const double d = off.As<Napi::Number>().DoubleValue();
-      if (d != std::floor(d) || d < -1001) ThrowRangeError(env, what + ".offset", "must be an offset >= 0 or a logical offset (-2, -1, -1000, -1001)");
+      // Below 2^63 (a larger double does not fit int64_t: undefined behaviour), and no negative
+      // offset librdkafka does not define.
+      const bool logical = d == RD_KAFKA_OFFSET_BEGINNING || d == RD_KAFKA_OFFSET_END || d == RD_KAFKA_OFFSET_STORED || d == RD_KAFKA_OFFSET_INVALID;
+      if (!logical && !(d >= 0 && d < 9223372036854775808.0 && d == std::floor(d))) {
+        ThrowRangeError(env, what + ".offset", "must be an offset >= 0 or a logical offset (-2, -1, -1000, -1001)");
+      }
       tp->offset = static_cast<int64_t>(d);
     }
   }
+  CheckUsable(env, "assign", true);  // again: the getters above may have closed the consumer (its handle is going away)
   const rd_kafka_resp_err_t err = rd_kafka_assign(rk_, list.get());
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) ThrowKafkaError(env, err, std::string("assign failed: ") + rd_kafka_err2str(err));
   return env.Undefined();
@@ -367,6 +384,7 @@ Napi::Value Consumer::Subscribe(const Napi::CallbackInfo& info) {
     const std::string topic = ReadString(env, arr.Get(i), ("topics[" + std::to_string(i) + "]").c_str());
     rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), RD_KAFKA_PARTITION_UA);
   }
+  CheckUsable(env, "subscribe", true);  // again: reading the array may have run JS that closed the consumer
   const rd_kafka_resp_err_t err = rd_kafka_subscribe(rk_, list.get());
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) ThrowKafkaError(env, err, std::string("subscribe failed: ") + rd_kafka_err2str(err));
   return env.Undefined();
@@ -380,22 +398,28 @@ Napi::Value Consumer::Unsubscribe(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// consumeSync(max, timeoutMs) → batch, on the JS thread
+// consumeSync(max, timeoutMs, into?) → batch, on the JS thread; built in `into` (an ArrayBuffer) when it fits
 Napi::Value Consumer::ConsumeSync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   CheckUsable(env, "consumeSync", false);
   const size_t max = ReadCount(env, info[0], "max");
   if (max > kMaxBatch) ThrowRangeError(env, "max", "must be <= 1000000");
   const int64_t timeout = ReadTimeoutMs(env, info[1], "timeoutMs", 0);
+  Napi::ArrayBuffer into;
+  if (!info[2].IsUndefined() && !info[2].IsNull()) {
+    if (!info[2].IsArrayBuffer()) ThrowTypeError(env, "into", "an ArrayBuffer or undefined");
+    into = info[2].As<Napi::ArrayBuffer>();
+  }
   if (service_.busy() || service_.pending() > 0) ThrowBusy(env, "consumer", "a consume() is pending; consumeSync() would race it");
   std::vector<rd_kafka_message_t*> msgs;
   size_t n = 0;
   const Status st = Take(msgs, max, timeout, nullptr, &n);
   ConsumedBlock block;
-  if (st.ok()) block.Build(msgs.data(), n);
+  // Borrowed: `into`'s memory, read only now (no JS has run since the arguments were read, so it is attached).
+  if (st.ok()) block.Build(msgs.data(), n, into.IsEmpty() ? nullptr : static_cast<uint8_t*>(into.Data()), into.IsEmpty() ? 0 : into.ByteLength());
   DestroyMessages(msgs, n);
   if (!st.ok()) ThrowKafkaError(env, st.err, st.message);
-  return block.ToJs(env);
+  return block.ToJs(env, into);
 }
 
 // consume(max, timeoutMs) → Promise<batch>, on the service thread
@@ -422,6 +446,7 @@ Napi::Value Consumer::ConsumeLoop(const Napi::CallbackInfo& info) {
     if (!ts.IsBoolean()) ThrowTypeError(env, "options.timestamps", "a boolean");
     job->timestamps = ts.As<Napi::Boolean>().Value();
   }
+  CheckUsable(env, "consumeLoop", false);  // again: the option getters above may have closed the consumer
   if (service_.busy() || service_.pending() > 0) ThrowBusy(env, "consumer", "consumeLoop() needs the consumer to itself; wait for pending calls");
   state_ = State::kLooping;
   return Submit(env, std::move(job));

@@ -41,6 +41,8 @@ class Consumer : public Napi::ObjectWrap<Consumer> {
   Napi::Value Commit(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
   Napi::Value GetState(const Napi::CallbackInfo& info);
+  /** The `state` accessor: checks `this` (wrap.h) before it is used as a Consumer at all. */
+  static Napi::Value StateGetter(const Napi::CallbackInfo& info);
 
   void CheckUsable(Napi::Env env, const char* call, bool allow_loop);
   Napi::Promise Submit(Napi::Env env, std::unique_ptr<Job> job);

@@ -5,6 +5,7 @@
 
 #include "config.h"
 #include "payload.h"
+#include "wrap.h"
 
 namespace kbench {
 
@@ -278,7 +279,7 @@ class Producer::CloseJob : public Job {
 
 // ---------------------------------------------------------------------------------------------------
 Napi::Function Producer::Define(Napi::Env env) {
-  return DefineClass(env, "Producer",
+  Napi::Function ctor = DefineClass(env, "Producer",
                      {
                          InstanceMethod<&Producer::Produce>("produce"),
                          InstanceMethod<&Producer::ProduceSync>("produceSync"),
@@ -287,8 +288,10 @@ Napi::Function Producer::Define(Napi::Env env) {
                          InstanceMethod<&Producer::Flush>("flush"),
                          InstanceMethod<&Producer::ProduceLoop>("produceLoop"),
                          InstanceMethod<&Producer::Close>("close"),
-                         InstanceAccessor<&Producer::GetState>("state"),
                      });
+  // `state` is defined by hand: an accessor, unlike a method, gets no receiver check from V8 (wrap.h).
+  ctor.Get("prototype").As<Napi::Object>().DefineProperty(Napi::PropertyDescriptor::Accessor<&Producer::StateGetter>("state"));
+  return ctor;
 }
 
 Napi::Function DefineProducer(Napi::Env env) { return Producer::Define(env); }
@@ -322,9 +325,14 @@ Producer::Producer(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Producer>(
   mainq_ = rd_kafka_queue_get_main(rk_);
   // A terminating worker (or exiting process) destroys the handle even if the object is never collected.
   hook_registered_ = napi_add_env_cleanup_hook(env, &Producer::CleanupHook, this) == napi_ok;
+  TagObject(env, info.This().As<Napi::Object>(), kProducerTag);
 }
 
 Producer::~Producer() { Shutdown(); }
+
+Napi::Value Producer::StateGetter(const Napi::CallbackInfo& info) {
+  return CheckedUnwrap<Producer>(info.This().As<Napi::Object>(), kProducerTag, "Producer")->GetState(info);
+}
 
 void Producer::CleanupHook(void* arg) {
   auto* p = static_cast<Producer*>(arg);
@@ -563,8 +571,12 @@ Napi::Value Producer::Produce(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   CheckUsable(env, "produce");
   const std::string topic = ReadString(env, info[0], "topic");
-  const PackedBatch b = ReadBatchArgs(info, 1);  // borrowed: the JS buffers, for this call only
+  // Headers first: reading them can run JS (getters, Proxies) that could close this producer or
+  // detach the batch's buffers; nothing below runs JS until the messages are enqueued.
   const std::vector<Header> headers = ReadHeadersArg(env, info[7]);
+  CheckUsable(env, "produce");
+  SharedCopies copies;
+  const PackedBatch b = ReadBatchArgs(info, 1, &copies);  // borrowed: the JS buffers, for this call only
   const size_t start = info[8].IsUndefined() ? 0 : ReadCount(env, info[8], "start");
   const size_t end = info[9].IsUndefined() ? b.count : ReadCount(env, info[9], "end");
   ValidateRange(env, b, start, end);
@@ -587,8 +599,10 @@ Napi::Value Producer::ProduceSync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   CheckUsable(env, "produceSync");
   const std::string topic = ReadString(env, info[0], "topic");
-  const PackedBatch b = ReadBatchArgs(info, 1);  // borrowed for this call; the part that does not fit is copied below
-  std::vector<Header> headers = ReadHeadersArg(env, info[7]);
+  std::vector<Header> headers = ReadHeadersArg(env, info[7]);  // first: it can run JS (see Produce)
+  CheckUsable(env, "produceSync");
+  SharedCopies copies;
+  const PackedBatch b = ReadBatchArgs(info, 1, &copies);  // borrowed for this call; the part that does not fit is copied below
   const size_t start = info[8].IsUndefined() ? 0 : ReadCount(env, info[8], "start");
   const size_t end = info[9].IsUndefined() ? b.count : ReadCount(env, info[9], "end");
   ValidateRange(env, b, start, end);
@@ -619,21 +633,29 @@ Napi::Value Producer::Poll(const Napi::CallbackInfo& info) {
   CheckUsable(env, "poll");
   const int64_t timeout = ReadTimeoutMs(env, info[0], "timeoutMs", 0);
   Serve(static_cast<int>(std::min<int64_t>(timeout, INT32_MAX)));
-  Napi::Object o = Napi::Object::New(env);
   uint64_t enqueued;
   {
     std::lock_guard<std::mutex> lk(enqueue_mu_);
     enqueued = enqueued_total_;
   }
+  // Copied out under the lock, turned into JS after it: setting a property can run JS (a setter on
+  // Object.prototype), which could call back into this producer and take the lock again.
   std::vector<DeliveryRecord> records;
+  uint64_t delivered;
+  uint64_t failed;
   {
     std::lock_guard<std::mutex> lk(mu_);
-    o.Set("delivered", Num(env, delivered_total_));
-    o.Set("failed", Num(env, failed_total_));
+    delivered = delivered_total_;
+    failed = failed_total_;
     records.swap(records_);
   }
+  // Read before any JS runs too: a setter could close the producer, and the handle is then destroyed.
+  const uint64_t in_flight = static_cast<uint64_t>(rd_kafka_outq_len(rk_));
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("delivered", Num(env, delivered));
+  o.Set("failed", Num(env, failed));
   o.Set("enqueued", Num(env, enqueued));
-  o.Set("inFlight", Num(env, static_cast<uint64_t>(rd_kafka_outq_len(rk_))));
+  o.Set("inFlight", Num(env, in_flight));
   if (records_enabled_) {
     const size_t n = records.size();
     Napi::Float64Array ids = Napi::Float64Array::New(env, n);
@@ -673,19 +695,24 @@ Napi::Value Producer::Stats(const Napi::CallbackInfo& info) {
     enqueued = enqueued_interval_;
     if (reset) enqueued_interval_ = 0;
   }
-  Napi::Object o;
+  // Copied under the lock, turned into JS after it (as in Poll: JS must not run under mu_).
+  DeliveryTally interval;
+  std::map<int, uint64_t> client_errors;
   {
     std::lock_guard<std::mutex> lk(mu_);
-    o = interval_.ToJs(env);
-    o.Set("clientErrors", ErrorCountsToJs(env, client_errors_));
+    interval = interval_;
+    client_errors = client_errors_;
     if (reset) {
       interval_.Reset();
       client_errors_.clear();
     }
   }
-  o.Set("enqueued", Num(env, enqueued));
   const bool has_handle = state_ == State::kOpen || state_ == State::kLooping;
-  o.Set("inFlight", Num(env, has_handle ? static_cast<uint64_t>(rd_kafka_outq_len(rk_)) : 0));
+  const uint64_t in_flight = has_handle ? static_cast<uint64_t>(rd_kafka_outq_len(rk_)) : 0;  // before any JS runs (see Poll)
+  Napi::Object o = interval.ToJs(env);
+  o.Set("clientErrors", ErrorCountsToJs(env, client_errors));
+  o.Set("enqueued", Num(env, enqueued));
+  o.Set("inFlight", Num(env, in_flight));
   return o;
 }
 
@@ -708,6 +735,8 @@ Napi::Value Producer::ProduceLoop(const Napi::CallbackInfo& info) {
   if (job->partition < RD_KAFKA_PARTITION_UA) ThrowRangeError(env, "options.partition", "must be >= -1");
   job->count = ReadCount(env, o.Get("count"), "options.count");
   job->size = ReadCount(env, o.Get("size"), "options.size");
+  // librdkafka's largest message.max.bytes; the payload buffer is allocated at this size.
+  if (job->size > 1000000000) ThrowRangeError(env, "options.size", "must be <= 1000000000 (librdkafka's largest message.max.bytes)");
   if (!o.Get("firstSeq").IsUndefined()) job->first_seq = ReadCount(env, o.Get("firstSeq"), "options.firstSeq");
   Napi::Value ts = o.Get("timestamps");
   if (!ts.IsUndefined()) {
@@ -718,6 +747,7 @@ Napi::Value Producer::ProduceLoop(const Napi::CallbackInfo& info) {
   if (!o.Get("pollEvery").IsUndefined()) job->poll_every = ReadCount(env, o.Get("pollEvery"), "options.pollEvery");
   if (job->poll_every == 0) ThrowRangeError(env, "options.pollEvery", "must be >= 1");
   job->flush_timeout_ms = ReadTimeoutMs(env, o.Get("flushTimeoutMs"), "options.flushTimeoutMs", 30000);
+  CheckUsable(env, "produceLoop");  // again: the option getters above may have closed the producer
   if (service_.busy() || service_.pending() > 0) ThrowBusy(env, "producer", "produceLoop() needs the producer to itself; wait for pending flush()/produceSync() calls");
   Status st;
   job->rkt = Topic(topic, &st);

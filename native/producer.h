@@ -83,6 +83,8 @@ class Producer : public Napi::ObjectWrap<Producer> {
   Napi::Value ProduceLoop(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
   Napi::Value GetState(const Napi::CallbackInfo& info);
+  /** The `state` accessor: checks `this` (wrap.h) before it is used as a Producer at all. */
+  static Napi::Value StateGetter(const Napi::CallbackInfo& info);
 
   /** JS thread: throws ERR__STATE unless the producer is open and no produceLoop runs. */
   void CheckUsable(Napi::Env env, const char* call);

@@ -101,7 +101,16 @@ void Service::CallJs(napi_env env, napi_value, void* context, void*) {
     done.swap(shared->done);
   }
   Napi::Env e(env);
-  Napi::HandleScope scope(e);
+  // Nothing may escape this C callback (a C++ exception here would end in std::terminate).
+  try {
+    Napi::HandleScope scope(e);
+    CompleteJobs(e, shared, done);
+  } catch (...) {
+  }
+}
+
+void Service::CompleteJobs(Napi::Env e, const std::shared_ptr<Shared>& shared, std::deque<std::unique_ptr<Job>>& done) {
+  napi_env env = e;
   for (auto& job : done) {
     // Nothing may escape this C callback: a failure settles the job's promise instead (a Napi::Error
     // has already taken its exception off the JS engine, so none is left pending).

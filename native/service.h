@@ -66,6 +66,7 @@ class Service {
   struct Shared;  // shared with the thread-safe function, which can outlive the Service
   void ThreadMain();
   static void CallJs(napi_env env, napi_value js_cb, void* context, void* data);
+  static void CompleteJobs(Napi::Env env, const std::shared_ptr<Shared>& shared, std::deque<std::unique_ptr<Job>>& done);
   static void Finalize(napi_env env, void* data, void* hint);
 
   const char* name_;

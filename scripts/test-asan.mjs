@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Runs the native test suite (or the test files given) against the Debug + AddressSanitizer/UBSan
-// addon: `npm run build:asan` builds it, `npm run test:asan` runs this.
+// addon: `npm run build:asan` builds it, `npm run test:asan` runs this. The suite includes the fuzz
+// test (test/native/fuzz.test.ts), whose child process inherits this environment, so the fuzzer's
+// calls run on the sanitized addon too.
 // Node itself is not instrumented, so the ASan runtime must be loaded first (LD_PRELOAD); leak
 // detection is off because Node deliberately leaves memory to the OS at exit. UBSan findings fail the
 // run (halt_on_error). Test files that start a broker remove LD_PRELOAD before spawning the JVM.

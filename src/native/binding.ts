@@ -129,7 +129,7 @@ export interface RawConsumer {
   assign(partitions: readonly RawTopicPartition[]): void;
   subscribe(topics: readonly string[]): void;
   unsubscribe(): void;
-  consumeSync(max: number, timeoutMs: number): RawConsumedBatch;
+  consumeSync(max: number, timeoutMs: number, into?: ArrayBuffer): RawConsumedBatch;
   consume(max: number, timeoutMs: number): Promise<RawConsumedBatch>;
   consumeLoop(options: { count: number; timeoutMs?: number; timestamps?: boolean }): Promise<RawConsumeLoopResult>;
   commit(): Promise<void>;

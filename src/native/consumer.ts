@@ -41,6 +41,15 @@ export interface ConsumeLoopResult {
   latency?: LatencyBuckets;
 }
 
+/**
+ * Bytes a consumeSync(max, …, into) buffer needs for `max` messages of up to `messageBytes` bytes of
+ * value and key together: 32 bytes of metadata per message (offset, timestamp, partition, topic
+ * index, value and key offsets), 8 more, and the payloads.
+ */
+export function consumeBufferSize(max: number, messageBytes: number): number {
+  return 32 * max + 8 + max * messageBytes;
+}
+
 const LOGICAL: Record<Exclude<StartOffset, number>, number> = { beginning: -2, end: -1, stored: -1000 };
 
 export class NativeConsumer {
@@ -84,9 +93,15 @@ export class NativeConsumer {
     return new ConsumedBatch(await this.#raw.consume(max, timeoutMs));
   }
 
-  /** consume() on the calling thread: blocks it up to timeoutMs (default 0: only what is already fetched). */
-  consumeSync(max: number, timeoutMs = 0): ConsumedBatch {
-    return new ConsumedBatch(this.#raw.consumeSync(max, timeoutMs));
+  /**
+   * consume() on the calling thread: blocks it up to timeoutMs (default 0: only what is already fetched).
+   * With `into` (an ArrayBuffer the caller reuses from call to call, sized with consumeBufferSize())
+   * the batch is built in that buffer when it fits: no allocation, no fresh memory to fault in, no
+   * garbage per batch. The batch's views then point into `into` and are overwritten by the next call
+   * given the same buffer: copy what you keep. A batch that does not fit gets a block of its own.
+   */
+  consumeSync(max: number, timeoutMs = 0, into?: ArrayBuffer): ConsumedBatch {
+    return new ConsumedBatch(this.#raw.consumeSync(max, timeoutMs, into));
   }
 
   /** The whole consume loop in C++: count, bytes, kbench checksum and timings; no JS per message or batch. */

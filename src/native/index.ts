@@ -7,7 +7,7 @@ export type {
   BatchInput, ClientConfig, DeliveryRecords, DeliveryReport, PollResult, ProduceLoopOptions, ProduceLoopResult, ProduceOptions,
   ProduceSyncOptions, ProducerOptions, ProducerStats,
 } from './producer.js';
-export { NativeConsumer } from './consumer.js';
+export { NativeConsumer, consumeBufferSize } from './consumer.js';
 export type { ConsumeLoopOptions, ConsumeLoopResult, StartOffset, TopicPartitionOffset } from './consumer.js';
 export { ConsumedBatch, batchCount, batchValues, packBatch } from './batch.js';
 export type { MessageBatch, MessageInput } from './batch.js';
