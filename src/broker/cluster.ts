@@ -5,10 +5,24 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { toolPath } from '../paths.js';
-import { EnvironmentError, errorMessage } from '../util/errors.js';
+import { EnvironmentError, UsageError, errorMessage } from '../util/errors.js';
 import { spawnSupervised, type SupervisedChild } from '../util/proc.js';
 import { describeCluster, type KafkaConnection } from './admin.js';
 import { CONTROLLER_LISTENER, newClusterId, nodeProperties, renderProperties, type SecurityProtocol } from './config.js';
+import {
+  SASL_MECHANISMS,
+  brokerUser,
+  generateBrokerTls,
+  saslListenerConfig,
+  scramFormatArgs,
+  securedListenerProtocols,
+  tlsServerProperties,
+  writeJavaArgFile,
+  type BrokerListener,
+  type BrokerTls,
+  type SaslMechanism,
+  type SaslUser,
+} from './security.js';
 import { brokerTemplateDir, cachedKafkaJars, resolveKafkaJars, type KafkaJars } from './jars.js';
 import { freePorts } from './ports.js';
 import { preflight } from './preflight.js';
@@ -43,6 +57,14 @@ export interface BrokerOptions {
   serverProperties?: Readonly<Record<string, string | number | boolean>>;
   /** Extra JVM flags for every node. */
   jvmArgs?: readonly string[];
+  /**
+   * A SASL listener (SASL_PLAINTEXT, and SASL_SSL with `tls`) accepting SCRAM-SHA-512, SCRAM-SHA-256 and
+   * PLAIN for one user: `true` for the user `kbench` with a generated password, or the user to create.
+   * Not combinable with `listeners`.
+   */
+  sasl?: boolean | Partial<SaslUser>;
+  /** A TLS listener (SSL, and SASL_SSL with `sasl`) with a certificate made by keytool at start; see `caFile`. */
+  tls?: boolean;
   /** Start-up limit, excluding the one-off jar download (default 90 s). */
   startTimeoutMs?: number;
   /** Stop the brokers on SIGINT/SIGTERM, then exit 130/143 (default true). */
@@ -70,8 +92,19 @@ export interface BrokerNode {
 export interface BrokerHandle {
   /** 'host:port,host:port' of the first client listener of every node. */
   readonly bootstrap: string;
-  /** The bootstrap as a kafkajs-shaped connection (where TLS/SASL settings will go): pass to createTopic() and friends. */
+  /**
+   * The bootstrap as a kafkajs-shaped connection, with the SASL user (SCRAM-SHA-512) and the CA of a
+   * secured broker: pass to createTopic() and friends.
+   */
   readonly connection: KafkaConnection;
+  /** Every client listener, the one `bootstrap` points at first. */
+  readonly listeners: readonly BrokerListener[];
+  /** The SASL user of a broker started with `sasl`. */
+  readonly saslUser: SaslUser | undefined;
+  /** The CA certificate (PEM file) of a broker started with `tls`; it lives in the run directory. */
+  readonly caFile: string | undefined;
+  /** A kafkajs-shaped connection to one listener (default: the first), SASL with `mechanism` (default SCRAM-SHA-512). */
+  connectionFor(listener?: string, mechanism?: SaslMechanism): KafkaConnection;
   readonly kafkaVersion: string;
   readonly clusterId: string;
   readonly nodes: readonly BrokerNode[];
@@ -97,6 +130,8 @@ export interface BrokerHandle {
 const HOST = '127.0.0.1';
 const STOP_GRACE_MS = 10_000;
 const DEFAULT_START_TIMEOUT_MS = 90_000;
+/** How long restartNode waits for the controller to fence a dead node (its session timeout is 9 s). */
+const FENCE_WAIT_MS = 20_000;
 const MAX_START_ATTEMPTS = 3;
 const BIND_FAILURE = /Address already in use|BindException/;
 
@@ -272,6 +307,28 @@ function updateHooks(): void {
   }
 }
 
+/** The SASL user and TLS material of a secured cluster. */
+interface ClusterSecurity {
+  user?: SaslUser;
+  tls?: BrokerTls;
+  /** The CA certificate's PEM text, for kafkajs-shaped connections. */
+  caPem?: string;
+  /** True when kbench added the PLAINTEXT inter-broker listener itself. */
+  internalListener?: boolean;
+}
+
+/** Listeners and settings of a broker started with `sasl` / `tls` (the TLS material is made by the caller). */
+function securedLayout(user: SaslUser | undefined, tls: BrokerTls | undefined): { listeners: ListenerTemplate[]; serverProperties: Record<string, string> } {
+  const listeners = securedListenerProtocols(user !== undefined, tls !== undefined).map((p): ListenerTemplate => ({
+    name: p,
+    securityProtocol: p,
+    ...(p.startsWith('SASL_') && user ? { config: saslListenerConfig(user) } : {}),
+  }));
+  const serverProperties: Record<string, string> = tls ? tlsServerProperties(tls) : {};
+  if (user) serverProperties['sasl.enabled.mechanisms'] = SASL_MECHANISMS.map((m) => m.toUpperCase()).join(',');
+  return { listeners, serverProperties };
+}
+
 interface StartContext {
   version: KafkaVersionInfo;
   jars: KafkaJars;
@@ -291,11 +348,12 @@ class EmbeddedCluster implements BrokerHandle {
     readonly runDir: string,
     nodeCount: number,
     private readonly ctx: StartContext,
-    private readonly listeners: readonly ListenerTemplate[],
+    private readonly listenerTemplates: readonly ListenerTemplate[],
     private readonly options: BrokerOptions,
     readonly handleSignals: boolean,
+    private readonly security: ClusterSecurity = {},
   ) {
-    this.nodes = Array.from({ length: nodeCount }, (_, id) => new NodeProcess(id, runDir, listeners[0]!.name));
+    this.nodes = Array.from({ length: nodeCount }, (_, id) => new NodeProcess(id, runDir, listenerTemplates[0]!.name));
   }
 
   get kafkaVersion(): string {
@@ -315,7 +373,47 @@ class EmbeddedCluster implements BrokerHandle {
   }
 
   get connection(): KafkaConnection {
-    return { brokers: this.nodes.map((n) => `${n.host}:${n.port}`) };
+    return this.connectionFor();
+  }
+
+  get listeners(): BrokerListener[] {
+    return this.listenerTemplates.map((l) => ({
+      name: l.name,
+      securityProtocol: l.securityProtocol,
+      bootstrap: this.nodes.map((n) => `${n.host}:${n.ports[l.name]}`).join(','),
+      saslMechanisms: l.securityProtocol.startsWith('SASL_') && this.security.user ? [...SASL_MECHANISMS] : [],
+      internal: l.name === this.options.interBrokerListener && this.security.internalListener === true,
+    }));
+  }
+
+  get saslUser(): SaslUser | undefined {
+    return this.security.user ? { ...this.security.user } : undefined;
+  }
+
+  get caFile(): string | undefined {
+    return this.security.tls?.caFile;
+  }
+
+  connectionFor(listener?: string, mechanism: SaslMechanism = 'scram-sha-512'): KafkaConnection {
+    const l = listener === undefined ? this.listenerTemplates[0]! : this.listenerTemplates.find((x) => x.name === listener);
+    if (!l) throw new RangeError(`no listener ${listener} (listeners: ${this.listenerTemplates.map((x) => x.name).join(', ')})`);
+    return this.securedConnection(l, this.nodes.map((n) => `${n.host}:${n.ports[l.name]}`), mechanism);
+  }
+
+  private securedConnection(l: ListenerTemplate, brokers: string[], mechanism: SaslMechanism): KafkaConnection {
+    const out: KafkaConnection = { brokers };
+    if ((l.securityProtocol === 'SSL' || l.securityProtocol === 'SASL_SSL') && this.security.caPem) out.ssl = { ca: [this.security.caPem] };
+    if (l.securityProtocol.startsWith('SASL_') && this.security.user) {
+      const { username, password } = this.security.user;
+      out.sasl = { mechanism, username, password } as KafkaConnection['sasl'];
+    }
+    return out;
+  }
+
+  /** What the readiness probe asks one node on: the PLAINTEXT listener if there is one, else the first. */
+  private probeConnection(n: NodeProcess): KafkaConnection {
+    const l = this.listenerTemplates.find((x) => x.securityProtocol === 'PLAINTEXT') ?? this.listenerTemplates[0]!;
+    return this.securedConnection(l, [`${n.host}:${n.ports[l.name]}`], 'scram-sha-512');
   }
 
   private node(id: number): NodeProcess {
@@ -326,12 +424,12 @@ class EmbeddedCluster implements BrokerHandle {
 
   /** Chooses ports, writes each node's server.properties and formats its storage. */
   async prepare(): Promise<void> {
-    const perNode = this.listeners.length + 1;
+    const perNode = this.listenerTemplates.length + 1;
     const ports = await freePorts(this.nodes.length * perNode, HOST);
     this.nodes.forEach((n, i) => {
       n.ports = {};
-      this.listeners.forEach((l, j) => (n.ports[l.name] = ports[i * perNode + j]!));
-      n.ports[CONTROLLER_LISTENER] = ports[i * perNode + this.listeners.length]!;
+      this.listenerTemplates.forEach((l, j) => (n.ports[l.name] = ports[i * perNode + j]!));
+      n.ports[CONTROLLER_LISTENER] = ports[i * perNode + this.listenerTemplates.length]!;
     });
     const voters = this.nodes.map((n) => ({ id: n.id, host: n.host, port: n.ports[CONTROLLER_LISTENER]! }));
     for (const n of this.nodes) {
@@ -340,7 +438,7 @@ class EmbeddedCluster implements BrokerHandle {
       const props = nodeProperties({
         nodeId: n.id,
         host: n.host,
-        listeners: this.listeners.map((l) => ({ ...l, port: n.ports[l.name]! })),
+        listeners: this.listenerTemplates.map((l) => ({ ...l, port: n.ports[l.name]! })),
         ...(this.options.interBrokerListener ? { interBrokerListener: this.options.interBrokerListener } : {}),
         controllerPort: n.ports[CONTROLLER_LISTENER]!,
         voters,
@@ -349,7 +447,8 @@ class EmbeddedCluster implements BrokerHandle {
         kafkaMajor: this.ctx.version.major,
         ...(this.options.serverProperties ? { overrides: this.options.serverProperties } : {}),
       });
-      fs.writeFileSync(n.propsFile, renderProperties(props, `kbench embedded Kafka ${this.kafkaVersion}, node ${n.id} of ${this.nodes.length}`));
+      // 0600: a secured broker's settings hold the PLAIN user's password and the keystore password.
+      fs.writeFileSync(n.propsFile, renderProperties(props, `kbench embedded Kafka ${this.kafkaVersion}, node ${n.id} of ${this.nodes.length}`), { mode: 0o600 });
     }
     fs.writeFileSync(
       path.join(this.runDir, 'cluster.json'),
@@ -367,16 +466,26 @@ class EmbeddedCluster implements BrokerHandle {
 
   private async format(node: NodeProcess): Promise<void> {
     // A short-lived tool: a small heap and the C1 compiler only start it faster.
-    const args = [
+    let args = [
       // Its own log directory, so server.log holds only the broker's story.
-      '-Xmx256m', '-XX:TieredStopAtLevel=1', '-Djava.awt.headless=true', ...this.loggingArgs(path.join(node.dir, 'format')),
+      // No hsperfdata file: it would repeat the arguments (SCRAM passwords) under /tmp while the tool runs.
+      '-Xmx256m', '-XX:TieredStopAtLevel=1', '-XX:-UsePerfData', '-Djava.awt.headless=true', ...this.loggingArgs(path.join(node.dir, 'format')),
       '-cp', this.ctx.jars.classpath, 'kafka.tools.StorageTool', 'format', '-t', this.clusterId, '-c', node.propsFile,
+      ...(this.security.user ? scramFormatArgs(this.security.user) : []),
     ];
+    // The SCRAM users' passwords go through a 0600 argument file, never the process list.
+    const argFile = this.security.user ? path.join(node.dir, 'format.args') : undefined;
+    if (argFile) {
+      writeJavaArgFile(argFile, args);
+      args = [`@${argFile}`];
+    }
     const p = spawnSupervised(this.ctx.java, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: node.dir });
     let output = '';
     p.child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
     p.child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
     const r = await p.done;
+    if (argFile) fs.rmSync(argFile, { force: true });
+    if (this.security.user) output = output.split(this.security.user.password).join('***');
     if (r.code !== 0) {
       throw new EnvironmentError(
         `formatting the storage of Kafka node ${node.id} failed (exit code ${r.code ?? r.signal}):\n${output.trim()}\n${node.failureReport()}`,
@@ -421,7 +530,7 @@ class EmbeddedCluster implements BrokerHandle {
     const probeNode = async (id: number): Promise<boolean> => {
       const n = this.node(id);
       try {
-        const info = await describeCluster({ brokers: [`${n.host}:${n.port}`] }, { retries: 0, connectionTimeoutMs: 1000, requestTimeoutMs: 5000 });
+        const info = await describeCluster(this.probeConnection(n), { retries: 0, connectionTimeoutMs: 1000, requestTimeoutMs: 5000 });
         const seen = new Set(info.brokers.map((b) => b.nodeId));
         const missing = ids.filter((x) => !seen.has(x));
         if (missing.length === 0) return true;
@@ -445,6 +554,29 @@ class EmbeddedCluster implements BrokerHandle {
     }
     const d: { node: NodeProcess; how: string } = died;
     throw new NodeExitedError(d.node.id, d.how, d.node.failureReport());
+  }
+
+  /**
+   * Waits until no other running node lists node `id` in its metadata (the controller fenced it).
+   * Gives up silently after `timeoutMs`: readiness after the restart is still checked by waitReady.
+   */
+  private async waitFenced(id: number, timeoutMs: number): Promise<void> {
+    const others = this.nodes.filter((x) => x.running && x.id !== id);
+    const deadline = Date.now() + timeoutMs;
+    while (others.length > 0 && Date.now() < deadline) {
+      const listed = await Promise.all(
+        others.map(async (o) => {
+          try {
+            const info = await describeCluster(this.probeConnection(o), { retries: 0, connectionTimeoutMs: 1000, requestTimeoutMs: 3000 });
+            return info.brokers.some((b) => b.nodeId === id);
+          } catch {
+            return true;
+          }
+        }),
+      );
+      if (!listed.some(Boolean)) return;
+      await new Promise((r) => setTimeout(r, 250));
+    }
   }
 
   /** Starts every node and waits for the cluster, until `deadline` (the start-up limit is `limitMs`). */
@@ -471,6 +603,11 @@ class EmbeddedCluster implements BrokerHandle {
     const n = this.node(id);
     if (this.stopping) throw new Error('the cluster is stopped');
     if (n.running) await n.stop();
+    // Until the controller has fenced the dead incarnation (broker.session.timeout.ms, 9 s by default),
+    // the metadata log still lists the node as alive; a restarted node would replay that, answer "ready",
+    // and then drop out of its own metadata while its new registration is fenced. Wait for the fence
+    // first so that readiness below means the new incarnation is registered and unfenced.
+    await this.waitFenced(id, FENCE_WAIT_MS);
     this.startNode(n);
     const expected = this.nodes.filter((x) => x.running).map((x) => x.id);
     await this.waitReady(expected, this.options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS);
@@ -574,7 +711,10 @@ export async function startBroker(options: BrokerOptions = {}): Promise<BrokerHa
   const nodeCount = parseNodes(options.nodes);
   const version = parseKafkaVersion(options.kafkaVersion);
   const heap = parseHeap(options.heap);
-  const listeners = options.listeners?.length ? options.listeners : [{ name: 'PLAINTEXT', securityProtocol: 'PLAINTEXT' as const }];
+  const secured = Boolean(options.sasl) || options.tls === true;
+  if (secured && options.listeners?.length) throw new UsageError('startBroker: give either `listeners` or `sasl` / `tls`, not both');
+  const user = options.sasl ? brokerUser(typeof options.sasl === 'object' ? options.sasl : {}) : undefined;
+  let listeners: readonly ListenerTemplate[] = options.listeners?.length ? options.listeners : [{ name: 'PLAINTEXT', securityProtocol: 'PLAINTEXT' as const }];
   const log = options.log ?? (() => undefined);
   const env = options.env ?? process.env;
   const timeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
@@ -591,11 +731,26 @@ export async function startBroker(options: BrokerOptions = {}): Promise<BrokerHa
   try {
     const jars = cached ?? (await resolveKafkaJars(version, { mvn: tools.mvn!, env, log }));
     if (!jars.cached) log(`resolved ${jars.jarCount} jars into ${jars.libsDir} in ${(jars.resolveMs / 1000).toFixed(1)} s`);
+    const security: ClusterSecurity = {};
+    let clusterOptions = options;
+    if (secured) {
+      if (user) security.user = user;
+      if (options.tls) {
+        const t0 = performance.now();
+        security.tls = await generateBrokerTls(path.join(runDir, 'tls'), tools.java, env);
+        security.caPem = fs.readFileSync(security.tls.caFile, 'utf8');
+        log(`made a TLS certificate for 127.0.0.1 / localhost with keytool in ${((performance.now() - t0) / 1000).toFixed(1)} s (CA: ${security.tls.caFile})`);
+      }
+      const layout = securedLayout(user, security.tls);
+      listeners = layout.listeners;
+      security.internalListener = true;
+      clusterOptions = { ...options, interBrokerListener: 'PLAINTEXT', serverProperties: { ...layout.serverProperties, ...(options.serverProperties ?? {}) } };
+    }
     const tStart = performance.now();
     // One limit for all attempts: retries after a port clash must not extend it.
     const deadline = Date.now() + timeoutMs;
     for (let attempt = 1; ; attempt++) {
-      cluster = new EmbeddedCluster(runDir, nodeCount, { version, jars, java: tools.java, heap, log }, listeners, options, options.handleSignals ?? true);
+      cluster = new EmbeddedCluster(runDir, nodeCount, { version, jars, java: tools.java, heap, log }, listeners, clusterOptions, options.handleSignals ?? true, security);
       // Registered before any JVM starts, so a signal during start-up also cleans up.
       cluster.register();
       log(`starting Kafka ${version.version}: ${nodeCount} node${nodeCount > 1 ? 's' : ''}, heap ${heap} each, in ${runDir}`);

@@ -12,6 +12,8 @@ export {
 } from './admin.js';
 export type { ClientTimeouts, ClusterInfo, CreateTopicOptions, KafkaConnection } from './admin.js';
 export { nodeProperties, renderProperties, newClusterId, isClusterId } from './config.js';
+export { DEFAULT_SASL_USERNAME, SASL_MECHANISMS, generatePassword, validateBrokerUser } from './security.js';
+export type { BrokerListener, SaslMechanism, SaslUser } from './security.js';
 export type { ListenerSpec, NodeConfigInput, QuorumVoter, SecurityProtocol } from './config.js';
 export { cachedKafkaJars, kafkaCacheRoot, kafkaHome, resolveKafkaJars } from './jars.js';
 export type { KafkaJars } from './jars.js';

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { cacheDir } from '../paths.js';
 import { processRunning } from './procs.js';
+import type { BrokerListener, SaslMechanism } from './security.js';
 
 export interface BrokerStateNode {
   id: number;
@@ -28,6 +29,23 @@ export interface BrokerState {
   runDir?: string;
   startupMs?: number;
   nodes?: BrokerStateNode[];
+  /** Every client listener (a broker started with --sasl / --tls has several). */
+  listeners?: BrokerListener[];
+  /** The SASL user; its password is only in `credentialsFile` (0600). */
+  sasl?: { username: string; mechanisms: SaslMechanism[]; credentialsFile: string };
+  /** The CA certificate (PEM) of a broker started with --tls. */
+  caFile?: string;
+}
+
+/** <cache>/broker/credentials.json: what a client of the running broker needs, password included (0600). */
+export interface BrokerCredentials {
+  format: 'kbench.broker-credentials/1';
+  username: string;
+  password: string;
+  mechanisms: SaslMechanism[];
+  bootstrap: string;
+  securityProtocol: string;
+  caFile?: string;
 }
 
 export function brokerStateDir(): string {
@@ -40,6 +58,25 @@ export function brokerStatePath(): string {
 
 export function supervisorLogPath(): string {
   return path.join(brokerStateDir(), 'serve.log');
+}
+
+export function brokerCredentialsPath(): string {
+  return path.join(brokerStateDir(), 'credentials.json');
+}
+
+/** Writes the credentials file 0600 (atomically: it never exists with a wider mode). */
+export function writeBrokerCredentials(c: BrokerCredentials): string {
+  const file = brokerCredentialsPath();
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.rmSync(tmp, { force: true });
+  fs.writeFileSync(tmp, `${JSON.stringify(c, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+  fs.renameSync(tmp, file);
+  return file;
+}
+
+export function removeBrokerCredentials(): void {
+  fs.rmSync(brokerCredentialsPath(), { force: true });
 }
 
 export function readBrokerState(): BrokerState | undefined {
@@ -56,6 +93,8 @@ export function liveBrokerState(): BrokerState | undefined {
   if (!s) return undefined;
   if (processRunning(s.pid)) return s;
   removeBrokerState(s.pid);
+  // A dead supervisor's password is of no use to anyone: do not leave it lying around.
+  if (s.sasl) removeBrokerCredentials();
   return undefined;
 }
 

@@ -14,11 +14,16 @@ import { processesMentioning, waitForExit, waitForNoProcesses } from '../broker/
 import {
   claimBrokerState,
   liveBrokerState,
+  removeBrokerCredentials,
   removeBrokerState,
   supervisorLogPath,
+  writeBrokerCredentials,
   writeBrokerState,
   type BrokerState,
 } from '../broker/state.js';
+import { DEFAULT_SASL_USERNAME, brokerUser, generatePassword, validateBrokerUser, type BrokerListener, type SaslUser } from '../broker/security.js';
+import { registerSecret } from '../util/redact.js';
+import { ENV_PASSWORD, ENV_USERNAME, resolveCredentials } from './secrets.js';
 import { DEFAULT_HEAP, DEFAULT_KAFKA_VERSION, KAFKA_VERSION_ALIASES, MAX_NODES, parseHeap, parseKafkaVersion, parseNodes } from '../broker/versions.js';
 import { projectRoot } from '../paths.js';
 import { EnvironmentError, UsageError, errorMessage } from '../util/errors.js';
@@ -30,6 +35,9 @@ interface StartOptions {
   runRoot: string;
   keep?: boolean;
   json?: boolean;
+  sasl?: boolean;
+  tls?: boolean;
+  secretsFile?: string;
 }
 
 /** Messages from the supervisor to the `start` command that launched it (over the IPC channel). */
@@ -57,7 +65,24 @@ function addBrokerOptions(cmd: Command): Command {
     .option('--kafka-version <version>', `Kafka version X.Y.Z (3.7+ or 4.x), or ${Object.keys(KAFKA_VERSION_ALIASES).join(' / ')}`, DEFAULT_KAFKA_VERSION)
     .option('--heap <size>', 'JVM heap per node, e.g. 512m or 2g', DEFAULT_HEAP)
     .option('--run-root <dir>', 'where the run directory (data, server.log) is created', os.tmpdir())
-    .option('--keep', 'keep the run directory after the broker stops');
+    .option('--keep', 'keep the run directory after the broker stops')
+    .option('--sasl', 'a SASL listener (SCRAM-SHA-512, SCRAM-SHA-256, PLAIN) with one user: ' +
+      `${ENV_USERNAME} / ${ENV_PASSWORD} or --secrets-file, else ${DEFAULT_SASL_USERNAME} with a generated password`)
+    .option('--tls', 'a TLS listener (SASL_SSL too with --sasl) with a certificate for 127.0.0.1 / localhost made by keytool');
+}
+
+function listenerLine(l: BrokerListener): string {
+  const mech = l.saslMechanisms.length ? ` (${l.saslMechanisms.map((m) => m.toUpperCase()).join(', ')})` : '';
+  return `${l.securityProtocol.padEnd(14)} ${l.bootstrap}${mech}${l.internal ? '  inter-broker, unauthenticated' : ''}`;
+}
+
+/** The `kbench run` command line for a secured broker (the password stays in the credentials file). */
+function runHint(s: BrokerState): string | undefined {
+  if (!s.sasl && !s.caFile) return undefined;
+  const parts = ['kbench run --brokers', s.bootstrap ?? '?'];
+  if (s.sasl) parts.push('--sasl-mechanism scram-sha-512 --sasl-username', s.sasl.username, '--secrets-file', s.sasl.credentialsFile);
+  if (s.caFile) parts.push('--tls-ca', s.caFile);
+  return parts.join(' ');
 }
 
 function printState(s: BrokerState, cluster: ClusterInfo | undefined): void {
@@ -66,6 +91,9 @@ function printState(s: BrokerState, cluster: ClusterInfo | undefined): void {
     `Kafka ${s.kafkaVersion} running: ${s.nodeCount} node${s.nodeCount > 1 ? 's' : ''}, heap ${s.heap} each`,
     `  bootstrap   ${s.bootstrap ?? '(not ready)'}`,
     ...(s.nodes ?? []).map((n) => `  node ${n.id}      ${n.host}:${n.port}  pid ${n.pid ?? '?'}${cluster ? (up.has(n.id) ? '  up' : '  DOWN') : ''}`),
+    ...(s.listeners && s.listeners.length > 1 ? ['  listeners', ...s.listeners.map((l) => `    ${listenerLine(l)}`)] : []),
+    ...(s.sasl ? [`  SASL user   ${s.sasl.username}; password in ${s.sasl.credentialsFile} (mode 0600)`] : []),
+    ...(s.caFile ? [`  CA (PEM)    ${s.caFile}`] : []),
     `  started     ${s.startedAt} (start-up ${seconds(s.startupMs)})`,
     `  supervisor  pid ${s.pid}, log ${s.logFile}`,
     `  run dir     ${s.runDir ?? '?'}`,
@@ -78,8 +106,10 @@ async function startAction(opts: StartOptions): Promise<void> {
   const nodes = parseNodes(opts.nodes);
   const version = parseKafkaVersion(opts.kafkaVersion);
   const heap = parseHeap(opts.heap);
+  if (opts.secretsFile && !opts.sasl) throw new UsageError('--secrets-file needs --sasl');
   const existing = liveBrokerState();
   if (existing) throw new EnvironmentError(alreadyRunning(existing));
+  const user = opts.sasl ? startUser(opts) : undefined;
 
   const logFile = supervisorLogPath();
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
@@ -87,8 +117,18 @@ async function startAction(opts: StartOptions): Promise<void> {
   fs.writeSync(logFd, `\n=== kbench broker start ${new Date().toISOString()} ===\n`);
   const args = [kbenchBin, 'broker', 'serve', '--nodes', String(nodes), '--kafka-version', version.version, '--heap', heap, '--run-root', path.resolve(opts.runRoot)];
   if (opts.keep) args.push('--keep');
+  if (opts.tls) args.push('--tls');
+  // The supervisor gets the SASL user through its environment, never its arguments (`ps` shows those).
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env[ENV_USERNAME];
+  delete env[ENV_PASSWORD];
+  if (user) {
+    args.push('--sasl');
+    env[ENV_USERNAME] = user.username;
+    env[ENV_PASSWORD] = user.password;
+  }
   // Detached: its own session, so the broker survives this command and the terminal it ran in.
-  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', logFd, logFd, 'ipc'] });
+  const child = spawn(process.execPath, args, { detached: true, env, stdio: ['ignore', logFd, logFd, 'ipc'] });
   fs.closeSync(logFd);
   if (!opts.json) process.stderr.write(`starting Kafka ${version.version} (${nodes} node${nodes > 1 ? 's' : ''}) in the background...\n`);
 
@@ -124,13 +164,32 @@ async function startAction(opts: StartOptions): Promise<void> {
     if (opts.json) {
       process.stdout.write(`${JSON.stringify(state, null, 2)}\n`);
     } else {
-      process.stdout.write(`Kafka ${state.kafkaVersion} ready in ${seconds(state.startupMs)}\n`);
-      process.stdout.write(`bootstrap: ${state.bootstrap}\n`);
-      process.stdout.write('status: kbench broker status    stop: kbench broker stop\n');
+      const main = state.listeners?.[0];
+      const lines = [
+        `Kafka ${state.kafkaVersion} ready in ${seconds(state.startupMs)}`,
+        `bootstrap: ${state.bootstrap}${main && main.securityProtocol !== 'PLAINTEXT' ? `  ${main.securityProtocol}${main.saslMechanisms.length ? ` (${main.saslMechanisms.map((m) => m.toUpperCase()).join(', ')})` : ''}` : ''}`,
+        ...(state.listeners && state.listeners.length > 1 ? ['listeners:', ...state.listeners.map((l) => `  ${listenerLine(l)}`)] : []),
+        ...(state.sasl ? [`SASL user: ${state.sasl.username}; the password is in ${state.sasl.credentialsFile} (mode 0600)`] : []),
+        ...(state.caFile ? [`CA certificate (PEM): ${state.caFile}`] : []),
+      ];
+      const hint = runHint(state);
+      if (hint) lines.push(`benchmark it: ${hint}`);
+      lines.push('status: kbench broker status    stop: kbench broker stop');
+      process.stdout.write(`${lines.join('\n')}\n`);
     }
   } finally {
     process.off('SIGINT', onInterrupt);
   }
+}
+
+/** The SASL user `broker start --sasl` creates: the environment or --secrets-file, else kbench and a generated password. */
+function startUser(opts: StartOptions): SaslUser {
+  const creds = resolveCredentials({ ...(opts.secretsFile ? { secretsFile: opts.secretsFile } : {}) });
+  for (const w of creds.warnings) process.stderr.write(`warning: ${w}\n`);
+  const user = { username: creds.username || DEFAULT_SASL_USERNAME, password: creds.password || generatePassword() };
+  validateBrokerUser(user, creds.passwordSource ?? 'the SASL credentials');
+  registerSecret(user.password);
+  return user;
 }
 
 /** The hidden supervisor: starts the cluster, records it, and stops it on SIGTERM/SIGINT. */
@@ -157,9 +216,20 @@ async function serveAction(opts: StartOptions): Promise<void> {
       startedAt: new Date().toISOString(),
       logFile: supervisorLogPath(),
     };
+    // The SASL user comes from `start` through the environment; it goes no further (not to the JVMs).
+    let user: SaslUser | undefined;
+    if (opts.sasl) {
+      user = brokerUser({ ...(process.env[ENV_USERNAME] ? { username: process.env[ENV_USERNAME] } : {}), ...(process.env[ENV_PASSWORD] ? { password: process.env[ENV_PASSWORD] } : {}) });
+      registerSecret(user.password);
+    }
+    delete process.env[ENV_USERNAME];
+    delete process.env[ENV_PASSWORD];
     const existing = claimBrokerState(base);
     if (existing) throw new EnvironmentError(alreadyRunning(existing));
-    process.on('exit', () => removeBrokerState(process.pid));
+    process.on('exit', () => {
+      removeBrokerState(process.pid);
+      if (ownsCredentials) removeBrokerCredentials();
+    });
 
     let stopping = false;
     const onSignal = (signal: NodeJS.Signals): void => {
@@ -189,8 +259,24 @@ async function serveAction(opts: StartOptions): Promise<void> {
       keepDir: opts.keep === true,
       runRoot: opts.runRoot,
       handleSignals: false,
+      ...(user ? { sasl: user } : {}),
+      ...(opts.tls ? { tls: true } : {}),
       log,
     });
+    const main = handle.listeners[0];
+    let credentialsFile: string | undefined;
+    if (user && main) {
+      credentialsFile = writeBrokerCredentials({
+        format: 'kbench.broker-credentials/1',
+        username: user.username,
+        password: user.password,
+        mechanisms: [...main.saslMechanisms],
+        bootstrap: handle.bootstrap,
+        securityProtocol: main.securityProtocol,
+        ...(handle.caFile ? { caFile: handle.caFile } : {}),
+      });
+      ownsCredentials = true;
+    }
     const ready: BrokerState = {
       ...base,
       status: 'ready',
@@ -199,6 +285,9 @@ async function serveAction(opts: StartOptions): Promise<void> {
       runDir: handle.runDir,
       startupMs: Math.round(handle.startupMs),
       nodes: handle.nodes.map((n) => ({ id: n.id, host: n.host, port: n.port, pid: n.pid })),
+      ...(opts.sasl || opts.tls ? { listeners: [...handle.listeners] } : {}),
+      ...(user && credentialsFile ? { sasl: { username: user.username, mechanisms: [...(main?.saslMechanisms ?? [])], credentialsFile } } : {}),
+      ...(handle.caFile ? { caFile: handle.caFile } : {}),
     };
     writeBrokerState(ready);
     send({ type: 'ready', state: ready });
@@ -212,6 +301,9 @@ async function serveAction(opts: StartOptions): Promise<void> {
   }
 }
 
+/** True once this supervisor has written the credentials file (so its exit removes it). */
+let ownsCredentials = false;
+
 async function statusAction(opts: { json?: boolean }): Promise<void> {
   const s = liveBrokerState();
   if (!s) {
@@ -223,7 +315,9 @@ async function statusAction(opts: { json?: boolean }): Promise<void> {
   let problem: string | undefined;
   if (s.status === 'ready' && s.bootstrap) {
     try {
-      cluster = await describeCluster({ brokers: s.bootstrap.split(',') }, { retries: 0, connectionTimeoutMs: 2000, requestTimeoutMs: 5000 });
+      // A secured broker is asked on its unauthenticated inter-broker listener (no password needed here).
+      const probe = s.listeners?.find((l) => l.internal)?.bootstrap ?? s.bootstrap;
+      cluster = await describeCluster({ brokers: probe.split(',') }, { retries: 0, connectionTimeoutMs: 2000, requestTimeoutMs: 5000 });
     } catch (err) {
       problem = `no metadata answer from ${s.bootstrap}: ${errorMessage(err)}`;
     }
@@ -266,6 +360,7 @@ async function stopAction(): Promise<void> {
     }
   }
   removeBrokerState(s.pid);
+  if (s.sasl) removeBrokerCredentials();
   const kept = s.runDir && fs.existsSync(s.runDir) ? ` (run directory kept: ${s.runDir})` : '';
   process.stdout.write(`stopped Kafka ${s.kafkaVersion}${s.bootstrap ? ` at ${s.bootstrap}` : ''} in ${seconds(performance.now() - t0)}${kept}\n`);
 }
@@ -292,6 +387,7 @@ export function registerBroker(program: Command): void {
 Examples:
   kbench broker start                      one node, Kafka ${DEFAULT_KAFKA_VERSION}
   kbench broker start --nodes 3 --kafka-version 4
+  kbench broker start --sasl --tls         SASL_SSL (SCRAM-SHA-512/256, PLAIN); password in <cache>/broker/credentials.json
   kbench broker status --json
   kbench broker stop
   kbench broker fetch --kafka-version 4    download the jars only (e.g. in CI)
@@ -302,7 +398,8 @@ under $KBENCH_CACHE (default ~/.cache/kbench); to use a cluster you already run,
     );
 
   addBrokerOptions(broker.command('start').description('start a broker in the background; prints its bootstrap address'))
-    .option('--json', 'print the broker record as JSON')
+    .option('--secrets-file <file>', `with --sasl: a JSON ({"username", "password"}) or key=value file with the user to create (0600 recommended)`)
+    .option('--json', 'print the broker record as JSON (never the password)')
     .action(startAction);
 
   addBrokerOptions(broker.command('serve', { hidden: true }).description('run a broker in the foreground (used by start)'))

@@ -11,7 +11,8 @@ import { encodeHistogram } from '../stats/latency.js';
 import { addChecksums } from '../runner/combine.js';
 import { errorMessage } from '../util/errors.js';
 import { kbenchVersion } from '../paths.js';
-import { librdkafkaConsumerConfig, librdkafkaProducerConfig } from './librdkafka-config.js';
+import { librdkafkaConsumerConfig, librdkafkaProducerConfig, withConfigErrors } from './librdkafka-config.js';
+import { FULL_SECURITY, securityNote } from './security.js';
 import type { ClientConfig, ConsumerPort, DeliveryCounts, DriverContext, DriverDescription, InBatch, NodeDriver, ProducerPort, ScenarioOverride } from './types.js';
 
 type NativeModule = typeof import('../native/index.js');
@@ -82,20 +83,20 @@ class AddonConsumer implements ConsumerPort {
 async function createProducer(ctx: DriverContext): Promise<ProducerPort> {
   const { NativeProducer } = await native();
   const config = librdkafkaProducerConfig(ctx);
-  return new AddonProducer(new NativeProducer(config), ctx.topic, config);
+  return new AddonProducer(await withConfigErrors(ctx.extraConfig, () => new NativeProducer(config)), ctx.topic, config);
 }
 
 async function createConsumer(ctx: DriverContext): Promise<ConsumerPort> {
   const { NativeConsumer } = await native();
   const config = librdkafkaConsumerConfig(ctx);
-  return new AddonConsumer(new NativeConsumer(config), ctx, config);
+  return new AddonConsumer(await withConfigErrors(ctx.extraConfig, () => new NativeConsumer(config)), ctx, config);
 }
 
 async function describeAddon(id: string, scenarios: DriverDescription['scenarios'], notes: string[]): Promise<DriverDescription> {
-  const base = { id, client: 'kbench addon (native/)', version: kbenchVersion(), runtime: `node ${process.versions.node}`, scenarios, workerThreads: true, notes };
+  const base = { id, client: 'kbench addon (native/)', version: kbenchVersion(), runtime: `node ${process.versions.node}`, scenarios, workerThreads: true, security: FULL_SECURITY, notes: [...notes, securityNote(FULL_SECURITY)] };
   try {
     const n = await native();
-    return { ...base, librdkafka: n.librdkafkaVersion(), available: true, notes: [...notes, `addon: ${n.addonPath()}`] };
+    return { ...base, librdkafka: n.librdkafkaVersion(), available: true, notes: [...base.notes, `addon: ${n.addonPath()}`] };
   } catch (err) {
     return { ...base, available: false, reason: `the addon cannot be loaded (npm run build:addon): ${errorMessage(err)}` };
   }
@@ -116,7 +117,7 @@ const loopProducerAsync: ScenarioOverride = async (ctx, run: ScenarioRun): Promi
   const { NativeProducer, latencyToHdr } = await native();
   const { spec } = run;
   const config = librdkafkaProducerConfig(ctx);
-  const p = new NativeProducer(config);
+  const p = await withConfigErrors(ctx.extraConfig, () => new NativeProducer(config));
   try {
     const loop = (count: number, firstSeq: number) => p.produceLoop({ topic: ctx.topic, count, size: spec.messageSize, firstSeq, flushTimeoutMs: spec.timeoutMs });
     if (spec.warmup > 0) {
@@ -151,7 +152,7 @@ const loopConsumer: ScenarioOverride = async (ctx, run: ScenarioRun): Promise<Sc
   const { NativeConsumer } = await native();
   const { spec } = run;
   const config = librdkafkaConsumerConfig(ctx);
-  const c = new NativeConsumer(config);
+  const c = await withConfigErrors(ctx.extraConfig, () => new NativeConsumer(config));
   try {
     c.assign(ctx.readPartitions.map((partition) => ({ topic: ctx.topic, partition, offset: 'beginning' as const })));
     // Two loops: the warm-up messages, then the measured ones (timed from their first batch).

@@ -3,36 +3,50 @@
 // It runs producer-async (-P) and consumer (-G, batch consume), prints its own summary, which is
 // parsed here; it cannot checksum payloads or leave warm-up out, and says so in the results.
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { readBuildInfo, toolPath } from '../paths.js';
 import type { ArmSpec, ScenarioOutcome } from '../scenarios/types.js';
 import type { ExternalCommand, ExternalDriver } from './external.js';
-import { librdkafkaConsumerConfig, librdkafkaProducerConfig } from './librdkafka-config.js';
+import { configError, librdkafkaConsumerConfig, librdkafkaProducerConfig } from './librdkafka-config.js';
+import { FULL_SECURITY, securityNote } from './security.js';
 import type { ClientConfig, DriverContext, DriverDescription } from './types.js';
 import { contextFor } from '../scenarios/index.js';
 
 const TOOL = 'rdkafka_performance';
 const CONSUME_BATCH = 1000;
 
-function toArgs(config: ClientConfig): string[] {
+/** Settings that never go on the command line (it is visible in `ps`): they go to a 0600 file read with `-X file=`. */
+const FILE_ONLY = new Set(['sasl.username', 'sasl.password']);
+
+function toArgs(config: ClientConfig, secretsFile: string | undefined): string[] {
   const args: string[] = [];
   for (const [k, v] of Object.entries(config)) {
-    if (k === 'bootstrap.servers') continue;
+    if (k === 'bootstrap.servers' || FILE_ONLY.has(k)) continue;
     args.push('-X', `${k}=${String(v)}`);
   }
+  if (secretsFile && Object.keys(config).some((k) => FILE_ONLY.has(k))) args.push('-X', `file=${secretsFile}`);
   return args;
 }
 
-export function commandFor(spec: ArmSpec, ctx: DriverContext, tool: string): { cmd: string; args: string[]; config: ClientConfig } {
+/** The SASL credentials as the tool's config file (key=value lines), or undefined when there are none. */
+export function secretsFileText(config: ClientConfig): string | undefined {
+  const lines = Object.entries(config).filter(([k]) => FILE_ONLY.has(k)).map(([k, v]) => `${k}=${String(v)}`);
+  if (lines.some((l) => l.includes('\n'))) throw new Error('SASL credentials for rdkafka_performance cannot contain line breaks');
+  return lines.length ? `${lines.join('\n')}\n` : undefined;
+}
+
+export function commandFor(spec: ArmSpec, ctx: DriverContext, tool: string, secretsFile?: string): { cmd: string; args: string[]; config: ClientConfig } {
   const total = spec.warmup + spec.messages;
   const common = ['-t', spec.topic, '-b', spec.connection.brokers.join(','), '-c', String(total), '-i', '1000'];
   if (spec.scenario === 'producer-async') {
     const config = librdkafkaProducerConfig(ctx);
-    return { cmd: tool, args: ['-P', ...common, '-s', String(spec.messageSize), ...toArgs(config)], config };
+    return { cmd: tool, args: ['-P', ...common, '-s', String(spec.messageSize), ...toArgs(config, secretsFile)], config };
   }
   if (spec.scenario === 'consumer') {
     const config = { ...librdkafkaConsumerConfig(ctx), 'enable.partition.eof': false };
     delete (config as Record<string, unknown>)['group.id'];
-    return { cmd: tool, args: ['-G', ctx.groupId, ...common, '-B', String(CONSUME_BATCH), ...toArgs(config)], config: { ...config, 'group.id': ctx.groupId } };
+    return { cmd: tool, args: ['-G', ctx.groupId, ...common, '-B', String(CONSUME_BATCH), ...toArgs(config, secretsFile)], config: { ...config, 'group.id': ctx.groupId } };
   }
   throw new Error(`${TOOL} runs producer-async and consumer only, not ${spec.scenario}`);
 }
@@ -54,7 +68,8 @@ export function parsePerfOutput(out: { stdout: string; stderr: string; exitCode:
   const fail = (why: string): ScenarioOutcome => ({ ok: false, error: why, messages: 0, bytes: 0, elapsedNs: 0, ...base });
   const text = `${out.stdout}\n${out.stderr}`;
   if (out.exitCode !== 0) {
-    return fail(`${TOOL} exited with code ${out.exitCode}: ${out.stderr.trim().split('\n').slice(-2).join(' | ') || 'no output'}`);
+    // A setting librdkafka refuses ends the tool at once ("% No such configuration property: …"): name the --client-config key.
+    return fail(configError(new Error(`${TOOL} exited with code ${out.exitCode}: ${out.stderr.trim().split('\n').slice(-2).join(' | ') || 'no output'}`), spec.extraConfig).message);
   }
   if (spec.scenario === 'producer-async') {
     const m = lastMatch(PRODUCED, text);
@@ -96,18 +111,26 @@ export const driver: ExternalDriver = {
     const tool = toolPath(TOOL);
     const base = {
       id: 'c', client: `${TOOL} (librdkafka examples/)`, runtime: 'C', scenarios: ['producer-async', 'consumer'] as DriverDescription['scenarios'],
-      workerThreads: false, supportsWarmup: false,
-      notes: ['the C ceiling: librdkafka’s own benchmark tool from the same source and shared library', 'no warm-up, no payload checksum (counts and bytes are verified); producer-sync and e2e-latency are not modes of the tool'],
+      workerThreads: false, supportsWarmup: false, security: FULL_SECURITY,
+      notes: [
+        'the C ceiling: librdkafka’s own benchmark tool from the same source and shared library',
+        'no warm-up, no payload checksum (counts and bytes are verified); producer-sync and e2e-latency are not modes of the tool',
+        `${securityNote(FULL_SECURITY)}; the SASL credentials reach the tool in a 0600 file (-X file=), never on its command line`,
+      ],
     };
     if (!tool) return { ...base, version: 'not built', available: false, reason: `${TOOL} was not built (run npm install; see .kbench/build-info.json)` };
     const r = spawnSync(tool, ['-h'], { encoding: 'utf8' });
     const v = /librdkafka version (\S+)/.exec(`${r.stdout}${r.stderr}`)?.[1];
     return { ...base, version: v ?? 'unknown', librdkafka: v ?? readBuildInfo().librdkafka?.version ?? 'unknown', available: true };
   },
-  command(spec: ArmSpec): ExternalCommand {
+  command(spec: ArmSpec, specFile: string): ExternalCommand {
     const tool = toolPath(TOOL);
     if (!tool) throw new Error(`${TOOL} was not built`);
-    const { cmd, args } = commandFor(spec, contextFor(spec), tool);
+    // Next to the spec, in the arm's private directory (removed with it).
+    const secretsFile = path.join(path.dirname(specFile), 'sasl.properties');
+    const { cmd, args, config } = commandFor(spec, contextFor(spec), tool, secretsFile);
+    const text = secretsFileText(config);
+    if (text) fs.writeFileSync(secretsFile, text, { mode: 0o600 });
     return { cmd, args };
   },
   parse(out, spec) {

@@ -8,7 +8,8 @@ import { SCENARIOS } from '../results/types.js';
 import type { OutBatch } from '../scenarios/batch.js';
 import { clientVersion, requireClient } from '../util/clients.js';
 import { errorMessage } from '../util/errors.js';
-import { QUEUE_MAX_KBYTES, QUEUE_MAX_MESSAGES, librdkafkaConsumerConfig, librdkafkaProducerConfig } from './librdkafka-config.js';
+import { QUEUE_MAX_KBYTES, QUEUE_MAX_MESSAGES, librdkafkaConsumerConfig, librdkafkaProducerConfig, withConfigErrors } from './librdkafka-config.js';
+import { FULL_SECURITY, securityNote } from './security.js';
 import { codeName, createRdConsumer, type RdkafkaModule } from './node-rdkafka.js';
 import type { ClientConfig, ConsumerPort, DeliveryCounts, DriverContext, DriverDescription, InBatch, NodeDriver, ProducerPort } from './types.js';
 
@@ -177,13 +178,14 @@ export const driver: NodeDriver = {
   id: 'confluent',
   client: PACKAGE,
   async describe(): Promise<DriverDescription> {
-    const base = { id: 'confluent', client: PACKAGE, runtime: `node ${process.versions.node}`, scenarios: [...SCENARIOS], workerThreads: false };
+    const base = { id: 'confluent', client: PACKAGE, runtime: `node ${process.versions.node}`, scenarios: [...SCENARIOS], workerThreads: false, security: FULL_SECURITY };
     const notes = [
       `KafkaJS-compatible API: producer.send({ messages }) per --send-batch messages, up to ${SEND_WINDOW} outstanding; consumer.run({ eachBatch }) (the client hands out at most 32 messages per batch)`,
       'configured with raw librdkafka properties only (no kafkaJS block, whose compatibility defaults differ); the API forces dr_cb=true, enable.auto.offset.store=false and doubles max.poll.interval.ms',
       'a consumer split across workers reads its partitions through the node-rdkafka-style KafkaConsumer.assign() (the KafkaJS API has no assign)',
       'a failed send() reports one error for the whole call: all its messages are counted as failed',
       'cannot load in two worker threads at once ("Module did not self-register"): --workers uses processes',
+      securityNote(FULL_SECURITY),
     ];
     const version = clientVersion(PACKAGE);
     if (!version) return { ...base, version: 'not installed', available: false, reason: `${PACKAGE} is not installed (clients/; run npm ci)`, notes };
@@ -196,10 +198,10 @@ export const driver: NodeDriver = {
   async createProducer(ctx: DriverContext) {
     const mod = load();
     const config = librdkafkaProducerConfig(ctx);
-    const p = new mod.KafkaJS.Kafka({}).producer({ ...config });
+    const p = await withConfigErrors(ctx.extraConfig, () => new mod.KafkaJS.Kafka({}).producer({ ...config }));
     // The default logger prints every librdkafka INFO line to stdout; errors are still shown.
     p.logger().setLogLevel(mod.KafkaJS.logLevel.ERROR);
-    await p.connect();
+    await withConfigErrors(ctx.extraConfig, () => p.connect());
     return new ConfluentProducer(mod, p, ctx.topic, { ...config, dr_cb: true, 'kbench.api': 'KafkaJS send()', 'kbench.sendWindow': SEND_WINDOW });
   },
   async createConsumer(ctx: DriverContext) {
@@ -210,9 +212,9 @@ export const driver: NodeDriver = {
       return { config: { ...port.config, 'kbench.api': 'KafkaConsumer assign() + consume(n)' }, consume: (f) => port.consume(f), close: () => port.close() };
     }
     const config = librdkafkaConsumerConfig(ctx);
-    const c = new mod.KafkaJS.Kafka({}).consumer({ ...config });
+    const c = await withConfigErrors(ctx.extraConfig, () => new mod.KafkaJS.Kafka({}).consumer({ ...config }));
     c.logger().setLogLevel(mod.KafkaJS.logLevel.ERROR);
-    await c.connect();
+    await withConfigErrors(ctx.extraConfig, () => c.connect());
     return new ConfluentConsumer(c, ctx.topic, { ...config, ...consumerForced(config), 'kbench.api': 'KafkaJS run({ eachBatch })' });
   },
 };

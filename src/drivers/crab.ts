@@ -11,7 +11,8 @@ import { SCENARIOS } from '../results/types.js';
 import type { OutBatch } from '../scenarios/batch.js';
 import { clientVersion, requireClient, resolveClient } from '../util/clients.js';
 import { errorMessage } from '../util/errors.js';
-import { QUEUE_MAX_MESSAGES, librdkafkaConsumerConfig, librdkafkaProducerConfig } from './librdkafka-config.js';
+import { QUEUE_MAX_MESSAGES, librdkafkaConsumerConfig, librdkafkaProducerConfig, withConfigErrors } from './librdkafka-config.js';
+import { ALL_SASL_MECHANISMS, securityNote, type DriverSecurity } from './security.js';
 import type { ClientConfig, ConsumerPort, DeliveryCounts, DriverContext, DriverDescription, InBatch, NodeDriver, ProducerPort } from './types.js';
 
 const PACKAGE = 'kafka-crab-js';
@@ -93,6 +94,33 @@ function codeFromText(text: string | undefined): string {
  * re-established): node-rdkafka and confluent surface these as events, crab's recvBatch() rejects.
  */
 const TRANSIENT = new Set(['BrokerTransportFailure', 'AllBrokersDown', 'Resolve', 'TimedOut', 'OperationTimedOut', 'Transport']);
+
+/**
+ * A client-creation error as one readable line: napi-rs wraps the consumer's in a Debug dump
+ * (`Error { status: …, reason: "…\n\nStack backtrace: …" }`), and rust-rdkafka appends the refused
+ * setting's key and value, which are not repeated here (a value could be a secret).
+ */
+export function creationError(err: unknown, config: ClientConfig): Error {
+  let text = errorMessage(err);
+  const reason = /reason: "((?:[^"\\]|\\.)*)"?/.exec(text);
+  if (reason) {
+    text = (reason[1] as string).replace(/\\n\\nStack backtrace:[\s\S]*$/, '').replace(/\\n/g, ' ').replace(/\\(.)/g, '$1');
+  }
+  for (const k of Object.keys(config)) {
+    const at = text.indexOf(`" ${k} `);
+    if (at >= 0) text = text.slice(0, at + 1);
+  }
+  return new Error(text);
+}
+
+/** Creates a crab client, turning its errors into creationError()s. */
+function create<T>(config: ClientConfig, make: () => T): T {
+  try {
+    return make();
+  } catch (err) {
+    throw creationError(err, config);
+  }
+}
 
 /** The broker list and client id go to the client; every other librdkafka property to the configuration map. */
 function split(config: ClientConfig): { brokers: string; clientId: string; rest: ClientConfig } {
@@ -235,6 +263,24 @@ function bundledCodecs(mod: CrabModule): string[] {
   });
 }
 
+/**
+ * SASL mechanisms and TLS of the bundled librdkafka, probed the same way: librdkafka refuses a
+ * security.protocol or mechanism it was built without when the client is created.
+ */
+function bundledSecurity(mod: CrabModule): DriverSecurity {
+  const accepts = (configuration: ClientConfig): boolean => {
+    try {
+      new mod.KafkaClient({ brokers: '', clientId: 'kbench-probe', logLevel: 'error' }).createProducer({ autoFlush: false, configuration });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const sasl = ALL_SASL_MECHANISMS.filter((m) => accepts({ 'security.protocol': 'sasl_plaintext', 'sasl.mechanisms': m.toUpperCase(), 'sasl.username': 'probe', 'sasl.password': 'probe' }));
+  const tls = accepts({ 'security.protocol': 'ssl' });
+  return { sasl, tls, ...(sasl.length < ALL_SASL_MECHANISMS.length || !tls ? { note: 'as its bundled librdkafka was built' } : {}) };
+}
+
 /** librdkafka as linked into the binding, read from the build path rdkafka-sys leaves in it ("rdkafka-sys-4.10.0+2.12.1"). */
 function bundledLibrdkafka(): string | undefined {
   try {
@@ -266,9 +312,10 @@ export const driver: NodeDriver = {
     if (!binding) return { ...base, version, available: false, reason: `its native binding ${BINDING_PACKAGE} is not installed (clients/; run npm ci)`, notes };
     try {
       const compressions = bundledCodecs(load());
+      const security = bundledSecurity(load());
       const librdkafka = bundledLibrdkafka();
       const more = binding === version ? [] : [`binding ${BINDING_PACKAGE} is ${binding}`];
-      return { ...base, version, ...(librdkafka ? { librdkafka } : {}), available: true, compressions, notes: [...notes, `compression: ${compressions.join(', ')} (as built)`, ...more] };
+      return { ...base, version, ...(librdkafka ? { librdkafka } : {}), available: true, compressions, security, notes: [...notes, `compression: ${compressions.join(', ')} (as built)`, securityNote(security), ...more] };
     } catch (err) {
       return { ...base, version, available: false, reason: `cannot load: ${errorMessage(err)}`, notes };
     }
@@ -277,14 +324,14 @@ export const driver: NodeDriver = {
     const { KafkaClient } = load();
     const config = librdkafkaProducerConfig(ctx);
     const { brokers, clientId, rest } = split(config);
-    const p = new KafkaClient({ brokers, clientId, logLevel: 'error' }).createProducer({ queueTimeout: QUEUE_TIMEOUT_MS, autoFlush: false, configuration: rest });
+    const p = await withConfigErrors(ctx.extraConfig, () => create(config, () => new KafkaClient({ brokers, clientId, logLevel: 'error' }).createProducer({ queueTimeout: QUEUE_TIMEOUT_MS, autoFlush: false, configuration: rest })));
     return new CrabProducerPort(p, ctx.topic, { ...CRAB_DEFAULTS, ...config, 'kbench.api': 'send() autoFlush=false + flush()', 'kbench.queueTimeoutMs': QUEUE_TIMEOUT_MS });
   },
   async createConsumer(ctx: DriverContext) {
     const { KafkaClient } = load();
     const config = { 'fetch.queue.backoff.ms': LIBRDKAFKA_FETCH_QUEUE_BACKOFF_MS, ...librdkafkaConsumerConfig(ctx) };
     const { brokers, clientId, rest } = split(config);
-    const c = new KafkaClient({ brokers, clientId, logLevel: 'error' }).createConsumer({ groupId: ctx.groupId, enableAutoCommit: false, configuration: rest });
+    const c = await withConfigErrors(ctx.extraConfig, () => create(config, () => new KafkaClient({ brokers, clientId, logLevel: 'error' }).createConsumer({ groupId: ctx.groupId, enableAutoCommit: false, configuration: rest })));
     return new CrabConsumerPort(c, ctx.topic, ctx.readPartitions, { ...CRAB_DEFAULTS, ...config, 'kbench.api': `assign + recvBatch(${CONSUME_BATCH}, ${RECV_TIMEOUT_MS} ms)` });
   },
 };

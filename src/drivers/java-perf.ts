@@ -13,6 +13,7 @@ import type { ArmSpec, ScenarioOutcome } from '../scenarios/types.js';
 import { DRIVER_JVM_FLAGS, javaRuntime } from '../setup/java.js';
 import { errorMessage } from '../util/errors.js';
 import type { ExternalCommand, ExternalDriver } from './external.js';
+import { FULL_SECURITY, securityNote } from './security.js';
 import type { ClientConfig, DriverDescription } from './types.js';
 
 const PRODUCER_TOOL = 'org.apache.kafka.tools.ProducerPerformance';
@@ -209,11 +210,12 @@ export const driver: ExternalDriver = {
     const rt = javaRuntime();
     const base = {
       id: 'java-perf', client: `Kafka's ProducerPerformance / ConsumerPerformance (kafka-tools ${DEFAULT_KAFKA_VERSION})`, runtime: rt.version ? `java ${rt.version}` : 'java',
-      scenarios: ['producer-async', 'consumer'] as DriverDescription['scenarios'], workerThreads: false, supportsWarmup: false,
+      scenarios: ['producer-async', 'consumer'] as DriverDescription['scenarios'], workerThreads: false, supportsWarmup: false, security: FULL_SECURITY,
       notes: [
         'the Java reference: Apache Kafka’s own benchmark tools on kafka-clients, from the broker’s jars',
         'no warm-up, no payload checksum (counts and bytes are verified); producer-sync and e2e-latency are not modes of the tools',
         `JVM flags ${DRIVER_JVM_FLAGS.join(' ')}; CPU and RSS of the whole JVM process, start-up included`,
+        `${securityNote(FULL_SECURITY)}; the SASL JAAS configuration reaches the tools in a 0600 properties file`,
       ],
     };
     if (rt.problem) return { ...base, version: 'unknown', available: false, reason: rt.problem };
@@ -233,7 +235,8 @@ export const driver: ExternalDriver = {
     const java = javaRuntime().java;
     if (!j || !java) throw new Error(javaRuntime().problem ?? `the Kafka ${DEFAULT_KAFKA_VERSION} jars are not resolved (run \`kbench broker fetch\`)`);
     const file = path.join(path.dirname(specFile), `${spec.scenario}.properties`);
-    fs.writeFileSync(file, propertiesText(toolConfig(spec)));
+    // 0600: it may hold the SASL JAAS configuration (with the password).
+    fs.writeFileSync(file, propertiesText(toolConfig(spec)), { mode: 0o600 });
     return commandFor(spec, file, j.classpath, java);
   },
   parse(out, spec) {

@@ -5,6 +5,7 @@
 import type { ArmSpec } from '../scenarios/types.js';
 import { DRIVER_JVM_FLAGS, MAIN_CLASS, javaBuildMissingReason, javaDriverBuild, javaRuntime } from '../setup/java.js';
 import type { ExternalCommand, ExternalDriver } from './external.js';
+import { FULL_SECURITY, securityNote } from './security.js';
 import type { DriverDescription } from './types.js';
 
 const NOTES = [
@@ -23,7 +24,7 @@ export const driver: ExternalDriver = {
     const base = {
       id: 'java', client: 'org.apache.kafka:kafka-clients (KafkaProducer / KafkaConsumer)', runtime: rt.version ? `java ${rt.version}` : 'java',
       scenarios: ['producer-sync', 'producer-async', 'consumer', 'e2e-latency'] as DriverDescription['scenarios'],
-      workerThreads: false, supportsWarmup: true, notes: NOTES,
+      workerThreads: false, supportsWarmup: true, security: FULL_SECURITY, notes: [...NOTES, securityNote(FULL_SECURITY)],
     };
     if (rt.problem) return { ...base, version: 'unknown', available: false, reason: rt.problem };
     const build = javaDriverBuild();

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { ArmSpec } from '../scenarios/types.js';
 import { DRIVER_JVM_FLAGS, javaBuildMissingReason, javaDriverBuild, javaRuntime, jythonJvmArgs, jythonScript, type JavaBuild } from '../setup/java.js';
 import type { ExternalCommand, ExternalDriver } from './external.js';
+import { FULL_SECURITY, securityNote } from './security.js';
 import type { DriverDescription } from './types.js';
 
 function usableJar(build: JavaBuild): string | undefined {
@@ -23,10 +24,11 @@ export const driver: ExternalDriver = {
     const build = javaDriverBuild();
     const base = {
       id: 'jython', client: `kafka-clients KafkaProducer from Jython ${build?.marker.jython.version ?? ''}`.trim(), runtime: rt.version ? `jython on java ${rt.version}` : 'jython',
-      scenarios: ['producer-sync', 'producer-async'] as DriverDescription['scenarios'], workerThreads: false, supportsWarmup: true,
+      scenarios: ['producer-sync', 'producer-async'] as DriverDescription['scenarios'], workerThreads: false, supportsWarmup: true, security: FULL_SECURITY,
       notes: [
         `JVM flags ${DRIVER_JVM_FLAGS.join(' ')}; the java driver's settings, payloads and timing; the loop and the delivery callback are Python`,
         'CPU of all JVM threads over the measured interval (/proc/self/stat); Jython start-up excluded',
+        securityNote(FULL_SECURITY),
       ],
     };
     if (rt.problem) return { ...base, version: 'unknown', available: false, reason: rt.problem };

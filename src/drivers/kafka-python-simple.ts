@@ -8,6 +8,7 @@ export const driver = pythonDriver({
   id: 'kafka-python-simple',
   client: 'kafka-python 1.4 SimpleProducer / SimpleConsumer',
   env: 'kafka-python-1.4',
+  security: { sasl: [], tls: false, note: 'SimpleClient has neither' },
   scenarios: ALL_SCENARIOS,
   compressions: GZIP_ONLY,
   brokerLimit: { maxMajor: 3, scenarios: ALL_SCENARIOS, reason: 'kafka-python 1.4’s SimpleClient speaks only Produce v0, Fetch v0, ListOffsets v0 and Metadata v0, which Kafka 4.0 removed (KIP-896): use a Kafka 3.x broker (the default 3.9.2)' },

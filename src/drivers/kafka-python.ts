@@ -1,10 +1,12 @@
 // kafka-python: the current release's KafkaProducer / KafkaConsumer, pure Python.
 import { ALL_SCENARIOS, GZIP_ONLY, pythonDriver } from './python.js';
+import { FULL_SECURITY } from './security.js';
 
 export const driver = pythonDriver({
   id: 'kafka-python',
   client: 'kafka-python',
   env: 'kafka-python',
+  security: FULL_SECURITY,
   scenarios: ALL_SCENARIOS,
   compressions: GZIP_ONLY,
   notes: [

@@ -7,6 +7,7 @@ import type { ClientConfig, ConsumerPort, DeliveryCounts, DriverContext, DriverD
 import type { OutBatch } from '../scenarios/batch.js';
 import { SCENARIOS } from '../results/types.js';
 import { errorCode } from '../scenarios/measure.js';
+import { FULL_SECURITY, nodeTlsOptions, securityLabel, securityNote } from './security.js';
 
 type KafkaJs = typeof import('kafkajs');
 const load = (): KafkaJs => requireClient<KafkaJs>('kafkajs');
@@ -22,14 +23,15 @@ const MAX_SEND_BYTES = 512 * 1024;
 function kafkaConfig(conn: Connection, clientId: string): KafkaConfig {
   const { logLevel } = load();
   const cfg: KafkaConfig = { clientId, brokers: conn.brokers, logLevel: logLevel.NOTHING };
-  if (conn.ssl) cfg.ssl = conn.ssl === true ? true : { ...(conn.ssl.ca ? { ca: [conn.ssl.ca] } : {}), rejectUnauthorized: conn.ssl.rejectUnauthorized ?? true };
+  const tls = nodeTlsOptions(conn);
+  if (tls) cfg.ssl = tls;
   if (conn.sasl) cfg.sasl = { mechanism: conn.sasl.mechanism, username: conn.sasl.username, password: conn.sasl.password } as KafkaConfig['sasl'];
   return cfg;
 }
 
 function client(ctx: DriverContext): KafkaT {
   if (Object.keys(ctx.extraConfig).length) {
-    throw new Error(`kafkajs takes no librdkafka-style settings: ${Object.keys(ctx.extraConfig).join(', ')}`);
+    throw new Error(`invalid --client-config ${Object.keys(ctx.extraConfig).join(', ')}: kafkajs takes no --client-config settings (they are librdkafka properties; kafkajs is configured from kbench's own options only)`);
   }
   const { Kafka } = load();
   return new Kafka(kafkaConfig(ctx.connection, ctx.clientId));
@@ -59,6 +61,7 @@ class KafkajsProducer implements ProducerPort {
     this.config = {
       brokers: ctx.connection.brokers.join(','),
       clientId: ctx.clientId,
+      security: securityLabel(ctx.connection),
       acks: acksOf(ctx),
       compression: ctx.settings.compression,
       idempotent: ctx.settings.idempotence,
@@ -130,6 +133,7 @@ class KafkajsConsumer implements ConsumerPort {
     this.config = {
       brokers: ctx.connection.brokers.join(','),
       clientId: ctx.clientId,
+      security: securityLabel(ctx.connection),
       groupId: ctx.groupId,
       fromBeginning: true,
       autoCommit: false,
@@ -180,7 +184,8 @@ export const driver: NodeDriver = {
       ...(version === undefined ? { reason: 'kafkajs is not installed (npm ci)' } : {}),
       scenarios: [...SCENARIOS],
       workerThreads: true,
-      notes: ['pure JavaScript; no linger: one send() call per --send-batch messages', 'compression: gzip only (no codec packages installed)'],
+      security: FULL_SECURITY,
+      notes: ['pure JavaScript; no linger: one send() call per --send-batch messages', 'compression: gzip only (no codec packages installed)', 'takes no --client-config settings (librdkafka properties): an arm given any fails naming them', securityNote(FULL_SECURITY)],
     };
   },
   async createProducer(ctx) {

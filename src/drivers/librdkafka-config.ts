@@ -1,6 +1,7 @@
 // kbench settings → librdkafka configuration, shared by every librdkafka-based driver (addon,
 // node-rdkafka, confluent, crab, the C programs), so they run with identical client settings.
 import type { Connection } from '../results/types.js';
+import { errorMessage } from '../util/errors.js';
 import type { ClientConfig, DriverContext } from './types.js';
 
 /** Queue limits raised equally for every librdkafka arm, so an async producer is never throttled by a default. */
@@ -56,3 +57,46 @@ export function librdkafkaConsumerConfig(ctx: DriverContext): ClientConfig {
 
 /** librdkafka's RD_KAFKA_OFFSET_BEGINNING. */
 export const OFFSET_BEGINNING = -2;
+
+/** librdkafka's aliases (rdkafka_conf.c): its errors name the property an alias stands for. */
+const ALIASES: Readonly<Record<string, string>> = {
+  'bootstrap.servers': 'metadata.broker.list',
+  'max.in.flight': 'max.in.flight.requests.per.connection',
+  'sasl.mechanism': 'sasl.mechanisms',
+  'max.partition.fetch.bytes': 'fetch.message.max.bytes',
+  'linger.ms': 'queue.buffering.max.ms',
+  retries: 'message.send.max.retries',
+  'compression.type': 'compression.codec',
+  acks: 'request.required.acks',
+  'delivery.timeout.ms': 'message.timeout.ms',
+  'enable.auto.commit': 'auto.commit.enable',
+};
+
+const CONFIG_ERROR = /configuration property|Unsupported value|Client config error/i;
+
+/**
+ * A librdkafka configuration error, attributed to the --client-config settings it is about: librdkafka
+ * names the property (or the one an alias stands for, e.g. queue.buffering.max.ms for linger.ms), and
+ * some bindings drop even that. Values are never repeated (a value could be a secret). Other errors
+ * are returned as they are.
+ */
+export function configError(err: unknown, extra: ClientConfig): Error {
+  const e = err instanceof Error ? err : new Error(errorMessage(err));
+  const msg = e.message;
+  const keys = Object.keys(extra);
+  if (!CONFIG_ERROR.test(msg) || keys.length === 0) return e;
+  const named = new Set([...msg.matchAll(/["'`]([A-Za-z0-9._-]+)["'`]/g)].map((m) => m[1] as string));
+  for (const m of msg.matchAll(/\b([a-z][a-z0-9]*(?:\.[a-z0-9]+)+)\b/g)) named.add(m[1] as string);
+  const culprits = keys.filter((k) => named.has(k) || (ALIASES[k] !== undefined && named.has(ALIASES[k])));
+  if (culprits.length === 0) return e;
+  return Object.assign(new Error(`invalid --client-config ${culprits.join(', ')}: ${msg}`), { code: (e as { code?: unknown }).code });
+}
+
+/** Runs `create` (a client constructor, or connect()) and attributes a configuration error to --client-config. */
+export async function withConfigErrors<T>(extra: ClientConfig, create: () => T | Promise<T>): Promise<T> {
+  try {
+    return await create();
+  } catch (err) {
+    throw configError(err, extra);
+  }
+}

@@ -5,7 +5,8 @@ import { SCENARIOS } from '../results/types.js';
 import type { OutBatch } from '../scenarios/batch.js';
 import { errorMessage } from '../util/errors.js';
 import { clientVersion, requireClient } from '../util/clients.js';
-import { OFFSET_BEGINNING, librdkafkaConsumerConfig, librdkafkaProducerConfig } from './librdkafka-config.js';
+import { OFFSET_BEGINNING, librdkafkaConsumerConfig, librdkafkaProducerConfig, withConfigErrors } from './librdkafka-config.js';
+import { FULL_SECURITY, securityNote } from './security.js';
 import type { ClientConfig, ConsumerPort, DeliveryCounts, DriverContext, DriverDescription, InBatch, NodeDriver, ProducerPort } from './types.js';
 
 // The slice of node-rdkafka's API this driver uses (its own typings live under clients/).
@@ -202,17 +203,17 @@ export class RdConsumerPort implements ConsumerPort {
 
 export async function createRdProducer(mod: RdkafkaModule, ctx: DriverContext): Promise<ProducerPort> {
   const config: ClientConfig = { ...librdkafkaProducerConfig(ctx), dr_cb: true };
-  const p = new mod.Producer(config);
+  const p = await withConfigErrors(ctx.extraConfig, () => new mod.Producer(config));
   p.on('event.error', () => undefined); // connection errors surface as failed deliveries instead
-  await connectAsync(p, 30_000);
+  await withConfigErrors(ctx.extraConfig, () => connectAsync(p, 30_000));
   return new RdProducerPort(mod, p, ctx.topic, config);
 }
 
 export async function createRdConsumer(mod: RdkafkaModule, ctx: DriverContext): Promise<ConsumerPort> {
   const config = librdkafkaConsumerConfig(ctx);
-  const c = new mod.KafkaConsumer(config, {});
+  const c = await withConfigErrors(ctx.extraConfig, () => new mod.KafkaConsumer(config, {}));
   c.on('event.error', () => undefined);
-  await connectAsync(c, 30_000);
+  await withConfigErrors(ctx.extraConfig, () => connectAsync(c, 30_000));
   return new RdConsumerPort(c, ctx.topic, ctx.readPartitions, config, ctx.purpose === 'latency' ? 'flowing' : 'batch');
 }
 
@@ -223,8 +224,8 @@ export const driver: NodeDriver = {
   id: 'node-rdkafka',
   client: 'node-rdkafka',
   async describe(): Promise<DriverDescription> {
-    const base = { id: 'node-rdkafka', client: 'node-rdkafka', runtime: `node ${process.versions.node}`, scenarios: [...SCENARIOS], workerThreads: false };
-    const notes = ['Producer.produce() per message; delivery-report event per message (polled every 5 ms, every 1 ms while a sync send waits); KafkaConsumer.consume(n) batches (flowing consume() for e2e-latency)', 'cannot load in two worker threads at once: --workers uses processes'];
+    const base = { id: 'node-rdkafka', client: 'node-rdkafka', runtime: `node ${process.versions.node}`, scenarios: [...SCENARIOS], workerThreads: false, security: FULL_SECURITY };
+    const notes = ['Producer.produce() per message; delivery-report event per message (polled every 5 ms, every 1 ms while a sync send waits); KafkaConsumer.consume(n) batches (flowing consume() for e2e-latency)', 'cannot load in two worker threads at once: --workers uses processes', securityNote(FULL_SECURITY)];
     const version = clientVersion('node-rdkafka');
     if (!version) return { ...base, version: 'not installed', available: false, reason: 'node-rdkafka is not installed (clients/; run npm ci)', notes };
     try {

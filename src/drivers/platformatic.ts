@@ -10,6 +10,7 @@ import { SCENARIOS } from '../results/types.js';
 import type { OutBatch } from '../scenarios/batch.js';
 import { clientVersion, resolveClient } from '../util/clients.js';
 import { errorMessage } from '../util/errors.js';
+import { FULL_SECURITY, nodeTlsOptions, securityLabel, securityNote } from './security.js';
 import type { ClientConfig, ConsumerPort, DeliveryCounts, DriverContext, DriverDescription, InBatch, NodeDriver, ProducerPort } from './types.js';
 
 const PACKAGE = '@platformatic/kafka';
@@ -47,16 +48,17 @@ function failureCode(err: unknown): string {
   return 'error';
 }
 
-function baseOptions(conn: Connection, clientId: string): { clientId: string; bootstrapBrokers: string[]; tls?: { ca?: string; rejectUnauthorized?: boolean }; sasl?: { mechanism: 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512'; username: string; password: string } } {
+function baseOptions(conn: Connection, clientId: string): { clientId: string; bootstrapBrokers: string[]; tls?: { ca?: string[]; rejectUnauthorized?: boolean }; sasl?: { mechanism: 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512'; username: string; password: string } } {
   const out: ReturnType<typeof baseOptions> = { clientId, bootstrapBrokers: conn.brokers };
-  if (conn.ssl) out.tls = conn.ssl === true ? {} : { ...(conn.ssl.ca ? { ca: conn.ssl.ca } : {}), rejectUnauthorized: conn.ssl.rejectUnauthorized ?? true };
+  const tls = nodeTlsOptions(conn);
+  if (tls) out.tls = tls;
   if (conn.sasl) out.sasl = { mechanism: conn.sasl.mechanism.toUpperCase() as 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512', username: conn.sasl.username, password: conn.sasl.password };
   return out;
 }
 
 function noExtraConfig(ctx: DriverContext): void {
   if (Object.keys(ctx.extraConfig).length) {
-    throw new Error(`${PACKAGE} takes no librdkafka-style settings: ${Object.keys(ctx.extraConfig).join(', ')}`);
+    throw new Error(`invalid --client-config ${Object.keys(ctx.extraConfig).join(', ')}: ${PACKAGE} takes no --client-config settings (they are librdkafka properties; it is configured from kbench's own options only)`);
   }
 }
 
@@ -165,12 +167,14 @@ export const driver: NodeDriver = {
   id: 'platformatic',
   client: PACKAGE,
   async describe(): Promise<DriverDescription> {
-    const base = { id: 'platformatic', client: PACKAGE, runtime: `node ${process.versions.node}`, scenarios: [...SCENARIOS], workerThreads: true };
+    const base = { id: 'platformatic', client: PACKAGE, runtime: `node ${process.versions.node}`, scenarios: [...SCENARIOS], workerThreads: true, security: FULL_SECURITY };
     const notes = [
       'pure TypeScript; pinned to 1.x (2.x needs Node ≥ 22)',
       `no linger or batch.size: one send() call (one Produce request per leader) per --send-batch messages, split at ${MAX_SEND_BYTES / 1024} KiB, up to ${SEND_WINDOW} outstanding`,
       `consumer: MessagesStream in 'earliest' mode, read() in batches of ${CONSUME_BATCH}; fetch maxWaitTime ${FETCH_MAX_WAIT_MS} ms and maxBytesPerPartition 1 MiB (librdkafka's defaults, not the client's 5 s / 10 MB)`,
       'a consumer cannot be told which partitions to read (group assignment only; a custom assigner is skipped for a single member), so a consumer arm cannot be split across workers',
+      'takes no --client-config settings (librdkafka properties): an arm given any fails naming them',
+      securityNote(FULL_SECURITY),
     ];
     const version = clientVersion(PACKAGE);
     if (!version) return { ...base, version: 'not installed', available: false, reason: `${PACKAGE} is not installed (npm ci)`, notes };
@@ -200,6 +204,7 @@ export const driver: NodeDriver = {
     return new PlatformaticProducer(p, ctx.topic, {
       bootstrapBrokers: ctx.connection.brokers.join(','),
       clientId: ctx.clientId,
+      security: securityLabel(ctx.connection),
       acks: acksOf(ctx),
       compression: ctx.settings.compression,
       idempotent: ctx.settings.idempotence,
@@ -227,6 +232,7 @@ export const driver: NodeDriver = {
     return new PlatformaticConsumer(c, ctx.topic, {
       bootstrapBrokers: ctx.connection.brokers.join(','),
       clientId: ctx.clientId,
+      security: securityLabel(ctx.connection),
       groupId: ctx.groupId,
       mode: 'earliest',
       autocommit: false,

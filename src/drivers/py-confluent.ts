@@ -1,11 +1,13 @@
 // py-confluent: confluent-kafka for Python (Producer / Consumer) on the librdkafka its wheel bundles,
 // configured with exactly the librdkafka properties of every other librdkafka-based arm.
 import { ALL_SCENARIOS, pythonDriver } from './python.js';
+import { FULL_SECURITY } from './security.js';
 
 export const driver = pythonDriver({
   id: 'py-confluent',
   client: 'confluent-kafka (Python)',
   env: 'confluent',
+  security: FULL_SECURITY,
   scenarios: ALL_SCENARIOS,
   librdkafkaConfig: true,
   notes: [

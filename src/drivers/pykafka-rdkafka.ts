@@ -7,6 +7,7 @@ export const driver = pythonDriver({
   id: 'pykafka-rdkafka',
   client: 'pykafka (rdkafka C extension)',
   env: 'pykafka',
+  security: { sasl: [], tls: true, note: 'pykafka 2.8 has no SASL' },
   scenarios: ['producer-sync', 'producer-async', 'consumer', 'e2e-latency'],
   compressions: ['none', 'gzip', 'snappy', 'lz4'],
   needsExtension: true,

@@ -6,6 +6,7 @@ export const driver = pythonDriver({
   id: 'pykafka',
   client: 'pykafka',
   env: 'pykafka',
+  security: { sasl: [], tls: true, note: 'pykafka 2.8 has no SASL' },
   scenarios: ALL_SCENARIOS,
   compressions: GZIP_ONLY,
   brokerLimit: { maxMajor: 3, scenarios: ALL_SCENARIOS, reason: 'pykafka sends Produce v0, Fetch v1 and ListOffsets v0, which Kafka 4.0 removed (KIP-896): use a Kafka 3.x broker (the default 3.9.2)' },

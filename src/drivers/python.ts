@@ -11,6 +11,7 @@ import type { ArmSpec } from '../scenarios/types.js';
 import { pythonDriverScript, pythonEnv, pythonEnvMissingReason, type PythonEnvName } from '../setup/python.js';
 import type { ExternalCommand, ExternalDriver } from './external.js';
 import { librdkafkaConsumerConfig, librdkafkaProducerConfig } from './librdkafka-config.js';
+import type { DriverSecurity } from './security.js';
 import type { DriverDescription } from './types.js';
 
 export const ALL_SCENARIOS: ScenarioId[] = ['producer-sync', 'producer-async', 'consumer', 'e2e-latency'];
@@ -25,6 +26,7 @@ export interface PythonDriverSpec {
   scenarios: ScenarioId[];
   compressions?: string[];
   brokerLimit?: DriverDescription['brokerLimit'];
+  security: DriverSecurity;
   /** Hand the program the librdkafka properties every librdkafka-based arm gets (librdkafka-config.ts). */
   librdkafkaConfig?: boolean;
   /** The driver runs pykafka's C extension, which `kbench setup python` may have failed to build. */
@@ -55,7 +57,7 @@ export function pythonDriver(spec: PythonDriverSpec): ExternalDriver {
       const base = {
         id: spec.id, client: spec.client, runtime: env ? `python ${env.marker.python}` : 'python',
         scenarios: spec.scenarios, workerThreads: false, supportsWarmup: true, notes: spec.notes,
-        ...(spec.compressions ? { compressions: spec.compressions } : {}), ...(spec.brokerLimit ? { brokerLimit: spec.brokerLimit } : {}),
+        security: spec.security, ...(spec.compressions ? { compressions: spec.compressions } : {}), ...(spec.brokerLimit ? { brokerLimit: spec.brokerLimit } : {}),
       };
       if (!env) return { ...base, version: 'not set up', available: false, reason: pythonEnvMissingReason(spec.env) };
       const ext = env.marker.extension;

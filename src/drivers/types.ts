@@ -5,6 +5,7 @@
 import type { Connection, ScenarioId, WorkloadSettings } from '../results/types.js';
 import type { OutBatch } from '../scenarios/batch.js';
 import type { ScenarioOutcome, ScenarioRun } from '../scenarios/types.js';
+import type { DriverSecurity } from './security.js';
 
 export type ConfigValue = string | number | boolean;
 export type ClientConfig = Record<string, ConfigValue>;
@@ -29,6 +30,8 @@ export interface DriverDescription {
   supportsWarmup?: boolean;
   /** Compression codecs the client has, when not all of them. */
   compressions?: string[];
+  /** SASL mechanisms and TLS the client has; arms it cannot connect with are skipped with the reason. Absent: not declared. */
+  security?: DriverSecurity;
   /** Scenarios that need protocol versions newer brokers removed (e.g. Kafka 4.0, KIP-896): skipped above maxMajor. */
   brokerLimit?: { maxMajor: number; scenarios: ScenarioId[]; reason: string };
   notes: string[];

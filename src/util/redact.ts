@@ -25,3 +25,34 @@ export function scrub(text: string, secrets: readonly string[]): string {
   for (const s of secrets) if (s) out = out.split(s).join(REDACTED);
   return out;
 }
+
+/** A copy of `obj` (deeply) with every occurrence of the secrets in its strings replaced by ***. */
+export function scrubDeep<T>(obj: T, secrets: readonly string[]): T {
+  if (secrets.every((s) => !s)) return obj;
+  if (typeof obj === 'string') return scrub(obj, secrets) as T;
+  if (Array.isArray(obj)) return obj.map((v) => scrubDeep(v, secrets)) as T;
+  if (obj && typeof obj === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(obj as Record<string, unknown>)) out[scrub(k, secrets)] = scrubDeep(v, secrets);
+    return out as T;
+  }
+  return obj;
+}
+
+// The secrets this process holds (SASL passwords), so that any text it prints can be scrubbed of them
+// without every caller knowing which they are.
+const known = new Set<string>();
+
+/** Remembers a secret of this process; scrubKnown() then removes it from any text. */
+export function registerSecret(secret: string | undefined): void {
+  if (secret) known.add(secret);
+}
+
+/** `text` without any secret registered in this process. */
+export function scrubKnown(text: string): string {
+  return known.size === 0 ? text : scrub(text, [...known]);
+}
+
+export function knownSecrets(): string[] {
+  return [...known];
+}
