@@ -1,44 +1,29 @@
-// npm run bench:enqueue -- [--messages N] [--size B] [--repeat R] [--batch M] [--drivers c,addon,node-rdkafka] [--json]
-// Broker-free enqueue cost per message: C (native/cbench/enqueue.c) vs kbench's addon (batch API) vs
-// node-rdkafka (produce() per message), on the same librdkafka. The table goes to stdout (progress to
+// npm run bench:enqueue -- [--messages N] [--sizes B] [--repeat R] [--batch M] [--drivers c,addon,node-rdkafka] [--json]
+// A thin alias of `kbench overhead --paths produce` (the enqueue path alone): broker-free enqueue cost
+// per message of each binding over C on the same librdkafka. The table goes to stdout (progress to
 // stderr); with --json, stdout is the kbench.overhead/1 document only.
-import { Command, InvalidArgumentError } from 'commander';
-import { OVERHEAD_DRIVERS, renderOverheadTable, runOverhead, type OverheadDriver } from '../src/overhead/index.js';
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
-  return n;
-}
-
-function drivers(value: string): OverheadDriver[] {
-  const list = value.split(',').map((s) => s.trim()).filter(Boolean);
-  for (const d of list) {
-    if (!(OVERHEAD_DRIVERS as readonly string[]).includes(d)) throw new InvalidArgumentError(`unknown driver '${d}' (${OVERHEAD_DRIVERS.join(', ')})`);
-  }
-  return list as OverheadDriver[];
-}
+import { Command } from 'commander';
+import { emitOverhead, overheadOptions, type OverheadCliOptions } from '../src/cli/overhead.js';
+import { runOverhead } from '../src/overhead/index.js';
+import { errorMessage } from '../src/util/errors.js';
 
 const program = new Command('bench:enqueue')
-  .description('Enqueue cost per message without a broker: C vs the kbench addon vs node-rdkafka, on the same librdkafka')
-  .option('--messages <n>', 'messages per run', positiveInt, 1_000_000)
-  .option('--size <bytes>', 'message size', positiveInt, 100)
-  .option('--repeat <n>', 'repetitions per driver, interleaved', positiveInt, 5)
-  .option('--batch <n>', 'messages per addon produce() call', positiveInt, 10_000)
-  .option('--drivers <list>', 'drivers to run', drivers, [...OVERHEAD_DRIVERS])
+  .description('Enqueue cost per message without a broker (kbench overhead --paths produce)')
+  .option('--messages <n>', 'messages per run')
+  .option('--sizes <bytes>', 'message sizes')
+  .option('--size <bytes>', 'message size (same as --sizes)')
+  .option('--repeat <n>', 'repetitions per driver, interleaved')
+  .option('--batch <n>', 'messages per addon produce() call')
+  .option('--drivers <list>', 'drivers to run (default c,addon,node-rdkafka)')
   .option('--json', 'print the kbench.overhead/1 document instead of the table')
-  .action(async (opts: { messages: number; size: number; repeat: number; batch: number; drivers: OverheadDriver[]; json?: boolean }) => {
-    const doc = await runOverhead({
-      path: 'enqueue',
-      drivers: opts.drivers,
-      messages: opts.messages,
-      size: opts.size,
-      repeat: opts.repeat,
-      batch: opts.batch,
-      log: (line) => process.stderr.write(`${line}\n`),
-    });
-    process.stdout.write(opts.json ? `${JSON.stringify(doc, null, 2)}\n` : `${renderOverheadTable(doc)}\n`);
+  .action(async (o: OverheadCliOptions & { size?: string }) => {
+    const options = overheadOptions({ ...o, sizes: o.sizes ?? o.size, drivers: o.drivers ?? 'c,addon,node-rdkafka', paths: 'produce' });
+    const doc = await runOverhead({ ...options, log: (line) => process.stderr.write(`${line}\n`) });
+    await emitOverhead(doc, o);
     if (doc.results.some((r) => r.error !== undefined)) process.exitCode = 1;
   });
 
-await program.parseAsync(process.argv);
+await program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(`bench:enqueue: ${errorMessage(err)}\n`);
+  process.exitCode = (err as { exitCode?: number }).exitCode ?? 1;
+});

@@ -1,6 +1,7 @@
 // The kbench program: every command lives in its own module under src/cli/ and registers itself here.
 import { Command, CommanderError } from 'commander';
 import { errorMessage } from '../util/errors.js';
+import { scrubKnown } from '../util/redact.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../paths.js';
@@ -11,6 +12,9 @@ import { registerDrivers } from './drivers.js';
 import { registerRun } from './run.js';
 import { registerSetup } from './setup.js';
 import { registerSeeds } from './seeds.js';
+import { registerOverhead } from './overhead.js';
+import { registerProfile } from './profile.js';
+import { registerScale } from './scale.js';
 
 const pkg = JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string };
 
@@ -27,6 +31,9 @@ export function buildProgram(): Command {
   registerSetup(program);
   registerReport(program);
   registerCompare(program);
+  registerOverhead(program);
+  registerProfile(program);
+  registerScale(program);
   return program;
 }
 
@@ -39,7 +46,8 @@ export async function runCli(argv: string[]): Promise<void> {
       process.exitCode = err.exitCode === 0 ? 0 : 2;
       return;
     }
-    process.stderr.write(`kbench: ${errorMessage(err)}\n`);
+    // A client's error may quote a password this process holds (SASL): never print it.
+    process.stderr.write(`kbench: ${scrubKnown(errorMessage(err))}\n`);
     const code = (err as { exitCode?: unknown }).exitCode;
     process.exitCode = typeof code === 'number' ? code : 1;
   }

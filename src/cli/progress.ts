@@ -5,6 +5,7 @@ import cliProgress from 'cli-progress';
 import type { PlannedArm } from '../plan/plan.js';
 import type { Repetition } from '../results/types.js';
 import type { RunEvents } from '../runner/run.js';
+import { scrubKnown } from '../util/redact.js';
 
 const fmt = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '–');
 
@@ -22,7 +23,7 @@ export class ProgressUi implements RunEvents {
   constructor(private readonly quiet: boolean) {}
 
   info(message: string): void {
-    if (!this.quiet) process.stderr.write(`${message}\n`);
+    if (!this.quiet) process.stderr.write(`${scrubKnown(message)}\n`);
   }
 
   armStart(arm: PlannedArm, total: number): void {
@@ -52,7 +53,7 @@ export class ProgressUi implements RunEvents {
       const lat = rep.latencyUs ? `  p99 ${fmt(rep.latencyUs.p99)} µs` : '';
       process.stderr.write(`✓ ${head}: ${fmt(rep.msgsPerSec)} msgs/s, ${rep.mbPerSec.toFixed(2)} MB/s, ${rep.cpuUsPerMsg.toFixed(2)} CPU µs/msg${lat}\n`);
     } else {
-      process.stderr.write(`✗ ${head}: FAILED — ${rep.error ?? rep.verification.failures.join('; ')}\n`);
+      process.stderr.write(`✗ ${head}: FAILED — ${scrubKnown(rep.error ?? rep.verification.failures.join('; '))}\n`);
     }
   }
 

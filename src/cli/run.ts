@@ -1,11 +1,15 @@
 // `kbench run`: the options become a RunSpec (and nothing else happens here); the runner produces
 // the results document; the views render it.
 import fs from 'node:fs';
+import path from 'node:path';
 import { Command, Option } from 'commander';
 import { parseBrokerList } from '../broker/admin.js';
 import { DRIVERS, driverIds } from '../drivers/registry.js';
 import type { RunSpec } from '../plan/plan.js';
-import { SCENARIOS, type Acks, type Compression, type ResultsDocument, type ScenarioId } from '../results/types.js';
+import { SCENARIOS, type Acks, type Compression, type Connection, type ResultsDocument, type SaslMechanism, type ScenarioId } from '../results/types.js';
+import { ALL_SASL_MECHANISMS } from '../drivers/security.js';
+import { validateBrokerUser } from '../broker/security.js';
+import { ENV_PASSWORD, ENV_USERNAME, resolveCredentials, secretClientConfigKeys } from './secrets.js';
 import { runBenchmark } from '../runner/run.js';
 import { UsageError } from '../util/errors.js';
 import { parseChoice, parseChoices, parseIntOption, parseKeyValue, parseList, parseNumberOption, parseSizes } from './parse.js';
@@ -47,6 +51,12 @@ export interface RunOptions {
   kafkaVersion?: string;
   heap?: string;
   clientConfig?: Record<string, string>;
+  sasl?: boolean;
+  saslMechanism?: string;
+  saslUsername?: string;
+  secretsFile?: string;
+  tls?: boolean;
+  tlsCa?: string;
   out?: string;
   report?: string;
   md?: string;
@@ -70,7 +80,54 @@ export function suiteDefaults(suite: string | undefined, quick: boolean): SuiteD
   return { scenarios: ['producer-sync', 'producer-async', 'consumer'], sizes: [100], messages: 100_000, syncMessages: 1_000, e2eMessages: 10_000, repeat: 2 };
 }
 
-export function buildRunSpec(o: RunOptions): { spec: RunSpec; warnings: string[] } {
+/** A readable PEM file of certificates, or a UsageError naming the option. */
+function checkCaFile(file: string): string {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`--tls-ca ${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  if (!text.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--tls-ca ${file}: no PEM certificate in it (-----BEGIN CERTIFICATE-----)`);
+  return path.resolve(file);
+}
+
+/**
+ * The security options: the connection's SASL / TLS with --brokers, else what the embedded broker
+ * gets. Passwords come from KBENCH_SASL_PASSWORD or --secrets-file only, never from an option.
+ */
+export function securityOf(o: RunOptions, warnings: string[], env: NodeJS.ProcessEnv = process.env): { connection?: Pick<Connection, 'sasl' | 'ssl'>; embedded?: RunSpec['embeddedSecurity'] } {
+  const sasl = Boolean(o.sasl || o.saslMechanism);
+  const tls = Boolean(o.tls || o.tlsCa);
+  const secretKeys = secretClientConfigKeys(o.clientConfig ?? {});
+  if (secretKeys.length) {
+    throw new UsageError(`--client-config ${secretKeys.join(', ')}: secrets are not taken on the command line (other users see it in ps); the SASL password goes in ${ENV_PASSWORD} or --secrets-file`);
+  }
+  if (!sasl && (o.saslUsername || o.secretsFile)) throw new UsageError('--sasl-username and --secrets-file need --sasl (or --sasl-mechanism)');
+  if (!sasl && !tls) return {};
+  const mechanism: SaslMechanism = o.saslMechanism ? parseChoice(o.saslMechanism.toLowerCase(), '--sasl-mechanism', ALL_SASL_MECHANISMS) : 'scram-sha-512';
+  const creds = sasl ? resolveCredentials({ ...(o.saslUsername ? { username: o.saslUsername } : {}), ...(o.secretsFile ? { secretsFile: o.secretsFile } : {}), env }) : undefined;
+  warnings.push(...(creds?.warnings ?? []));
+  if (o.brokers) {
+    const connection: Pick<Connection, 'sasl' | 'ssl'> = {};
+    if (creds) {
+      if (!creds.username) throw new UsageError(`--sasl: no username; pass --sasl-username, set ${ENV_USERNAME}, or put it in --secrets-file`);
+      if (!creds.password) throw new UsageError(`--sasl: no password; set ${ENV_PASSWORD} or pass --secrets-file FILE (a password is never taken as an option)`);
+      connection.sasl = { mechanism, username: creds.username, password: creds.password };
+    }
+    if (tls) connection.ssl = o.tlsCa ? { ca: checkCaFile(o.tlsCa) } : true;
+    return { connection };
+  }
+  if (o.tlsCa) throw new UsageError('--tls-ca is for --brokers: the embedded broker makes its own CA at start (use --tls)');
+  if (creds?.username || creds?.password) {
+    validateBrokerUser({ username: creds.username ?? 'kbench', password: creds.password ?? 'generated' }, creds.passwordSource ?? 'the SASL credentials');
+  }
+  const user = { ...(creds?.username ? { username: creds.username } : {}), ...(creds?.password ? { password: creds.password } : {}) };
+  return { embedded: { tls, ...(sasl ? { sasl: { mechanism, ...user } } : {}) } };
+}
+
+/** `env` supplies KBENCH_SASL_USERNAME / KBENCH_SASL_PASSWORD. */
+export function buildRunSpec(o: RunOptions, env: NodeJS.ProcessEnv = process.env): { spec: RunSpec; warnings: string[] } {
   if (o.suite !== undefined) parseChoice(o.suite, '--suite', SUITES);
   const warnings: string[] = [];
   const base = suiteDefaults(o.suite, Boolean(o.quick));
@@ -128,7 +185,9 @@ export function buildRunSpec(o: RunOptions): { spec: RunSpec; warnings: string[]
     options: { ...o },
   };
   if (o.warmup !== undefined) spec.warmup = parseIntOption(o.warmup, '--warmup', 0);
-  if (o.brokers) spec.connection = { brokers: parseBrokerList(o.brokers) };
+  const security = securityOf(o, warnings, env);
+  if (o.brokers) spec.connection = { brokers: parseBrokerList(o.brokers), ...security.connection };
+  if (security.embedded) spec.embeddedSecurity = security.embedded;
   if (o.kafkaVersion) spec.kafkaVersion = o.kafkaVersion;
   if (o.heap) spec.heap = o.heap;
   if (fault) spec.fault = fault;
@@ -183,7 +242,13 @@ export function registerRun(program: Command): void {
     .option('--suite <name>', `a predefined suite: ${SUITES.join(', ')} (seeds-full: 10 B/100 B/1 KB, 1M messages, 5 repetitions)`)
     .option('--kafka-version <v>', 'Kafka version of the embedded broker (default 3.9.x)')
     .option('--heap <size>', 'embedded broker heap (default 1g)')
-    .option('--client-config <key=value>', 'extra client setting passed to librdkafka-based clients (repeatable)', (v: string, prev: Record<string, string>) => parseKeyValue(v, '--client-config', prev))
+    .option('--client-config <key=value>', 'extra client setting passed to librdkafka-based clients (repeatable; an arm of a client that takes none, or refuses it, fails naming the key)', (v: string, prev: Record<string, string>) => parseKeyValue(v, '--client-config', prev))
+    .option('--sasl', 'SASL authentication (the embedded broker gets a SASL listener with SCRAM-SHA-512, SCRAM-SHA-256 and PLAIN)')
+    .option('--sasl-mechanism <m>', `${ALL_SASL_MECHANISMS.join(', ')} (default scram-sha-512; implies --sasl)`)
+    .option('--sasl-username <name>', `SASL user (or ${ENV_USERNAME}, or the secrets file; embedded broker default: kbench)`)
+    .option('--secrets-file <file>', `JSON ({"username", "password"}) or key=value file with the SASL password, 0600 recommended (else ${ENV_PASSWORD}; the embedded broker generates one when neither is set)`)
+    .option('--tls', 'TLS to the brokers (the embedded broker gets a TLS listener with a certificate made by keytool)')
+    .option('--tls-ca <file.pem>', 'CA certificate(s) that verify the brokers, for --brokers (implies --tls; default: the system CAs)')
     .option('--out <file.json>', 'write the results document (kbench.results/1)')
     .option('--report <file.html>', 'write a self-contained HTML report with charts')
     .option('--md <file.md>', 'write a Markdown report')

@@ -1,21 +1,57 @@
-// The terminal view of an overhead document (a pure function of it).
+// The terminal view of an overhead document (a pure function of it): one table per path and size.
 import Table from 'cli-table3';
-import type { OverheadDocument } from './types.js';
+import type { OverheadDocument, OverheadResult } from './types.js';
+
+const f1 = (n: number | undefined): string => (n !== undefined && Number.isFinite(n) ? n.toFixed(1) : '-');
+
+function crossings(r: OverheadResult): string {
+  if (r.crossingsPerMsg === null) return '-';
+  if (r.driver === 'c') return '0';
+  const v = r.crossingsPerMsg;
+  return v >= 0.1 ? v.toFixed(2) : v.toPrecision(2);
+}
+
+export function pathTitle(path: string, size: number, doc: OverheadDocument): string {
+  const where = path === 'produce' ? 'no broker (unreachable bootstrap)' : 'mock cluster';
+  return `${path} · ${size} B · ${doc.messages.toLocaleString('en-US')} messages · ${where} · median of ${doc.repetitions}`;
+}
 
 export function renderOverheadTable(doc: OverheadDocument): string {
-  const table = new Table({ head: ['driver', 'ns/msg median', 'min', 'max', '× vs c', 'runs'] });
-  const f = (n: number): string => (Number.isFinite(n) ? n.toFixed(1) : '-');
-  for (const r of doc.results) {
-    if (r.error !== undefined) {
-      table.push([r.driver, { colSpan: 5, content: `failed: ${r.error}` }]);
-      continue;
+  const out: string[] = [];
+  for (const size of doc.messageSizes) {
+    for (const path of doc.paths) {
+      const rows = doc.results.filter((r) => r.path === path && r.messageSize === size);
+      if (rows.length === 0) continue;
+      const table = new Table({
+        head: ['driver', 'ns/msg median (min–max)', '× vs c', 'CPU ns/msg (× c)', 'crossings/msg', 'librdkafka', 'crossing+conv', 'client JS', 'GC', 'API'],
+        colAligns: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
+      });
+      for (const r of rows) {
+        if (r.error !== undefined) {
+          table.push([r.driver, { colSpan: 9, content: r.error.startsWith('not applicable') || r.notes.some((n) => n.startsWith('not applicable')) ? `n/a: ${r.error}` : `FAILED: ${r.error}` }]);
+          continue;
+        }
+        const b = r.breakdown;
+        table.push([
+          r.driver,
+          `${f1(r.nsPerMsg.median)} (${f1(r.nsPerMsg.min)}–${f1(r.nsPerMsg.max)})`,
+          r.ratioToC === undefined ? '-' : `${r.ratioToC.toFixed(2)}×`,
+          `${f1(r.cpuNsPerMsg?.median)}${r.cpuRatioToC === undefined ? '' : ` (${r.cpuRatioToC.toFixed(2)}×)`}`,
+          crossings(r),
+          f1(b.librdkafka),
+          r.driver === 'c' ? '' : f1(b.crossing),
+          r.driver === 'c' ? '' : f1(b.js),
+          r.driver === 'c' ? '' : f1(b.gc),
+          r.api,
+        ]);
+      }
+      out.push(pathTitle(path, size, doc), table.toString(), '');
     }
-    table.push([r.driver, f(r.nsPerMsg.median), f(r.nsPerMsg.min), f(r.nsPerMsg.max), r.ratioToC === undefined ? '-' : `${r.ratioToC.toFixed(3)}×`, String(r.runs.length)]);
   }
-  const librdkafka = [...new Set(doc.results.flatMap((r) => r.runs.map((x) => x.librdkafka)))].join(', ');
-  const header =
-    `${doc.path}: ${doc.messages.toLocaleString('en-US')} × ${doc.messageSize} B per run, ${doc.repetitions} interleaved repetitions, ` +
-    `fresh process per run; addon batch ${doc.addonBatch.toLocaleString('en-US')} messages per call; librdkafka ${librdkafka || '?'}\n` +
-    `settings (all arms): ${Object.entries(doc.config).map(([k, v]) => `${k}=${v}`).join(' ')}`;
-  return `${header}\n${table.toString()}`;
+  const notes = doc.results.filter((r) => r.error === undefined && r.notes.length > 0).map((r) => `  ${r.driver} ${r.path} ${r.messageSize} B: ${r.notes.join('; ')}`);
+  if (notes.length) out.push('Notes:', ...notes, '');
+  if (doc.warnings.length) out.push('Warnings:', ...doc.warnings.map((w) => `  ${w}`), '');
+  out.push(`Host: ${doc.host.cpus} cores (${doc.host.cpu}), Node ${doc.host.node}. Columns librdkafka … GC: the decomposition of ns/msg, each measured:`);
+  out.push(...doc.method.map((m) => `  - ${m}`));
+  return `${out.join('\n')}\n`;
 }

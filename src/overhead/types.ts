@@ -1,45 +1,101 @@
-// `kbench overhead` data: what a binding costs per message over C on the same librdkafka, measured
-// without a broker. Today one path, `enqueue`; delivery and consume paths can join as new OverheadPath
-// values with their own arms.
+// `kbench overhead` data: what each librdkafka-based client costs per message over C on the same
+// librdkafka, on the three paths that cross the JS/native boundary, measured without a real broker:
+//   produce   enqueueing (unreachable bootstrap: messages are only queued)
+//   delivery  serving delivery reports (librdkafka's mock cluster acknowledges the messages)
+//   consume   taking fetched messages out of librdkafka (from a pre-filled mock cluster)
 
 export const OVERHEAD_SCHEMA = 'kbench.overhead/1';
 
 /** How a Node arm process reports its measurement: one stdout line starting with this. */
 export const RESULT_MARKER = 'KBENCH_OVERHEAD ';
+/** A Node arm's exit code when its driver has no figure on the path (the reason is on stdout). */
+export const NOT_APPLICABLE_EXIT = 3;
 
-export type OverheadPath = 'enqueue';
-export const OVERHEAD_DRIVERS = ['c', 'addon', 'node-rdkafka'] as const;
+export const OVERHEAD_PATHS = ['produce', 'delivery', 'consume'] as const;
+export type OverheadPath = (typeof OVERHEAD_PATHS)[number];
+
+export const OVERHEAD_DRIVERS = ['c', 'addon', 'addon-msg', 'node-rdkafka', 'confluent', 'crab'] as const;
 export type OverheadDriver = (typeof OVERHEAD_DRIVERS)[number];
+
+/**
+ * `api`: the client as an application uses it (the figure reported). `direct`: the client's native
+ * binding called directly, its JavaScript wrapper bypassed (for the decomposition).
+ */
+export type ArmVariant = 'api' | 'direct';
 
 /** What one arm process is told to do (the child reads it as JSON from argv). */
 export interface ArmSpec {
   path: OverheadPath;
   driver: OverheadDriver;
+  variant: ArmVariant;
   messages: number;
   size: number;
-  /** Messages per produce call (addon only). */
+  /** Messages per call for batch APIs (addon produce/consume, crab send/recvBatch, node-rdkafka consume(n)). */
   batch: number;
   topic: string;
-  /** librdkafka properties: identical for every arm. */
+  /** Partitions of the topic (consume: the arm assigns all of them, at offset 0). */
+  partitions: number;
+  /** librdkafka properties: identical for every arm of a path. */
   config: Record<string, string | number>;
+  /** Count native-binding crossings instead of timing (the figure of this run is not used). */
+  countCrossings?: boolean;
 }
 
-/** What one arm process measured. */
+/** Calls across the JS/native boundary during the measured part of an arm. */
+export interface CrossingCounts {
+  /** Calls of the binding's functions and native methods (and accessors) from JS. */
+  jsToNative: number;
+  /** Calls of JS functions handed to the binding, plus settlements of promises it returned. */
+  nativeToJs: number;
+  /** Per binding function, for the curious. */
+  byFunction: Record<string, number>;
+}
+
+/** What an arm process measured (C and Node arms alike; C leaves the GC fields at 0). */
+export interface ChildMeasurement {
+  /** Messages enqueued / delivered / consumed in the measured part: must equal `messages`. */
+  count: number;
+  bytes: number;
+  /** Failed deliveries or consume errors (must be 0). */
+  failed: number;
+  /** Wall time of the measured part only. */
+  elapsedNs: number;
+  /** CPU time (user + system, every thread) of the process during the measured part. */
+  cpuNs: number;
+  /** GC pauses inside the measured part (perf_hooks 'gc' entries). */
+  gcNs: number;
+  gcCount: number;
+  /** Time spent before the measured part waiting for the process to go idle (delivery, consume). */
+  waitMs: number;
+  /** Times the measured loop found nothing ready and had to wait (0 in a clean run). */
+  stalls: number;
+  librdkafka: string;
+  /** The API used, in words. */
+  api: string;
+  crossings?: CrossingCounts;
+}
+
+/** One arm process run. */
 export interface ArmRun {
   driver: OverheadDriver;
+  path: OverheadPath;
+  variant: ArmVariant;
+  messageSize: number;
   repetition: number;
   messages: number;
-  enqueued: number;
-  /** Wall time of the timed enqueue calls only. */
+  count: number;
   elapsedNs: number;
   nsPerMsg: number;
+  /** Process CPU time of the measured part / messages. */
+  cpuNsPerMsg: number;
+  gcNsPerMsg: number;
+  waitMs: number;
+  stalls: number;
   librdkafka: string;
-  /** Arm process CPU and memory (kbench-exec), when available. */
+  /** Arm process CPU and peak memory (kbench-exec), when available. */
   cpuUserUs?: number;
   cpuSysUs?: number;
   maxRssKb?: number;
-  /** Addon: the file loaded. */
-  addon?: string;
 }
 
 export interface NsSummary {
@@ -48,27 +104,65 @@ export interface NsSummary {
   max: number;
 }
 
+/**
+ * ns per message by component, each measured (see OverheadDocument.method):
+ *   librdkafka  the C arm of the same path and size
+ *   crossing    the direct variant (GC excluded) minus C: the binding's native code, the JS↔native
+ *               crossings and argument/result conversion
+ *   js          the api variant minus the direct variant (GC excluded from both): the client's JS wrapper
+ *   gc          GC pauses inside the api variant's measured part
+ */
+export interface Breakdown {
+  librdkafka: number;
+  crossing?: number;
+  js?: number;
+  gc?: number;
+}
+
 export interface OverheadResult {
   driver: OverheadDriver;
+  path: OverheadPath;
+  messageSize: number;
+  /** The api variant, over repetitions. */
   nsPerMsg: NsSummary;
-  /** median(driver) / median(c); absent when the c arm did not run. */
+  /** median(driver) / median(c) of the same path and size. */
   ratioToC?: number;
+  /** Process CPU time per message of the api variant (all threads), and its ratio to c's. */
+  cpuNsPerMsg?: NsSummary;
+  cpuRatioToC?: number;
+  /** (jsToNative + nativeToJs) / messages, counted in a separate instrumented run; 0 for C. */
+  crossingsPerMsg: number | null;
+  crossings?: { jsToNative: number; nativeToJs: number; perMsg: { jsToNative: number; nativeToJs: number }; byFunction: Record<string, number> };
+  breakdown: Breakdown;
+  /** The direct variant (the client's native binding called without its JS wrapper). */
+  directNsPerMsg?: NsSummary;
+  gcNsPerMsg?: NsSummary;
+  /** 'none' (unreachable bootstrap) for produce; 'mock cluster' for delivery and consume. */
+  broker: 'none' | 'mock cluster';
+  api: string;
+  librdkafka: string;
+  notes: string[];
   runs: ArmRun[];
-  /** Set when an arm failed: the reason, and the driver has no figures. */
+  /** Set when the driver could not run this path: the reason; its figures are then NaN (null in JSON). */
   error?: string;
 }
 
 export interface OverheadDocument {
   schema: typeof OVERHEAD_SCHEMA;
-  path: OverheadPath;
-  messages: number;
-  messageSize: number;
-  repetitions: number;
-  /** Messages per addon produce() call. */
-  addonBatch: number;
-  /** The librdkafka properties every arm ran with. */
-  config: Record<string, string | number>;
   startedAt: string;
-  host: { cpus: number; node: string; platform: string };
+  finishedAt?: string;
+  host: { cpus: number; cpu: string; node: string; platform: string };
+  messages: number;
+  messageSizes: number[];
+  repetitions: number;
+  /** Messages per call of the batch APIs. */
+  batch: number;
+  paths: OverheadPath[];
+  drivers: OverheadDriver[];
+  /** The librdkafka properties every arm of a path ran with (bootstrap of the mock cluster shown as "mock"). */
+  config: Partial<Record<OverheadPath, Record<string, string | number>>>;
+  /** How each figure is obtained, in words (rendered under the tables). */
+  method: string[];
   results: OverheadResult[];
+  warnings: string[];
 }
