@@ -174,7 +174,7 @@ async function extensionState(python: string, pipOutput: string, env: NodeJS.Pro
   const { prefix, version } = librdkafkaPrefix();
   if (!prefix) return { ok: false, error: 'kbench’s librdkafka is not built (.kbench/build-info.json has none: run npm install)' };
   if (/Failed to build rdkafka extension/.test(pipOutput)) {
-    const errorLine = pipOutput.split('\n').map((l) => l.trim()).find((l) => /(error|undefined reference)/i.test(l) && /\.(c|h|o|so)\b|ld:|gcc|cc1/.test(l));
+    const errorLine = pipOutput.split('\n').map((l) => l.trim()).find((l) => /\berror:|undefined reference/.test(l));
     return { ok: false, ...(version ? { librdkafka: version } : {}), error: `it did not compile against librdkafka ${version}: ${errorLine ?? 'see the pip output of kbench setup python'}` };
   }
   const r = await run(python, ['-c', 'from pykafka.rdkafka import _rd_kafka; print("ok")'], env);

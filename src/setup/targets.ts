@@ -15,4 +15,5 @@ export interface SetupTarget {
 export const SETUP_TARGETS: readonly (() => Promise<SetupTarget>)[] = [
   async () => (await import('./java.js')).target,
   async () => (await import('./python.js')).target,
+  async () => (await import('../profile/setup.js')).target,
 ];

@@ -278,8 +278,9 @@ def consumer(client: Any, ctx: Context, progress: Progress) -> Dict[str, Any]:
             return {"ok": True, "messages": 0, "bytes": 0, **meter.stop(), "consumed": 0, "consumedBytes": 0,
                     "checksum": sums.hex(), "config": c.config, "notes": ["no messages in this share's partitions"]}
         Status.phase = "consuming"
-        # Ask for exactly the warm-up first, so that the measured part starts right after it.
-        want = lambda: (warmup if state["consumed"] < warmup else total) - state["consumed"]  # noqa: E731
+        def want() -> int:  # exactly the warm-up first, so that the measured part starts right after it
+            return (warmup if state["consumed"] < warmup else total) - state["consumed"]
+
         consume_until(c, on_batch, want, min(STALL_S, ctx.timeout_s), lambda: f"read {state['consumed']} of {total}")
         measured = meter.stop()
         progress(n, force=True)

@@ -12,13 +12,15 @@ import kafka
 
 try:
     from kafka import SimpleClient, SimpleConsumer, SimpleProducer
-    from kafka.errors import for_code
+    import kafka.producer.base as _producer_base
+    from kafka.errors import RETRY_ERROR_TYPES, RequestTimedOutError, for_code
     from kafka.protocol import CODEC_GZIP, CODEC_NONE
+    from kafka.protocol.legacy import create_message_set as _create_message_set
     from kafka.structs import ProduceResponsePayload
 except ImportError as err:  # kafka-python >= 2.0
     raise ImportError(f"kafka-python {kafka.__version__} has no SimpleClient/SimpleProducer (removed in 2.0; needs 1.4.x): {err}") from err
 
-from ..scenarios import Context, Counts, error_name
+from ..scenarios import Context, Counts
 from .common import no_extra_config
 
 CODECS = {"none": CODEC_NONE, "gzip": CODEC_GZIP}
@@ -43,15 +45,39 @@ class _Shared:
 
     def __init__(self) -> None:
         self.counts = Counts()
-        self.last_error = "not delivered"
+        #: Failed attempts per ProduceRequestPayload (the async thread retries the same payload objects).
+        self.attempts: Dict[Any, int] = {}
 
     def __deepcopy__(self, _memo: Any) -> "_Shared":
         return self
 
 
+#: Messages inside each compressed wrapper message (id -> count): a gzip message set is one message
+#: on the wire, so counting deliveries needs to know how many it carries.
+_wrapped: Dict[int, int] = {}
+
+
+def _counting_create_message_set(messages: Any, codec: int = CODEC_NONE, key: Any = None, compresslevel: Any = None) -> Any:
+    out = _create_message_set(messages, codec, key, compresslevel)
+    if codec != CODEC_NONE:
+        for m in out:
+            _wrapped[id(m)] = len(messages)
+    return out
+
+
+# The async thread (kafka.producer.base._send_upstream) builds its message sets through this name.
+_producer_base.create_message_set = _counting_create_message_set
+
+
+def _messages_in(payload: Any, forget: bool) -> int:
+    get = _wrapped.pop if forget else _wrapped.get
+    return sum(get(id(m), 1) for m in payload.messages)
+
+
 class CountingClient(SimpleClient):
     """SimpleClient whose produce responses are counted: the async SimpleProducer reports nothing
-    per message, so deliveries are counted where its background thread gets the broker's answer."""
+    per message, so deliveries are counted where its background thread gets the broker's answer, and
+    failures where it gives a request up (an error it does not retry, or its retry limit reached)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.shared = _Shared()
@@ -60,15 +86,23 @@ class CountingClient(SimpleClient):
     def send_produce_request(self, payloads: Any = (), acks: int = 1, timeout: int = 1000, fail_on_error: bool = True,
                              callback: Any = None) -> Any:
         resps = super().send_produce_request(payloads, acks=acks, timeout=timeout, fail_on_error=fail_on_error, callback=callback)
-        counts = self.shared.counts
+        shared = self.shared
         if acks == 0:  # no response exists: everything handed to the socket counts as delivered
-            counts.ok(sum(len(p.messages) for p in payloads))
+            shared.counts.ok(sum(_messages_in(p, True) for p in payloads))
             return resps
         for payload, resp in zip(payloads, resps):
             if isinstance(resp, ProduceResponsePayload) and not resp.error:
-                counts.ok(len(payload.messages))
-            else:  # the thread retries or drops it: only the last error of what stays undelivered is kept
-                self.shared.last_error = type(resp).__name__ if isinstance(resp, Exception) else for_code(resp.error).__name__
+                shared.counts.ok(_messages_in(payload, True))
+                shared.attempts.pop(payload, None)
+                continue
+            err = type(resp) if isinstance(resp, Exception) else for_code(resp.error)
+            tries = shared.attempts.get(payload, 0) + 1
+            shared.attempts[payload] = tries
+            # The same rule as _send_upstream: retried only if retriable (timeouts included), at most ASYNC_RETRY_LIMIT times.
+            retriable = issubclass(err, RETRY_ERROR_TYPES) or issubclass(err, RequestTimedOutError)
+            if not retriable or tries > ASYNC_RETRY_LIMIT:
+                shared.counts.fail(err.__name__, _messages_in(payload, True))
+                shared.attempts.pop(payload, None)
         return resps
 
 
@@ -114,18 +148,15 @@ class Producer:
         self._p.send_messages(self._topic, value)  # raises on a failed ProduceRequest (sync_fail_on_error)
 
     def flush(self, timeout_s: float) -> Counts:
-        shared = self._client.shared
+        counts = self._client.shared.counts
         deadline = time.monotonic() + timeout_s
-        while shared.counts.delivered < self._sent:
-            if time.monotonic() > deadline or not self._p.thread.is_alive():
-                break
+        while counts.delivered + counts.failed < self._sent:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"flush: {self._sent - counts.delivered - counts.failed} messages neither acknowledged nor given up after {timeout_s:g} s")
+            if not self._p.thread.is_alive():
+                raise RuntimeError("SimpleProducer's async thread has stopped")
             time.sleep(0.002)
-        counts = shared.counts.copy()
-        missing = self._sent - counts.delivered - counts.failed
-        if missing > 0:
-            counts.fail(shared.last_error, missing)
-            shared.counts = counts.copy()
-        return counts
+        return counts.copy()
 
     def close(self) -> None:
         if not self._sync and not self._p.stopped:

@@ -10,6 +10,7 @@ pykafka's own ListOffsets v0.
 from __future__ import annotations
 
 import ctypes
+import importlib
 import queue
 import time
 from typing import Any, Dict, List, Optional, Tuple
@@ -54,7 +55,7 @@ def loaded_librdkafka() -> Tuple[str, str]:
     return lib.rd_kafka_version_str().decode(), paths[0]
 
 
-def _kafka_client(ctx: Context, rdkafka: bool) -> KafkaClient:
+def _kafka_client(ctx: Context) -> KafkaClient:
     no_extra_config(ctx, "pykafka")
     conn = ctx.connection
     if conn.get("sasl"):
@@ -74,7 +75,7 @@ class Producer:
             raise ValueError(f"pykafka{' (rdkafka)' if rdkafka else ''} has no {s['compression']} codec here (has: {', '.join(codecs)})")
         if s["idempotence"]:
             raise ValueError("pykafka has no idempotent producer")
-        self._client = _kafka_client(ctx, rdkafka)
+        self._client = _kafka_client(ctx)
         topic = self._client.topics[ctx.topic]
         kwargs: Dict[str, Any] = dict(use_rdkafka=rdkafka, sync=sync, delivery_reports=not sync, required_acks=ACKS[ctx.acks],
                                       linger_ms=s["lingerMs"], min_queued_messages=1 if sync else max(1, s["batchSize"] // max(1, ctx.size)),
@@ -146,7 +147,7 @@ def _rdkafka_consumer_class() -> Any:
 
 class Consumer:
     def __init__(self, ctx: Context, rdkafka: bool) -> None:
-        self._client = _kafka_client(ctx, rdkafka)
+        self._client = _kafka_client(ctx)
         topic = self._client.topics[ctx.topic]
         kwargs: Dict[str, Any] = dict(consumer_group=None, partitions=[topic.partitions[p] for p in ctx.read_partitions],
                                       auto_offset_reset=OffsetType.EARLIEST, reset_offset_on_start=True,
@@ -189,7 +190,7 @@ class Client:
         #: The newest version of each API pykafka itself sends, per scenario (checked against the broker).
         self.needs = {"producer-sync": writes, "producer-async": writes, "consumer": reads, "e2e-latency": {**writes, **reads}}
         if rdkafka:
-            from pykafka.rdkafka import _rd_kafka  # noqa: F401  (ImportError = the extension is missing or broken)
+            importlib.import_module("pykafka.rdkafka._rd_kafka")  # ImportError: the extension is missing or broken
 
     def describe(self) -> Dict[str, Any]:
         out: Dict[str, Any] = {"version": pykafka.__version__}
