@@ -1,7 +1,7 @@
 // Expands a RunSpec into arms — driver × scenario × message size × repetition — ordered so that
 // repetitions interleave across drivers (A B C A B C …), each with its effective settings.
 import type { ClientConfig } from '../drivers/types.js';
-import type { Connection, ScenarioId, WorkloadSettings } from '../results/types.js';
+import type { Connection, SaslMechanism, ScenarioId, WorkloadSettings } from '../results/types.js';
 
 export interface RunSpec {
   drivers: string[];
@@ -30,11 +30,18 @@ export interface RunSpec {
   baseline: string;
   /** An existing cluster; else the embedded broker. */
   connection?: Connection;
+  /**
+   * The embedded broker's SASL listener (`sasl`: the clients' mechanism, and the user to create —
+   * kbench / a generated password where missing) and TLS listener. Unused with `connection`.
+   */
+  embeddedSecurity?: { sasl?: { mechanism: SaslMechanism; username?: string; password?: string }; tls: boolean };
   nodes: number;
   kafkaVersion?: string;
   heap?: string;
   /** Test-only fault injection, passed to the arms of `driver` (all drivers when absent). */
   fault?: { kind: 'drop-one' | 'throw' | 'crash'; driver?: string };
+  /** `kbench profile`: how measured arms' Node processes are launched (ArmSpec.launch). */
+  armLaunch?: { nodeArgs?: string[]; prefix?: string[] };
   /** The options as given, for the results document (redacted there). */
   options: Record<string, unknown>;
 }

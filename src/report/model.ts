@@ -129,7 +129,7 @@ export function scenariosOf(runs: readonly RunRecord[]): ScenarioId[] {
 export function envLines(doc: ResultsDocument): string[] {
   const e = doc.env;
   const b = e.broker;
-  const broker = `${b.kind} Kafka${b.version ? ` ${b.version}` : ''}, ${b.nodes} node${b.nodes === 1 ? '' : 's'} (${b.bootstrap})`;
+  const broker = `${b.kind} Kafka${b.version ? ` ${b.version}` : ''}, ${b.nodes} node${b.nodes === 1 ? '' : 's'} (${b.bootstrap}${b.security ? `, ${b.security}` : ''})`;
   const drivers = Object.entries(e.drivers)
     .sort(([a], [b2]) => a.localeCompare(b2))
     .map(([id, d]) => `${id} ${d.version}${d.librdkafka ? ` (librdkafka ${d.librdkafka})` : ''}`);

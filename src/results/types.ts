@@ -23,11 +23,17 @@ export interface WorkloadSettings {
   rate: number;
 }
 
-/** Connection to the cluster. Secrets are never written into results (see redact()). */
+export type SaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512';
+
+/**
+ * Connection to the cluster. Secrets are never written into results (see redact()); the arm's spec
+ * file that carries this to the arm's process is 0600 in a 0700 directory and removed after the arm.
+ */
 export interface Connection {
   brokers: string[];
+  /** TLS: `true` verifies against the system's CAs; `ca` is the path of a PEM file of CA certificates. */
   ssl?: boolean | { ca?: string; rejectUnauthorized?: boolean };
-  sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+  sasl?: { mechanism: SaslMechanism; username: string; password: string };
 }
 
 export interface Summary {
@@ -129,7 +135,8 @@ export interface RunEnv {
   cores: number;
   os: string;
   node: string;
-  broker: { kind: 'embedded' | 'external'; version?: string; nodes: number; bootstrap: string };
+  /** `security`: how the clients connected, e.g. "SASL_SSL SCRAM-SHA-512" (absent: PLAINTEXT). */
+  broker: { kind: 'embedded' | 'external'; version?: string; nodes: number; bootstrap: string; security?: string };
   drivers: Record<string, DriverEnv>;
   kbench: string;
   startedAt: string;

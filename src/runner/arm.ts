@@ -31,19 +31,50 @@ function tail(s: string): string {
   return s.length > TAIL ? s.slice(-TAIL) : s;
 }
 
+// Arm directories not yet removed: the spec in them may hold a SASL password, so they go on any exit.
+const armDirs = new Set<string>();
+let exitHook = false;
+
+function privateArmDir(): string {
+  // mkdtemp creates the directory 0700; the files in it are written 0600.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kbench-arm-'));
+  armDirs.add(dir);
+  if (!exitHook) {
+    exitHook = true;
+    process.on('exit', () => {
+      for (const d of armDirs) fs.rmSync(d, { recursive: true, force: true });
+    });
+  }
+  return dir;
+}
+
+function removeArmDir(dir: string): void {
+  fs.rmSync(dir, { recursive: true, force: true });
+  armDirs.delete(dir);
+}
+
 /**
  * Runs one process for `spec`. `onProgress(done)` gets measured messages done so far. Aborting
  * `signal` (e.g. the broker died) stops the process; like a timeout, it keeps the partial outcome
  * the process leaves behind, marked failed with the reason.
  */
 export async function runArmProcess(spec: ArmSpec, entry: DriverEntry, onProgress?: (done: number) => void, signal?: AbortSignal): Promise<ArmProcessResult> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kbench-arm-'));
+  const dir = privateArmDir();
   const specFile = path.join(dir, 'spec.json');
   const withResult: ArmSpec = { ...spec, resultFile: path.join(dir, 'result.json') };
-  fs.writeFileSync(specFile, JSON.stringify(withResult));
+  // The spec carries the connection, SASL password included: 0600 in a 0700 directory, removed after the arm.
+  fs.writeFileSync(specFile, JSON.stringify(withResult), { mode: 0o600 });
   let external: ExternalDriver | undefined;
   let cmd = process.execPath;
   let args = [childJs, 'run', specFile];
+  // `kbench profile`: extra Node flags (--cpu-prof …) and a command to run the arm's process under (perf record …).
+  if (spec.launch) {
+    args = [...(spec.launch.nodeArgs ?? []), ...args];
+    if (spec.launch.prefix?.length) {
+      args = [...spec.launch.prefix.slice(1), cmd, ...args];
+      cmd = spec.launch.prefix[0] as string;
+    }
+  }
   let env: NodeJS.ProcessEnv = { ...process.env };
   let cwd: string | undefined;
   try {
@@ -58,7 +89,7 @@ export async function runArmProcess(spec: ArmSpec, entry: DriverEntry, onProgres
       cwd = c.cwd;
     }
   } catch (err) {
-    fs.rmSync(dir, { recursive: true, force: true });
+    removeArmDir(dir);
     return { outcome: failedOutcome(err), timedOut: false, stderrTail: '' };
   }
 
@@ -127,7 +158,7 @@ export async function runArmProcess(spec: ArmSpec, entry: DriverEntry, onProgres
   } catch (err) {
     outcome = failedOutcome(new Error(`unreadable result: ${errorMessage(err)}`));
   }
-  fs.rmSync(dir, { recursive: true, force: true });
+  removeArmDir(dir);
   if (outcome.latencySamplesUs && !outcome.latencyHistogram) {
     const h = newHistogram();
     for (const v of outcome.latencySamplesUs) h.recordValue(Math.max(1, Math.round(v)));

@@ -20,8 +20,10 @@ const sumOpt = (xs: (number | undefined)[]): number | undefined => (xs.every((x)
 export function combineOutcomes(parts: readonly ScenarioOutcome[], mode: 'threads' | 'processes'): ScenarioOutcome {
   if (parts.length === 1) return parts[0] as ScenarioOutcome;
   const failed = parts.filter((p) => !p.ok);
-  const startUs = Math.min(...parts.map((p) => p.startUs));
-  const endUs = Math.max(...parts.map((p) => p.endUs));
+  // The measured interval spans the parts that measured something (a part may hold only warm-up).
+  const timed = parts.some((p) => p.messages > 0) ? parts.filter((p) => p.messages > 0) : parts;
+  const startUs = Math.min(...timed.map((p) => p.startUs));
+  const endUs = Math.max(...timed.map((p) => p.endUs));
   const errors: Record<string, number> = {};
   for (const p of parts) addErrors(errors, p.errors ?? {});
   const checksums = parts.map((p) => p.checksum).filter((c): c is string => c !== undefined);

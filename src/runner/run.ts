@@ -23,7 +23,8 @@ import { verifyOutcome } from '../verify/verify.js';
 import { decodeHistogram, mergeHistograms, percentiles } from '../stats/latency.js';
 import { summarize } from '../stats/summary.js';
 import { EnvironmentError, errorMessage } from '../util/errors.js';
-import { redact, scrub } from '../util/redact.js';
+import { redact, registerSecret, scrub, scrubDeep } from '../util/redact.js';
+import { readCaPem, securityLabel, securityUnsupportedReason } from '../drivers/security.js';
 import { kbenchVersion } from '../paths.js';
 import { parseKafkaVersion } from '../broker/versions.js';
 import { describeDriver, runArmProcess, runArmProcesses, type ArmProcessResult } from './arm.js';
@@ -39,6 +40,7 @@ export const silentEvents: RunEvents = { info: () => undefined, armStart: () => 
 
 /** Drivers used to pre-fill consumer topics, best first (the addon's C++ loop is the fastest writer). */
 const PREFILL_DRIVERS = ['addon-loop', 'node-rdkafka', 'kafkajs'];
+const LIBRDKAFKA_PREFILL = new Set(['addon-loop', 'node-rdkafka']);
 
 export interface BrokerInfo {
   connection: Connection;
@@ -71,7 +73,8 @@ export async function checkReachable(conn: Connection, timeoutMs = REACH_TIMEOUT
 
 function adminConn(c: Connection): KafkaConnection {
   const out: KafkaConnection = { brokers: c.brokers };
-  if (c.ssl !== undefined) out.ssl = c.ssl === true ? true : c.ssl === false ? false : { ...(c.ssl.ca ? { ca: [c.ssl.ca] } : {}), rejectUnauthorized: c.ssl.rejectUnauthorized ?? true };
+  const ca = readCaPem(c);
+  if (c.ssl !== undefined) out.ssl = c.ssl === true ? true : c.ssl === false ? false : { ...(ca ? { ca: [ca] } : {}), rejectUnauthorized: c.ssl.rejectUnauthorized ?? true };
   if (c.sasl) out.sasl = { mechanism: c.sasl.mechanism, username: c.sasl.username, password: c.sasl.password } as KafkaConnection['sasl'];
   return out;
 }
@@ -104,11 +107,22 @@ async function openBroker(spec: RunSpec, ev: RunEvents): Promise<BrokerInfo> {
     return { connection: spec.connection, kind: 'external', nodes: 0, alive: () => true, stop: async () => undefined };
   }
   const { startBroker } = await import('../broker/index.js');
-  ev.info(`starting the embedded Kafka broker (${spec.nodes} node${spec.nodes > 1 ? 's' : ''})…`);
-  const b = await startBroker({ nodes: spec.nodes, ...(spec.kafkaVersion ? { kafkaVersion: spec.kafkaVersion } : {}), ...(spec.heap ? { heap: spec.heap } : {}) });
-  ev.info(`broker ready at ${b.bootstrap} (Kafka ${b.kafkaVersion}, started in ${(b.startupMs / 1000).toFixed(1)} s)`);
+  const sec = spec.embeddedSecurity;
+  ev.info(`starting the embedded Kafka broker (${spec.nodes} node${spec.nodes > 1 ? 's' : ''}${sec?.sasl ? ', SASL' : ''}${sec?.tls ? ', TLS' : ''})…`);
+  const b = await startBroker({
+    nodes: spec.nodes,
+    ...(spec.kafkaVersion ? { kafkaVersion: spec.kafkaVersion } : {}),
+    ...(spec.heap ? { heap: spec.heap } : {}),
+    ...(sec?.sasl ? { sasl: { ...(sec.sasl.username ? { username: sec.sasl.username } : {}), ...(sec.sasl.password ? { password: sec.sasl.password } : {}) } } : {}),
+    ...(sec?.tls ? { tls: true } : {}),
+  });
+  const connection: Connection = { brokers: b.bootstrap.split(',') };
+  const user = b.saslUser;
+  if (sec?.sasl && user) connection.sasl = { mechanism: sec.sasl.mechanism, username: user.username, password: user.password };
+  if (b.caFile) connection.ssl = { ca: b.caFile };
+  ev.info(`broker ready at ${b.bootstrap} (Kafka ${b.kafkaVersion}, ${securityLabel(connection)}${user ? ` as ${user.username}` : ''}, started in ${(b.startupMs / 1000).toFixed(1)} s)`);
   return {
-    connection: { brokers: b.bootstrap.split(',') },
+    connection,
     kind: 'embedded',
     version: b.kafkaVersion,
     nodes: b.nodes.length,
@@ -223,7 +237,9 @@ export function buildRecords(spec: RunSpec, arms: readonly PlannedArm[], reps: R
 export async function runBenchmark(spec: RunSpec, ev: RunEvents = silentEvents): Promise<ResultsDocument> {
   const startedAt = new Date().toISOString();
   if (spec.connection) await checkReachable(spec.connection);
-  const secrets = spec.connection?.sasl ? [spec.connection.sasl.password] : [];
+  // Every password this run knows (given, or generated for the embedded broker): scrubbed from all it reports.
+  const secrets = [spec.connection?.sasl?.password, spec.embeddedSecurity?.sasl?.password].filter((s): s is string => Boolean(s));
+  secrets.forEach(registerSecret);
   const clean = (s: string): string => scrub(s, secrets);
   const entries = new Map<string, DriverEntry>();
   for (const id of spec.drivers) {
@@ -259,7 +275,7 @@ export async function runBenchmark(spec: RunSpec, ev: RunEvents = silentEvents):
   const skippedKeys = new Set<string>();
   for (const arm of arms) {
     const d = descriptions.get(arm.driver) as DriverDescription;
-    const why = unsupportedReason(d, arm.scenario, arm.messageSize, arm.settings, brokerVersion);
+    const why = unsupportedReason(d, arm.scenario, arm.messageSize, arm.settings, brokerVersion) ?? securityUnsupportedReason(d, plannedConnection(spec));
     if (why) {
       const key = `${arm.driver}/${arm.scenario}/${arm.messageSize}`;
       if (!skippedKeys.has(key)) doc.skipped.push({ driver: arm.driver, scenario: arm.scenario, messageSize: arm.messageSize, reason: why });
@@ -280,11 +296,17 @@ export async function runBenchmark(spec: RunSpec, ev: RunEvents = silentEvents):
   }
 
   const broker = await openBroker(spec, ev);
+  const brokerPassword = broker.connection.sasl?.password;
+  if (brokerPassword && !secrets.includes(brokerPassword)) {
+    secrets.push(brokerPassword);
+    registerSecret(brokerPassword);
+  }
   const reps = new Map<number, Repetition>();
   const configs = new Map<number, Record<string, string | number | boolean>>();
   const runId = crypto.randomBytes(4).toString('hex');
   try {
-    doc.env.broker = { kind: broker.kind, nodes: broker.nodes, bootstrap: broker.connection.brokers.join(','), ...(broker.version ? { version: broker.version } : {}) };
+    const security = securityLabel(broker.connection);
+    doc.env.broker = { kind: broker.kind, nodes: broker.nodes, bootstrap: broker.connection.brokers.join(','), ...(broker.version ? { version: broker.version } : {}), ...(security !== 'PLAINTEXT' ? { security } : {}) };
     const conn = broker.connection;
     if (spec.brokerWarmup > 0 && prefillDriver && runnable.length > 0) {
       ev.info(await warmBroker(conn, prefillDriver, spec.brokerWarmup, spec.timeoutMs, runId));
@@ -329,11 +351,12 @@ export async function runBenchmark(spec: RunSpec, ev: RunEvents = silentEvents):
           groupId: `kbench-${runId}-${arm.index}`,
           resultFile: '',
           ...faultsFor(spec, arm.driver),
+          ...(spec.armLaunch ? { launch: spec.armLaunch } : {}),
         };
         const expected: { checksum?: string; topicMessages?: number } = {};
         if (arm.scenario === 'consumer') {
           const total = arm.warmup + arm.messages;
-          await prefill(conn, topic, arm, total, prefillDriver as string, spec.timeoutMs);
+          await prefill(conn, topic, arm, spec.partitions, total, prefillDriver as string, spec.timeoutMs);
           expected.checksum = expectedChecksum(arm.messageSize, 0, total).hex;
           base.partitionCounts = await partitionCounts(conn, topic);
         }
@@ -344,7 +367,8 @@ export async function runBenchmark(spec: RunSpec, ev: RunEvents = silentEvents):
         const res = procs > 1 ? await runArmProcesses(base, procs, entry, progress, abort.signal) : await runArmProcess(base, entry, progress, abort.signal);
         if (res.outcome.error) res.outcome.error = clean(res.outcome.error);
         if (arm.scenario === 'producer-async' || arm.scenario === 'producer-sync') {
-          const count = await topicCountReaching(conn, topic, arm.warmup + arm.messages);
+          // A failed arm's count is read once: waiting for messages it never sent would only cost 10 s.
+          const count = await topicCountReaching(conn, topic, arm.warmup + arm.messages, res.outcome.ok ? 10_000 : 0);
           if (count !== undefined) expected.topicMessages = count;
         }
         configs.set(arm.index, res.outcome.config);
@@ -365,11 +389,33 @@ export async function runBenchmark(spec: RunSpec, ev: RunEvents = silentEvents):
   }
   doc.runs = buildRecords(spec, runnable, reps, configs);
   doc.env.finishedAt = new Date().toISOString();
-  return doc;
+  // Configs are redacted by key and errors scrubbed where they arise; this catches whatever else a client echoed.
+  return scrubDeep(doc, secrets);
+}
+
+/** How the arms will connect (the embedded broker's address is not known yet): for the drivers' security check. */
+function plannedConnection(spec: RunSpec): Connection {
+  if (spec.connection) return spec.connection;
+  const sec = spec.embeddedSecurity;
+  return {
+    brokers: [],
+    ...(sec?.sasl ? { sasl: { mechanism: sec.sasl.mechanism, username: '', password: '' } } : {}),
+    ...(sec?.tls ? { ssl: true } : {}),
+  };
 }
 
 /** Runs a helper arm (pre-fill or broker warm-up) with a writer driver, outside any measurement. */
-async function helperArm(conn: Connection, topic: string, driver: string, scenario: 'producer-async' | 'consumer', size: number, total: number, timeoutMs: number, tag: string): Promise<ScenarioOutcome> {
+async function helperArm(
+  conn: Connection,
+  topic: string,
+  driver: string,
+  scenario: 'producer-async' | 'consumer',
+  size: number,
+  total: number,
+  timeoutMs: number,
+  tag: string,
+  extraConfig: Record<string, string> = {},
+): Promise<ScenarioOutcome> {
   const entry = driverEntry(driver) as DriverEntry;
   const spec: ArmSpec = {
     protocol: 1,
@@ -384,7 +430,7 @@ async function helperArm(conn: Connection, topic: string, driver: string, scenar
     partitions: 1,
     connection: conn,
     settings: { acks: 'all', compression: 'none', lingerMs: 5, batchSize: 1_000_000, sendBatch: 10_000, idempotence: false, rate: 0 },
-    extraConfig: {},
+    extraConfig,
     timeoutMs,
     threads: 1,
     clientId: `kbench-${tag}`,
@@ -394,8 +440,11 @@ async function helperArm(conn: Connection, topic: string, driver: string, scenar
   return (await runArmProcess(spec, entry)).outcome;
 }
 
-async function prefill(conn: Connection, topic: string, arm: PlannedArm, total: number, driver: string, timeoutMs: number): Promise<void> {
-  const o = await helperArm(conn, topic, driver, 'producer-async', arm.messageSize, total, timeoutMs, `prefill-${arm.index}`);
+async function prefill(conn: Connection, topic: string, arm: PlannedArm, partitions: number, total: number, driver: string, timeoutMs: number): Promise<void> {
+  // librdkafka's sticky partitioner would put a whole pre-fill into one or two partitions; without it,
+  // keyless messages spread over every partition, so consumer workers each get a share to read.
+  const spread: Record<string, string> = partitions > 1 && LIBRDKAFKA_PREFILL.has(driver) ? { 'sticky.partitioning.linger.ms': '0' } : {};
+  const o = await helperArm(conn, topic, driver, 'producer-async', arm.messageSize, total, timeoutMs, `prefill-${arm.index}`, spread);
   if (!o.ok || o.delivered !== total || (o.failed ?? 0) > 0) {
     throw new Error(`pre-filling the topic with ${driver} failed: ${o.error ?? `delivered ${o.delivered} of ${total}, failed ${o.failed}`}`);
   }

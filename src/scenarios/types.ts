@@ -32,6 +32,8 @@ export interface ArmSpec {
   groupId: string;
   /** Where to write the ScenarioOutcome JSON. */
   resultFile: string;
+  /** `kbench profile` only: extra Node flags for the arm's process, and a command to run it under. */
+  launch?: { nodeArgs?: string[]; prefix?: string[] };
   /** Test-only fault injection: the consumer drops one message from its accounting. */
   faults?: { dropOne?: boolean; throwIn?: 'scenario'; crash?: boolean };
 }

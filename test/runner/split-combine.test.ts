@@ -76,3 +76,18 @@ test('combined outcomes: counts add, time spans the union, checksums add mod 2^6
 test('addChecksums wraps at 2^64', () => {
   assert.equal(addChecksums(['ffffffffffffffff', '0000000000000002']), '0000000000000001');
 });
+
+test('a part that measured nothing (empty partitions, or only warm-up) does not stretch the measured interval', () => {
+  const busy = outcome({ messages: 100, bytes: 10_000, startUs: 5_000, endUs: 6_000, consumed: 100, checksum: '0000000000000001' });
+  const empty = outcome({ messages: 0, startUs: 1_000, endUs: 9_000, consumed: 0, checksum: '0000000000000000' });
+  const c = combineOutcomes([busy, empty], 'processes');
+  assert.equal(c.messages, 100);
+  assert.equal(c.startUs, 5_000);
+  assert.equal(c.endUs, 6_000);
+  assert.equal(c.elapsedNs, 1_000_000);
+  assert.equal(c.consumed, 100);
+  // Nothing measured anywhere: the union of all parts, as before.
+  const none = combineOutcomes([outcome({ startUs: 10, endUs: 20 }), outcome({ startUs: 5, endUs: 30 })], 'threads');
+  assert.equal(none.startUs, 5);
+  assert.equal(none.endUs, 30);
+});
