@@ -58,14 +58,21 @@ static long long enqueue(rd_kafka_topic_t *rkt, const uint8_t *payloads, long lo
   return i;
 }
 
-static int run_produce(rd_kafka_conf_t *conf, const char *topic, long long messages, long long size) {
+/* A producer with delivery reports as events, and its topic handle (both die on failure). */
+static rd_kafka_t *new_producer(rd_kafka_conf_t *conf, const char *topic, rd_kafka_topic_t **rkt) {
   char errstr[512];
-  uint8_t *payloads = kb_payloads(PROG, messages, size, 0);
   rd_kafka_conf_set_events(conf, RD_KAFKA_EVENT_DR);
   rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
   if (!rk) kb_die(PROG, "rd_kafka_new", errstr);
-  rd_kafka_topic_t *rkt = rd_kafka_topic_new(rk, topic, NULL);
-  if (!rkt) kb_die(PROG, "rd_kafka_topic_new", rd_kafka_err2str(rd_kafka_last_error()));
+  *rkt = rd_kafka_topic_new(rk, topic, NULL);
+  if (!*rkt) kb_die(PROG, "rd_kafka_topic_new", rd_kafka_err2str(rd_kafka_last_error()));
+  return rk;
+}
+
+static int run_produce(rd_kafka_conf_t *conf, const char *topic, long long messages, long long size) {
+  uint8_t *payloads = kb_payloads(PROG, messages, size, 0);
+  rd_kafka_topic_t *rkt;
+  rd_kafka_t *rk = new_producer(conf, topic, &rkt);
 
   const int64_t c0 = kb_cpu_us();
   const int64_t t0 = kb_now_ns();
@@ -86,13 +93,9 @@ static int run_produce(rd_kafka_conf_t *conf, const char *topic, long long messa
 }
 
 static int run_delivery(rd_kafka_conf_t *conf, const char *topic, long long messages, long long size) {
-  char errstr[512];
   uint8_t *payloads = kb_payloads(PROG, messages, size, 0);
-  rd_kafka_conf_set_events(conf, RD_KAFKA_EVENT_DR);
-  rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
-  if (!rk) kb_die(PROG, "rd_kafka_new", errstr);
-  rd_kafka_topic_t *rkt = rd_kafka_topic_new(rk, topic, NULL);
-  if (!rkt) kb_die(PROG, "rd_kafka_topic_new", rd_kafka_err2str(rd_kafka_last_error()));
+  rd_kafka_topic_t *rkt;
+  rd_kafka_t *rk = new_producer(conf, topic, &rkt);
   rd_kafka_queue_t *mainq = rd_kafka_queue_get_main(rk);
 
   const long long n = enqueue(rkt, payloads, messages, size);

@@ -25,6 +25,7 @@ export function renderOverheadTable(doc: OverheadDocument): string {
       const table = new Table({
         head: ['driver', 'ns/msg median (min–max)', '× vs c', 'CPU ns/msg (× c)', 'crossings/msg', 'librdkafka', 'crossing+conv', 'client JS', 'GC', 'API'],
         colAligns: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
+        style: { head: [], border: [] }, // no ANSI colours: the tables go to files and pipes too
       });
       for (const r of rows) {
         if (r.error !== undefined) {

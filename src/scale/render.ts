@@ -8,6 +8,7 @@ export function renderScaleTable(doc: ScaleDocument): string {
   const table = new Table({
     head: ['workers', 'mode', 'msgs/s', 'min–max', 'msgs/s per worker', 'speedup', 'efficiency', 'CPU µs/msg', 'verified'],
     colAligns: ['right', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
+    style: { head: [], border: [] }, // no ANSI colours: the tables go to files and pipes too
   });
   for (const r of doc.rows) {
     table.push([

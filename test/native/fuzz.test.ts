@@ -12,18 +12,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import type { ThreadSummary } from './fixtures/fuzz-child.js';
 
-interface FuzzSummary {
+/** What the fuzz child prints: the per-thread summaries added up, plus the run's own facts. */
+interface FuzzSummary extends Omit<ThreadSummary, 'thread'> {
   seed: number;
   threads: number;
-  calls: number;
-  byMethod: Record<string, number>;
-  okByMethod: Record<string, number>;
-  outcomes: Record<string, number>;
-  unexpected: string[];
-  pendingAtEnd: number;
-  clientsCreated: number;
-  surface: string[];
   unfuzzedClasses: string[];
   seconds: number;
 }
