@@ -4,7 +4,7 @@
  *
  *   kbench-overhead produce  --messages N --size S --topic T [-X key=value]...
  *   kbench-overhead delivery --messages N --size S --topic T [-X key=value]...   (bootstrap: a mock cluster)
- *   kbench-overhead consume  --messages N --topic T --partitions P [-X key=value]...
+ *   kbench-overhead consume  --messages N --size S --topic T --partitions P [--copy] [-X key=value]...
  *
  * produce:  payloads prepared and the topic handle created before timing; timed: N rd_kafka_produce()
  *           calls (RD_KAFKA_MSG_F_COPY, the partitioner's choice).
@@ -14,7 +14,9 @@
  *           counting errors).
  * consume:  partitions 0..P-1 assigned at the beginning, the process left idle until the fetcher has
  *           filled the local queue; timed: rd_kafka_consume_batch_queue() of 1000 at a time, each
- *           message's length read, every message destroyed, until N messages.
+ *           message's length read, every message destroyed, until N messages. With --copy (the
+ *           `c-copy` reference) each message's payload is also copied into one reused batch buffer,
+ *           as a binding that hands a batch to another runtime must do: the cost of that copy, in C.
  * Every -X property goes to rd_kafka_conf_set, so the settings are exactly those of the other arms.
  * Prints one JSON line {"driver":"c","path":..,"messages":N,"count":C,"bytes":B,"failed":F,
  * "elapsedNs":E,"cpuNs":U,"waitMs":W,"stalls":K,"librdkafka":"x.y.z"} (cpuNs: the process's CPU time,
@@ -139,7 +141,7 @@ static int run_delivery(rd_kafka_conf_t *conf, const char *topic, long long mess
   return failed ? 1 : 0;
 }
 
-static int run_consume(rd_kafka_conf_t *conf, const char *topic, long long messages, int partitions) {
+static int run_consume(rd_kafka_conf_t *conf, const char *topic, long long messages, long long size, int partitions, int copy) {
   char errstr[512];
   rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof errstr);
   if (!rk) kb_die(PROG, "rd_kafka_new", errstr);
@@ -153,6 +155,11 @@ static int run_consume(rd_kafka_conf_t *conf, const char *topic, long long messa
   const long wait_ms = kb_quiesce();
 
   rd_kafka_message_t *msgs[CONSUME_BATCH];
+  /* --copy: one buffer for a batch's payloads, reused from batch to batch (allocated before timing). */
+  const size_t copy_cap = copy ? (size_t)CONSUME_BATCH * (size_t)(size > 0 ? size : 1) : 0;
+  uint8_t *copy_buf = copy ? malloc(copy_cap) : NULL;
+  if (copy && !copy_buf) kb_die(PROG, "malloc", "out of memory for the copy buffer");
+  if (copy) memset(copy_buf, 0, copy_cap);
   long long count = 0, bytes = 0, errors = 0, stalls = 0, last_done = 0;
   const int64_t c0 = kb_cpu_us();
   const int64_t t0 = kb_now_ns();
@@ -167,10 +174,15 @@ static int run_consume(rd_kafka_conf_t *conf, const char *topic, long long messa
       k = rd_kafka_consume_batch_queue(q, 100, msgs, want);
     }
     if (k < 0) kb_die(PROG, "rd_kafka_consume_batch_queue", rd_kafka_err2str(rd_kafka_last_error()));
+    size_t copy_at = 0;
     for (ssize_t i = 0; i < k; i++) {
       if (msgs[i]->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
         count++;
         bytes += (long long)msgs[i]->len;
+        if (copy && msgs[i]->len > 0 && copy_at + msgs[i]->len <= copy_cap) {
+          memcpy(copy_buf + copy_at, msgs[i]->payload, msgs[i]->len);
+          copy_at += msgs[i]->len;
+        }
       } else if (msgs[i]->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
         errors++;
       }
@@ -180,6 +192,7 @@ static int run_consume(rd_kafka_conf_t *conf, const char *topic, long long messa
   const int64_t t1 = kb_now_ns();
   const int64_t c1 = kb_cpu_us();
   report("consume", messages, count, bytes, errors, t1 - t0, c1 - c0, wait_ms, stalls);
+  free(copy_buf);
   rd_kafka_queue_destroy(q);
   rd_kafka_destroy_flags(rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
   return 0;
@@ -189,11 +202,15 @@ int main(int argc, char **argv) {
   if (argc < 2) kb_die(PROG, "usage", "kbench-overhead produce|delivery|consume --messages N [--size S] [--topic T] [--partitions P] [-X key=value]...");
   const char *path = argv[1];
   long long messages = 0, size = 100;
-  int partitions = 1;
+  int partitions = 1, copy = 0;
   const char *topic = "kbench-overhead";
   rd_kafka_conf_t *conf = rd_kafka_conf_new();
   for (int i = 2; i < argc; i++) {
     const char *a = argv[i];
+    if (!strcmp(a, "--copy")) {
+      copy = 1;
+      continue;
+    }
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
     if (!v) kb_die(PROG, a, "missing value");
     if (!strcmp(a, "--messages")) messages = atoll(v);
@@ -201,13 +218,14 @@ int main(int argc, char **argv) {
     else if (!strcmp(a, "--topic")) topic = v;
     else if (!strcmp(a, "--partitions")) partitions = atoi(v);
     else if (!strcmp(a, "-X")) kb_conf_set(PROG, conf, v);
-    else kb_die(PROG, a, "unknown option (use --messages, --size, --topic, --partitions, -X key=value)");
+    else kb_die(PROG, a, "unknown option (use --messages, --size, --topic, --partitions, --copy, -X key=value)");
     i++;
   }
   if (messages <= 0 || size < 0 || partitions <= 0) kb_die(PROG, "usage", "--messages and --partitions must be > 0, --size >= 0");
   if (!strcmp(path, "produce")) return run_produce(conf, topic, messages, size);
   if (!strcmp(path, "delivery")) return run_delivery(conf, topic, messages, size);
-  if (!strcmp(path, "consume")) return run_consume(conf, topic, messages, partitions);
+  if (copy && strcmp(path, "consume")) kb_die(PROG, "--copy", "only the consume path copies payloads out");
+  if (!strcmp(path, "consume")) return run_consume(conf, topic, messages, size, partitions, copy);
   kb_die(PROG, path, "unknown path (produce, delivery, consume)");
   return 1;
 }

@@ -21,7 +21,8 @@ async function loadArm(driver: OverheadDriver): Promise<NodeArm> {
     case 'crab':
       return (await import('./arms/crab.js')).crabArm;
     case 'c':
-      throw new Error("driver 'c' is a C program (kbench-overhead), not a Node arm");
+    case 'c-copy':
+      throw new Error(`driver '${driver}' is a C program (kbench-overhead), not a Node arm`);
   }
 }
 

@@ -6,6 +6,7 @@ import { renderSvg, type ChartSpec } from '../report/charts.js';
 import { escapeHtml as h } from '../report/format.js';
 import { pathTitle } from './render.js';
 import type { OverheadDocument, OverheadResult } from './types.js';
+import { isCDriver } from './types.js';
 
 const COMPONENTS = [
   ['librdkafka', 'librdkafka (C)', '#4e79a7'],
@@ -66,7 +67,7 @@ function table(rows: readonly OverheadResult[]): string {
       return `<tr class="${na ? 'na' : 'failed'}"><td>${h(r.driver)}</td><td colspan="${head.length - 1}">${na ? 'not applicable: ' : 'FAILED: '}${h(r.error)}</td></tr>`;
     }
     const b = r.breakdown;
-    const c = r.driver === 'c';
+    const c = isCDriver(r.driver);
     const cells = [
       f1(r.nsPerMsg.median), `${f1(r.nsPerMsg.min)}–${f1(r.nsPerMsg.max)}`, r.ratioToC === undefined ? '–' : `${r.ratioToC.toFixed(2)}×`,
       f1(r.cpuNsPerMsg?.median), r.cpuRatioToC === undefined ? '–' : `${r.cpuRatioToC.toFixed(2)}×`,

@@ -1,12 +1,13 @@
 // The terminal view of an overhead document (a pure function of it): one table per path and size.
 import Table from 'cli-table3';
 import type { OverheadDocument, OverheadResult } from './types.js';
+import { isCDriver } from './types.js';
 
 const f1 = (n: number | undefined): string => (n !== undefined && Number.isFinite(n) ? n.toFixed(1) : '-');
 
 function crossings(r: OverheadResult): string {
   if (r.crossingsPerMsg === null) return '-';
-  if (r.driver === 'c') return '0';
+  if (isCDriver(r.driver)) return '0';
   const v = r.crossingsPerMsg;
   return v >= 0.1 ? v.toFixed(2) : v.toPrecision(2);
 }
@@ -40,9 +41,9 @@ export function renderOverheadTable(doc: OverheadDocument): string {
           `${f1(r.cpuNsPerMsg?.median)}${r.cpuRatioToC === undefined ? '' : ` (${r.cpuRatioToC.toFixed(2)}×)`}`,
           crossings(r),
           f1(b.librdkafka),
-          r.driver === 'c' ? '' : f1(b.crossing),
-          r.driver === 'c' ? '' : f1(b.js),
-          r.driver === 'c' ? '' : f1(b.gc),
+          isCDriver(r.driver) ? '' : f1(b.crossing),
+          isCDriver(r.driver) ? '' : f1(b.js),
+          isCDriver(r.driver) ? '' : f1(b.gc),
           r.api,
         ]);
       }

@@ -10,7 +10,7 @@ import { startMock, type MockCluster } from './mock.js';
 import { MOCK_BOOTSTRAP, armConfig, consumePartitions } from './settings.js';
 import { buildResult, type ResultInput } from './summary.js';
 import {
-  NOT_APPLICABLE_EXIT, OVERHEAD_DRIVERS, OVERHEAD_PATHS, OVERHEAD_SCHEMA, RESULT_MARKER, type ArmSpec, type ArmVariant,
+  isCDriver, NOT_APPLICABLE_EXIT, OVERHEAD_DRIVERS, OVERHEAD_PATHS, OVERHEAD_SCHEMA, RESULT_MARKER, type ArmSpec, type ArmVariant,
   type ChildMeasurement, type CrossingCounts, type OverheadDocument, type OverheadDriver, type OverheadPath, type OverheadResult,
 } from './types.js';
 
@@ -87,17 +87,21 @@ class NotApplicableRun extends Error {}
 async function runOne(spec: ArmSpec, timeoutMs: number): Promise<{ m: ChildMeasurement; rusage?: Rusage }> {
   let out: Captured;
   let m: ChildMeasurement;
-  if (spec.driver === 'c') {
+  if (spec.driver === 'c-copy' && spec.path !== 'consume') {
+    throw new NotApplicableRun('c-copy is the consume reference (payloads copied out); produce copies them anyway (RD_KAFKA_MSG_F_COPY) and delivery carries none');
+  }
+  if (isCDriver(spec.driver)) {
     const tool = toolPath('kbench-overhead');
     if (!tool) throw new EnvironmentError('kbench-overhead is not built; run `node scripts/install.mjs --only tools`');
     const args = [spec.path, '--messages', String(spec.messages), '--size', String(spec.size), '--topic', spec.topic, '--partitions', String(spec.partitions)];
+    if (spec.driver === 'c-copy') args.push('--copy');
     for (const [k, v] of Object.entries(spec.config)) args.push('-X', `${k}=${v}`);
     out = await capture(tool, args, timeoutMs);
     if (out.code !== 0) throw failure('kbench-overhead', out);
     const line = out.stdout.split('\n').find((l) => l.startsWith('{'));
     if (!line) throw new Error(`kbench-overhead printed no result: ${out.stdout.slice(0, 200)}`);
     const c = JSON.parse(line) as Omit<ChildMeasurement, 'gcNs' | 'gcCount' | 'api'>; // cpuNs: getrusage around the timed loop
-    m = { ...c, gcNs: 0, gcCount: 0, api: { produce: 'rd_kafka_produce()', delivery: 'rd_kafka_queue_poll() + rd_kafka_event_message_array()', consume: 'rd_kafka_consume_batch_queue(1000)' }[spec.path] };
+    m = { ...c, gcNs: 0, gcCount: 0, api: { produce: 'rd_kafka_produce()', delivery: 'rd_kafka_queue_poll() + rd_kafka_event_message_array()', consume: spec.driver === 'c-copy' ? 'rd_kafka_consume_batch_queue(1000) + memcpy of each payload into one reused batch buffer' : 'rd_kafka_consume_batch_queue(1000)' }[spec.path] };
   } else {
     // --expose-gc: each arm starts its measured part after a full collection (measure.ts).
     out = await capture(process.execPath, ['--expose-gc', CHILD, JSON.stringify(spec)], timeoutMs);
@@ -114,7 +118,7 @@ async function runOne(spec: ArmSpec, timeoutMs: number): Promise<{ m: ChildMeasu
 }
 
 function variantsOf(driver: OverheadDriver, decompose: boolean): ArmVariant[] {
-  return driver === 'c' || !decompose ? ['api'] : ['api', 'direct'];
+  return isCDriver(driver) || !decompose ? ['api'] : ['api', 'direct'];
 }
 
 export async function runOverhead(options: OverheadOptions = {}): Promise<OverheadDocument> {
@@ -182,7 +186,7 @@ export async function runOverhead(options: OverheadOptions = {}): Promise<Overhe
         for (const path of paths) {
           for (const driver of drivers) {
             const input = inputs.get(key(driver, path, size)) as ResultInput;
-            if (driver === 'c' || input.error !== undefined) continue;
+            if (isCDriver(driver) || input.error !== undefined) continue;
             try {
               const { m } = await runOne({ ...specFor(path, driver, 'api'), countCrossings: true }, timeoutMs);
               input.crossings = m.crossings as CrossingCounts;

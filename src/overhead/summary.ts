@@ -1,6 +1,7 @@
 // From arm runs to results: summaries over repetitions, the ratio to C, crossings per message and
 // the measured decomposition. Pure functions of the runs.
 import type { ArmRun, Breakdown, CrossingCounts, NsSummary, OverheadDriver, OverheadPath, OverheadResult } from './types.js';
+import { isCDriver } from './types.js';
 
 export function summarize(values: readonly number[]): NsSummary {
   const s = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
@@ -36,7 +37,7 @@ export function buildResult(i: ResultInput, cMedian: number | undefined, cCpuMed
   const direct = i.runs.filter((r) => r.variant === 'direct');
   const broker = i.path === 'produce' ? 'none' : 'mock cluster';
   const librdkafka = api[0]?.librdkafka ?? direct[0]?.librdkafka ?? '';
-  const crossingsPerMsg = i.driver === 'c' ? 0 : i.crossings ? (i.crossings.jsToNative + i.crossings.nativeToJs) / i.messages : null;
+  const crossingsPerMsg = isCDriver(i.driver) ? 0 : i.crossings ? (i.crossings.jsToNative + i.crossings.nativeToJs) / i.messages : null;
   const base: OverheadResult = {
     driver: i.driver,
     path: i.path,
@@ -62,7 +63,7 @@ export function buildResult(i: ResultInput, cMedian: number | undefined, cCpuMed
   if (cMedian !== undefined && Number.isFinite(cMedian) && cMedian > 0) base.ratioToC = base.nsPerMsg.median / cMedian;
   base.cpuNsPerMsg = summarize(api.map((r) => r.cpuNsPerMsg));
   if (cCpuMedian !== undefined && Number.isFinite(cCpuMedian) && cCpuMedian > 0) base.cpuRatioToC = base.cpuNsPerMsg.median / cCpuMedian;
-  if (i.driver === 'c') {
+  if (isCDriver(i.driver)) {
     base.breakdown = { librdkafka: base.nsPerMsg.median };
     return base;
   }

@@ -14,8 +14,13 @@ export const NOT_APPLICABLE_EXIT = 3;
 export const OVERHEAD_PATHS = ['produce', 'delivery', 'consume'] as const;
 export type OverheadPath = (typeof OVERHEAD_PATHS)[number];
 
-export const OVERHEAD_DRIVERS = ['c', 'addon', 'addon-msg', 'node-rdkafka', 'confluent', 'crab'] as const;
+export const OVERHEAD_DRIVERS = ['c', 'c-copy', 'addon', 'addon-msg', 'node-rdkafka', 'confluent', 'crab'] as const;
 export type OverheadDriver = (typeof OVERHEAD_DRIVERS)[number];
+
+/** The C programs (no binding, no crossings): `c`, and `c-copy` (consume plus one payload copy per message). */
+export function isCDriver(driver: string): boolean {
+  return driver === 'c' || driver === 'c-copy';
+}
 
 /**
  * `api`: the client as an application uses it (the figure reported). `direct`: the client's native

@@ -17,7 +17,7 @@ function kbench(...args: string[]): { code: number | null; stdout: string; stder
 }
 
 test('kbench overhead --json: kbench.overhead/1 with a c arm on every path and every arm accounting for exactly N messages', () => {
-  const r = kbench('overhead', '--messages', String(N), '--repeat', '1', '--drivers', 'c,addon,addon-msg', '--json', '--quiet');
+  const r = kbench('overhead', '--messages', String(N), '--repeat', '1', '--drivers', 'c,c-copy,addon,addon-msg', '--json', '--quiet');
   assert.equal(r.code, 0, r.stderr);
   const doc = JSON.parse(r.stdout) as OverheadDocument;
   assert.equal(doc.schema, 'kbench.overhead/1');
@@ -45,6 +45,14 @@ test('kbench overhead --json: kbench.overhead/1 with a c arm on every path and e
   assert.ok(msgProduce?.crossingsPerMsg !== null && Math.abs((msgProduce?.crossingsPerMsg ?? 0) - 1) < 0.01, `one produce() call per message: ${msgProduce?.crossingsPerMsg}`);
   const msgDelivery = doc.results.find((x) => x.driver === 'addon-msg' && x.path === 'delivery');
   assert.match(msgDelivery?.error ?? '', /per-message delivery/, 'addon-msg has no delivery figure, and says why');
+  // c-copy: the C consume loop plus one copy of every payload; on the other paths it says why it has no figure.
+  const copy = doc.results.find((x) => x.driver === 'c-copy' && x.path === 'consume');
+  assert.ok(copy && copy.error === undefined, `c-copy consume: ${copy?.error}`);
+  assert.equal(copy.crossingsPerMsg, 0);
+  assert.match(copy.api, /memcpy/);
+  for (const p of ['produce', 'delivery']) {
+    assert.match(doc.results.find((x) => x.driver === 'c-copy' && x.path === p)?.error ?? '', /consume reference/, `c-copy on ${p}`);
+  }
 });
 
 test('kbench overhead rejects bad options with exit code 2', () => {
