@@ -152,6 +152,10 @@ export function unsupportedReason(d: DriverDescription, scenario: ScenarioId, si
   return undefined;
 }
 
+/** A measured interval under 10 ms (e.g. one batch that arrived at once) gives a rate that means nothing. */
+const MIN_MEANINGFUL_NS = 10_000_000;
+const tooShort = (o: ScenarioOutcome): boolean => o.ok && o.messages > 0 && o.elapsedNs < MIN_MEANINGFUL_NS;
+
 function repetitionFrom(arm: PlannedArm, res: ArmProcessResult, expectedTopic: { checksum?: string; topicMessages?: number }, workers: number): Repetition {
   const o: ScenarioOutcome = res.outcome;
   const verification = verifyOutcome(o, { scenario: arm.scenario, messages: arm.messages, warmup: arm.warmup, messageSize: arm.messageSize, ...expectedTopic });
@@ -173,6 +177,7 @@ function repetitionFrom(arm: PlannedArm, res: ArmProcessResult, expectedTopic: {
     workers,
     notes: o.notes,
   };
+  if (tooShort(o)) rep.notes = [...(rep.notes ?? []), `the measured part lasted ${(o.elapsedNs / 1e6).toFixed(3)} ms: too short for a meaningful rate; use more --messages`];
   if (o.error) rep.error = o.error;
   for (const k of ['delivered', 'failed', 'errors', 'consumed', 'checksum'] as const) {
     if (o[k] !== undefined) (rep as unknown as Record<string, unknown>)[k] = o[k];
