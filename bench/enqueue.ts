@@ -9,7 +9,7 @@ import { errorMessage } from '../src/util/errors.js';
 
 const program = new Command('bench:enqueue')
   .description('Enqueue cost per message without a broker (kbench overhead --paths produce)')
-  .option('--messages <n>', 'messages per run')
+  .option('--messages <n>', 'messages per run (default 1000000)')
   .option('--sizes <bytes>', 'message sizes')
   .option('--size <bytes>', 'message size (same as --sizes)')
   .option('--repeat <n>', 'repetitions per driver, interleaved')
@@ -17,7 +17,7 @@ const program = new Command('bench:enqueue')
   .option('--drivers <list>', 'drivers to run (default c,addon,node-rdkafka)')
   .option('--json', 'print the kbench.overhead/1 document instead of the table')
   .action(async (o: OverheadCliOptions & { size?: string }) => {
-    const options = overheadOptions({ ...o, sizes: o.sizes ?? o.size, drivers: o.drivers ?? 'c,addon,node-rdkafka', paths: 'produce' });
+    const options = overheadOptions({ ...o, messages: o.messages ?? '1000000', sizes: o.sizes ?? o.size, drivers: o.drivers ?? 'c,addon,node-rdkafka', paths: 'produce' });
     const doc = await runOverhead({ ...options, log: (line) => process.stderr.write(`${line}\n`) });
     await emitOverhead(doc, o);
     if (doc.results.some((r) => r.error !== undefined)) process.exitCode = 1;
