@@ -49,6 +49,8 @@ export interface PythonEnvMarker {
   python: string;
   packages: Record<string, string>;
   extension?: ExtensionState;
+  /** pykafka: the librdkafka prefix (a kbench checkout's build) its C extension links. */
+  librdkafkaPrefix?: string;
   builtAt: string;
   buildMs: number;
 }
@@ -185,10 +187,26 @@ async function extensionState(python: string, pipOutput: string, env: NodeJS.Pro
   return { ok: true, ...(version ? { librdkafka: version } : {}) };
 }
 
+/**
+ * An environment whose C extension links another kbench checkout's librdkafka, which still exists:
+ * that checkout still uses it (two checkouts share one cache), so it is not ours to remove.
+ */
+function builtForAnotherCheckout(dir: string): boolean {
+  try {
+    const m = JSON.parse(fs.readFileSync(path.join(dir, MARKER), 'utf8')) as PythonEnvMarker;
+    const mine = librdkafkaPrefix().prefix;
+    return m.librdkafkaPrefix !== undefined && m.librdkafkaPrefix !== mine && fs.existsSync(m.librdkafkaPrefix);
+  } catch {
+    return false;
+  }
+}
+
+/** Removes this environment's older builds and abandoned temporary directories. */
 function removeOthers(name: PythonEnvName, keep: string): void {
   for (const e of fs.readdirSync(pythonRoot())) {
     const full = path.join(pythonRoot(), e);
     if (full === keep) continue;
+    if (builtForAnotherCheckout(full)) continue;
     const tmp = new RegExp(`^\\.${name.replace(/\./g, '\\.')}-.+\\.tmp-(\\d+)-`).exec(e);
     if (envDirPattern(name).test(e) || (tmp && !pidAlive(Number(tmp[1])))) fs.rmSync(full, { recursive: true, force: true });
   }
@@ -229,6 +247,8 @@ export async function buildPythonEnv(name: PythonEnvName, log: (line: string) =>
     fs.renameSync(tmp, dir);
     const marker: PythonEnvMarker = { env: name, hash, python: base.version, packages, builtAt: new Date().toISOString(), buildMs: 0 };
     if (name === 'pykafka') {
+      const prefix = librdkafkaPrefix().prefix;
+      if (prefix) marker.librdkafkaPrefix = prefix;
       marker.extension = await extensionState(venvPython(dir), lastOutput, env);
       log(`pykafka: C extension ${marker.extension.ok ? `built against librdkafka ${marker.extension.librdkafka}` : `NOT usable: ${marker.extension.error}`}`);
     }
