@@ -12,6 +12,7 @@ import { configError, librdkafkaConsumerConfig, librdkafkaProducerConfig } from 
 import { FULL_SECURITY, securityNote } from './security.js';
 import type { ClientConfig, DriverContext, DriverDescription } from './types.js';
 import { contextFor } from '../scenarios/index.js';
+import { lastMatch } from '../util/text.js';
 
 const TOOL = 'rdkafka_performance';
 const CONSUME_BATCH = 1000;
@@ -53,14 +54,6 @@ export function commandFor(spec: ArmSpec, ctx: DriverContext, tool: string, secr
 
 const PRODUCED = /% (\d+) messages produced \((\d+) bytes\), (\d+) delivered \(offset -?\d+, (\d+) failed\) in (\d+)ms/g;
 const CONSUMED = /% (\d+) messages \((\d+) bytes\) consumed in (\d+)ms/g;
-
-function lastMatch(re: RegExp, text: string): RegExpExecArray | undefined {
-  let m: RegExpExecArray | null;
-  let last: RegExpExecArray | undefined;
-  re.lastIndex = 0;
-  while ((m = re.exec(text)) !== null) last = m;
-  return last;
-}
 
 export function parsePerfOutput(out: { stdout: string; stderr: string; exitCode: number | null }, spec: ArmSpec, config: ClientConfig): ScenarioOutcome {
   const now = Date.now() * 1000;

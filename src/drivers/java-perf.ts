@@ -15,6 +15,7 @@ import { errorMessage } from '../util/errors.js';
 import type { ExternalCommand, ExternalDriver } from './external.js';
 import { FULL_SECURITY, securityNote } from './security.js';
 import type { ClientConfig, DriverDescription } from './types.js';
+import { lastMatch } from '../util/text.js';
 
 const PRODUCER_TOOL = 'org.apache.kafka.tools.ProducerPerformance';
 const CONSUMER_TOOL = 'org.apache.kafka.tools.ConsumerPerformance';
@@ -120,14 +121,6 @@ const PRODUCED = /^(\d+) records sent, ([\d.]+) records\/sec \(([\d.]+) MB\/sec\
 const CONSUMED = /^([^,\n]+), ([^,\n]+), (\d+\.\d{4}), ([^,\n]+), (\d+), ([^,\n]+), (\d+), (-?\d+), ([^,\n]+), ([^,\n]+)$/gm;
 // The first line of a printed stack trace: the exception's class name (ProducerPerformance prints one per failed record).
 const EXCEPTION = /^((?:[a-z_][\w$]*\.)+([A-Z][\w$]*(?:Exception|Error)))(?::|$)/gm;
-
-function lastMatch(re: RegExp, text: string): RegExpExecArray | undefined {
-  let m: RegExpExecArray | null;
-  let last: RegExpExecArray | undefined;
-  re.lastIndex = 0;
-  while ((m = re.exec(text)) !== null) last = m;
-  return last;
-}
 
 function exceptionCounts(text: string): Record<string, number> {
   const out: Record<string, number> = {};

@@ -3,6 +3,7 @@
 import type { Consumer, Kafka as KafkaT, KafkaConfig, Producer } from 'kafkajs';
 import type { Connection } from '../results/types.js';
 import { clientVersion, requireClient } from '../util/clients.js';
+import { messagesPerSend, SEND_WINDOW, SendWindow } from './send-window.js';
 import type { ClientConfig, ConsumerPort, DeliveryCounts, DriverContext, DriverDescription, InBatch, NodeDriver, ProducerPort } from './types.js';
 import type { OutBatch } from '../scenarios/batch.js';
 import { SCENARIOS } from '../results/types.js';
@@ -12,13 +13,6 @@ import { FULL_SECURITY, nodeTlsOptions, securityLabel, securityNote } from './se
 type KafkaJs = typeof import('kafkajs');
 const load = (): KafkaJs => requireClient<KafkaJs>('kafkajs');
 
-/** Outstanding send() calls in the async producer: kafkajs pipelines them, this bounds memory. */
-const SEND_WINDOW = 16;
-/**
- * kafkajs puts one send() into one record batch per partition, which the broker refuses above
- * message.max.bytes (1 MB by default): larger batches are split into sends of at most this many bytes.
- */
-const MAX_SEND_BYTES = 512 * 1024;
 
 function kafkaConfig(conn: Connection, clientId: string): KafkaConfig {
   const { logLevel } = load();
@@ -54,8 +48,7 @@ const acksOf = (ctx: DriverContext): number => (ctx.settings.acks === 'all' ? -1
 
 class KafkajsProducer implements ProducerPort {
   readonly config: ClientConfig;
-  private counts: DeliveryCounts = { delivered: 0, failed: 0, errors: {} };
-  private inflight = new Set<Promise<void>>();
+  private readonly window = new SendWindow((values) => this.sendRaw(values), errorCode);
 
   constructor(private readonly p: Producer, private readonly ctx: DriverContext, private readonly compression: number) {
     this.config = {
@@ -65,7 +58,7 @@ class KafkajsProducer implements ProducerPort {
       acks: acksOf(ctx),
       compression: ctx.settings.compression,
       idempotent: ctx.settings.idempotence,
-      messagesPerSend: Math.min(ctx.settings.sendBatch, Math.max(1, Math.floor(MAX_SEND_BYTES / Math.max(1, ctx.messageSize)))),
+      messagesPerSend: messagesPerSend(ctx.settings.sendBatch, ctx.messageSize),
       'kbench.sendWindow': SEND_WINDOW,
     };
   }
@@ -79,50 +72,25 @@ class KafkajsProducer implements ProducerPort {
     });
   }
 
-  async send(batch: OutBatch): Promise<void> {
-    const values = batch.values();
-    const per = Math.max(1, Math.floor(MAX_SEND_BYTES / Math.max(1, batch.size)));
-    for (let i = 0; i < values.length; i += per) {
-      while (this.inflight.size >= SEND_WINDOW) await Promise.race(this.inflight);
-      const chunk = values.slice(i, i + per);
-      const n = chunk.length;
-      const pr: Promise<void> = this.sendRaw(chunk)
-        .then(
-          () => {
-            this.counts.delivered += n;
-          },
-          (err: unknown) => {
-            this.counts.failed += n;
-            const code = errorCode(err);
-            this.counts.errors[code] = (this.counts.errors[code] ?? 0) + n;
-          },
-        )
-        .finally(() => this.inflight.delete(pr));
-      this.inflight.add(pr);
-    }
+  send(batch: OutBatch): Promise<void> {
+    return this.window.send(batch);
   }
 
   async sendAndWait(batch: OutBatch): Promise<void> {
     await this.sendRaw(batch.values());
-    this.counts.delivered += batch.count;
+    this.window.counts.delivered += batch.count;
   }
 
   snapshot(): DeliveryCounts {
-    return { delivered: this.counts.delivered, failed: this.counts.failed, errors: { ...this.counts.errors } };
+    return this.window.snapshot();
   }
 
-  async flush(timeoutMs: number): Promise<DeliveryCounts> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.inflight.size > 0) {
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`flush: ${this.inflight.size} sends still outstanding after ${timeoutMs} ms`);
-      await Promise.race([Promise.allSettled([...this.inflight]), new Promise((r) => setTimeout(r, Math.min(left, 1000)))]);
-    }
-    return { delivered: this.counts.delivered, failed: this.counts.failed, errors: { ...this.counts.errors } };
+  flush(timeoutMs: number): Promise<DeliveryCounts> {
+    return this.window.flush(timeoutMs);
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([...this.inflight]);
+    await this.window.settled();
     await this.p.disconnect();
   }
 }

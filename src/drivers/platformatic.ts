@@ -11,6 +11,7 @@ import type { OutBatch } from '../scenarios/batch.js';
 import { clientVersion, resolveClient } from '../util/clients.js';
 import { errorMessage } from '../util/errors.js';
 import { FULL_SECURITY, nodeTlsOptions, securityLabel, securityNote } from './security.js';
+import { MAX_SEND_BYTES, messagesPerSend, SEND_WINDOW, SendWindow } from './send-window.js';
 import type { ClientConfig, ConsumerPort, DeliveryCounts, DriverContext, DriverDescription, InBatch, NodeDriver, ProducerPort } from './types.js';
 
 const PACKAGE = '@platformatic/kafka';
@@ -20,10 +21,6 @@ type Stream = MessagesStream<Buffer, Buffer, Buffer, Buffer>;
 let loaded: Promise<Platformatic> | undefined;
 const load = (): Promise<Platformatic> => (loaded ??= import(pathToFileURL(resolveClient(PACKAGE)).href) as Promise<Platformatic>);
 
-/** Outstanding send() calls in the async producer (as kafkajs): the client pipelines them, this bounds memory. */
-const SEND_WINDOW = 16;
-/** One send() becomes one record batch per partition; the broker refuses those above message.max.bytes (1 MB). */
-const MAX_SEND_BYTES = 512 * 1024;
 /** librdkafka's fetch.wait.max.ms, instead of the client's 5 s (which also delays close()). */
 const FETCH_MAX_WAIT_MS = 500;
 /** librdkafka's (and kafkajs's) max.partition.fetch.bytes, instead of the client's 10 MB per partition. */
@@ -65,8 +62,7 @@ function noExtraConfig(ctx: DriverContext): void {
 const acksOf = (ctx: DriverContext): -1 | 0 | 1 => (ctx.settings.acks === 'all' ? -1 : ctx.settings.acks === '0' ? 0 : 1);
 
 class PlatformaticProducer implements ProducerPort {
-  private counts: DeliveryCounts = { delivered: 0, failed: 0, errors: {} };
-  private inflight = new Set<Promise<void>>();
+  private readonly window = new SendWindow((values) => this.sendRaw(values), failureCode);
 
   constructor(private readonly p: Producer, private readonly topic: string, readonly config: ClientConfig) {}
 
@@ -74,28 +70,8 @@ class PlatformaticProducer implements ProducerPort {
     return this.p.send({ messages: values.map((value) => ({ topic: this.topic, value })) });
   }
 
-  async send(batch: OutBatch): Promise<void> {
-    const values = batch.values();
-    const per = Math.max(1, Math.floor(MAX_SEND_BYTES / Math.max(1, batch.size)));
-    for (let i = 0; i < values.length; i += per) {
-      while (this.inflight.size >= SEND_WINDOW) await Promise.race(this.inflight);
-      const chunk = values.slice(i, i + per);
-      const n = chunk.length;
-      const pr: Promise<void> = this.sendRaw(chunk)
-        .then(
-          () => {
-            this.counts.delivered += n;
-          },
-          (err: unknown) => {
-            // One error per call (a call to several leaders may have partly succeeded): all of it counts as failed.
-            this.counts.failed += n;
-            const code = failureCode(err);
-            this.counts.errors[code] = (this.counts.errors[code] ?? 0) + n;
-          },
-        )
-        .finally(() => this.inflight.delete(pr));
-      this.inflight.add(pr);
-    }
+  send(batch: OutBatch): Promise<void> {
+    return this.window.send(batch);
   }
 
   async sendAndWait(batch: OutBatch): Promise<void> {
@@ -104,21 +80,15 @@ class PlatformaticProducer implements ProducerPort {
     } catch (err) {
       throw Object.assign(new Error(errorMessage(err)), { code: failureCode(err) });
     }
-    this.counts.delivered += batch.count;
+    this.window.counts.delivered += batch.count;
   }
 
-  async flush(timeoutMs: number): Promise<DeliveryCounts> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.inflight.size > 0) {
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`flush: ${this.inflight.size} sends still outstanding after ${timeoutMs} ms`);
-      await within(Promise.allSettled([...this.inflight]), Math.min(left, 1000));
-    }
-    return { delivered: this.counts.delivered, failed: this.counts.failed, errors: { ...this.counts.errors } };
+  flush(timeoutMs: number): Promise<DeliveryCounts> {
+    return this.window.flush(timeoutMs);
   }
 
   async close(): Promise<void> {
-    await within(Promise.allSettled([...this.inflight]), CLOSE_TIMEOUT_MS);
+    await within(this.window.settled(), CLOSE_TIMEOUT_MS);
     await within(new Promise<void>((resolve) => this.p.close(true, () => resolve())), CLOSE_TIMEOUT_MS);
   }
 }
@@ -200,7 +170,7 @@ export const driver: NodeDriver = {
       autocreateTopics: false,
     };
     const p = new Producer(options);
-    const per = Math.min(ctx.settings.sendBatch, Math.max(1, Math.floor(MAX_SEND_BYTES / Math.max(1, ctx.messageSize))));
+    const per = messagesPerSend(ctx.settings.sendBatch, ctx.messageSize);
     return new PlatformaticProducer(p, ctx.topic, {
       bootstrapBrokers: ctx.connection.brokers.join(','),
       clientId: ctx.clientId,
