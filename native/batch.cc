@@ -1,6 +1,8 @@
 #include "batch.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 
@@ -172,116 +174,166 @@ PackedBatch OwnedBatch::View() const {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Consumed block layout, n = messages without error, every array naturally aligned:
-//   [0, 8n)            offsets      Float64Array
-//   [8n, 16n)          timestamps   Float64Array (ms since epoch, -1 when unknown)
-//   [16n, 20n)         partitions   Int32Array
-//   [20n, 24n)         topicIndex   Uint32Array (into `topics`)
-//   [24n, 28n+4)       valueOffsets Uint32Array (n + 1)
-//   [28n+4, 32n+8)     keyOffsets   Uint32Array (n + 1)
-//   [32n+8, +V)        values
+// Consumed block layout for a stride of s messages (n <= s of them present), every array naturally aligned:
+//   [0, 8s)            offsets      Float64Array
+//   [8s, 16s)          timestamps   Float64Array (ms since epoch, -1 when unknown)
+//   [16s, 20s)         partitions   Int32Array
+//   [20s, 24s)         topicIndex   Uint32Array (into `topics`)
+//   [24s, 28s+4)       valueOffsets Uint32Array (n + 1 used)
+//   [28s+4, 32s+8)     keyOffsets   Uint32Array (n + 1 used)
+//   [32s+8, +V)        values
 //   [.., +K)           keys
-
-ConsumedBlock& ConsumedBlock::operator=(ConsumedBlock&& o) noexcept {
-  if (this != &o) {
-    if (!borrowed_) std::free(mem_);
-    mem_ = o.mem_;
-    mem_len_ = o.mem_len_;
-    borrowed_ = o.borrowed_;
-    count_ = o.count_;
-    values_len_ = o.values_len_;
-    keys_len_ = o.keys_len_;
-    topics_ = std::move(o.topics_);
-    errors_ = std::move(o.errors_);
-    o.mem_ = nullptr;
-    o.mem_len_ = 0;
-    o.count_ = 0;
-  }
-  return *this;
-}
+// consumeSync(max, …, into) uses s = max, which is what consumeBufferSize() in src/native/consumer.ts
+// sizes `into` for; a batch built in memory of its own uses s = the number of messages taken.
 
 ConsumedBlock::~ConsumedBlock() {
   if (!borrowed_) std::free(mem_);
 }
 
-bool ConsumedBlock::Build(rd_kafka_message_t* const* msgs, size_t n, uint8_t* into, size_t into_len) {
-  size_t ok = 0;
+bool ConsumedBlock::Start(size_t stride, uint64_t data_bytes, uint8_t* into, size_t into_len) {
+  stride_ = stride;
+  const size_t meta = MetadataBytes(stride);
+  if (into != nullptr && meta <= into_len && reinterpret_cast<uintptr_t>(into) % 8 == 0) {
+    mem_ = into;  // borrowed: the caller's buffer, written during this call only
+    cap_ = into_len;
+    borrowed_ = true;
+    return true;
+  }
+  const uint64_t want = meta + std::min<uint64_t>(data_bytes, SIZE_MAX - meta);
+  if (!Reserve(static_cast<size_t>(want)) && !Reserve(meta)) {
+    errors_.push_back({RD_KAFKA_RESP_ERR__FAIL, "out of memory for a consumed batch", "", -1, -1});
+    stride_ = 0;  // no message can be added
+    return false;
+  }
+  return true;
+}
+
+bool ConsumedBlock::Reserve(size_t need) {
+  if (need <= cap_) return true;
+  const size_t grown = std::max(need, cap_ < SIZE_MAX / 2 ? cap_ * 2 : need);
+  if (borrowed_) {
+    // The batch outgrew the caller's buffer: from here on it lives in memory of its own.
+    auto* own = static_cast<uint8_t*>(std::malloc(grown));
+    if (own == nullptr) return false;
+    std::memcpy(own, mem_, MetadataBytes(stride_) + values_len_);
+    mem_ = own;
+    borrowed_ = false;
+  } else {
+    auto* more = static_cast<uint8_t*>(std::realloc(mem_, grown));
+    if (more == nullptr) return false;
+    mem_ = more;
+  }
+  cap_ = grown;
+  return true;
+}
+
+void ConsumedBlock::Fail(const rd_kafka_message_t* m, const char* why) {
+  errors_.push_back({RD_KAFKA_RESP_ERR__FAIL, why, m->rkt ? rd_kafka_topic_name(m->rkt) : "", m->partition, m->offset});
+}
+
+uint32_t ConsumedBlock::TopicIndex(const rd_kafka_topic_t* rkt) {
+  if (rkt != last_rkt_) {
+    const char* name = rd_kafka_topic_name(rkt);
+    size_t t = 0;
+    while (t < topics_.size() && topics_[t] != name) t++;
+    if (t == topics_.size()) topics_.emplace_back(name);
+    last_rkt_ = rkt;
+    last_topic_ = static_cast<uint32_t>(t);
+  }
+  return last_topic_;
+}
+
+void ConsumedBlock::Add(rd_kafka_message_t* const* msgs, size_t k) {
+  // The common chunk: good messages of one topic that fit. Checked once over the chunk (still in
+  // cache), then one tight loop: metadata, the batch's one payload copy, destroy.
+  bool plain = count_ + k <= stride_;
   uint64_t vlen = 0;
   uint64_t klen = 0;
-  for (size_t i = 0; i < n; i++) {
-    const rd_kafka_message_t* m = msgs[i];
-    if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) continue;
-    ok++;
-    vlen += m->len;
-    klen += m->key_len;
+  for (size_t i = 0; i < k && plain; i++) {
+    plain = msgs[i]->err == RD_KAFKA_RESP_ERR_NO_ERROR && msgs[i]->rkt == msgs[0]->rkt;
+    vlen += msgs[i]->len;
+    klen += msgs[i]->key_len;
   }
-  if (vlen > UINT32_MAX || klen > UINT32_MAX) {
-    errors_.push_back({RD_KAFKA_RESP_ERR__FAIL, "consumed batch holds more than 4 GiB of values or keys; ask for fewer messages per batch", "", -1, -1});
-    return false;
+  if (!plain || k == 0 || values_len_ + vlen > UINT32_MAX || keys_len_ + klen > UINT32_MAX || !Reserve(MetadataBytes(stride_) + values_len_ + vlen)) {
+    for (size_t i = 0; i < k; i++) Add(msgs[i]);
+    return;
   }
-  const size_t values_at = 32 * ok + 8;
-  mem_len_ = values_at + vlen + klen;
-  if (into != nullptr && mem_len_ <= into_len && reinterpret_cast<uintptr_t>(into) % 8 == 0) {
-    mem_ = into;  // borrowed: the caller's buffer, written during this call only
-    borrowed_ = true;
-  } else {
-    mem_ = static_cast<uint8_t*>(std::malloc(mem_len_));
-  }
-  if (mem_ == nullptr) {
-    mem_len_ = 0;
-    errors_.push_back({RD_KAFKA_RESP_ERR__FAIL, "out of memory for a consumed batch", "", -1, -1});
-    return false;
-  }
-  auto* offsets = reinterpret_cast<double*>(mem_);
-  auto* timestamps = reinterpret_cast<double*>(mem_ + 8 * ok);
-  auto* partitions = reinterpret_cast<int32_t*>(mem_ + 16 * ok);
-  auto* topic_index = reinterpret_cast<uint32_t*>(mem_ + 20 * ok);
-  auto* vo = reinterpret_cast<uint32_t*>(mem_ + 24 * ok);
-  auto* ko = reinterpret_cast<uint32_t*>(mem_ + 28 * ok + 4);
-  uint8_t* values = mem_ + values_at;
-  uint8_t* keys = values + vlen;
-
-  const rd_kafka_topic_t* last_rkt = nullptr;
-  uint32_t last_index = 0;
-  uint32_t vpos = 0;
-  uint32_t kpos = 0;
-  size_t j = 0;
-  for (size_t i = 0; i < n; i++) {
-    const rd_kafka_message_t* m = msgs[i];
-    if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      errors_.push_back({m->err, rd_kafka_message_errstr(m), m->rkt ? rd_kafka_topic_name(m->rkt) : "", m->partition, m->offset});
-      continue;
-    }
-    if (m->rkt != last_rkt) {
-      const char* name = rd_kafka_topic_name(m->rkt);
-      size_t t = 0;
-      while (t < topics_.size() && topics_[t] != name) t++;
-      if (t == topics_.size()) topics_.emplace_back(name);
-      last_rkt = m->rkt;
-      last_index = static_cast<uint32_t>(t);
-    }
-    offsets[j] = static_cast<double>(m->offset);
-    timestamps[j] = static_cast<double>(rd_kafka_message_timestamp(m, nullptr));
-    partitions[j] = m->partition;
-    topic_index[j] = last_index;
-    vo[j] = vpos;
-    ko[j] = kpos;
+  const size_t s = stride_;
+  const size_t j = count_;
+  double* offsets = reinterpret_cast<double*>(mem_) + j;
+  double* timestamps = reinterpret_cast<double*>(mem_ + 8 * s) + j;
+  int32_t* partitions = reinterpret_cast<int32_t*>(mem_ + 16 * s) + j;
+  uint32_t* topic_index = reinterpret_cast<uint32_t*>(mem_ + 20 * s) + j;
+  uint32_t* vo = reinterpret_cast<uint32_t*>(mem_ + 24 * s) + j;
+  uint32_t* ko = reinterpret_cast<uint32_t*>(mem_ + 28 * s + 4) + j;
+  uint8_t* values = mem_ + MetadataBytes(s);
+  const uint32_t topic = TopicIndex(msgs[0]->rkt);
+  uint32_t vpos = static_cast<uint32_t>(values_len_);
+  uint32_t kpos = static_cast<uint32_t>(keys_len_);
+  for (size_t i = 0; i < k; i++) {
+    rd_kafka_message_t* m = msgs[i];
+    offsets[i] = static_cast<double>(m->offset);
+    timestamps[i] = static_cast<double>(rd_kafka_message_timestamp(m, nullptr));
+    partitions[i] = m->partition;
+    topic_index[i] = topic;
+    vo[i] = vpos;
+    ko[i] = kpos;
     if (m->len) std::memcpy(values + vpos, m->payload, m->len);  // the batch's one payload copy
-    if (m->key_len) std::memcpy(keys + kpos, m->key, m->key_len);
+    if (m->key_len) keys_.insert(keys_.end(), static_cast<const uint8_t*>(m->key), static_cast<const uint8_t*>(m->key) + m->key_len);
     vpos += static_cast<uint32_t>(m->len);
     kpos += static_cast<uint32_t>(m->key_len);
-    j++;
+    rd_kafka_message_destroy(m);
   }
-  vo[ok] = vpos;
-  ko[ok] = kpos;
-  count_ = ok;
-  values_len_ = vlen;
-  keys_len_ = klen;
-  return true;
+  values_len_ = vpos;
+  keys_len_ = kpos;
+  count_ += k;
+}
+
+void ConsumedBlock::Add(rd_kafka_message_t* m) {
+  if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    errors_.push_back({m->err, rd_kafka_message_errstr(m), m->rkt ? rd_kafka_topic_name(m->rkt) : "", m->partition, m->offset});
+  } else if (count_ >= stride_) {
+    Fail(m, "consumed batch is full (more messages than it was started for)");
+  } else if (values_len_ + m->len > UINT32_MAX || keys_len_ + m->key_len > UINT32_MAX) {
+    Fail(m, "consumed batch would hold more than 4 GiB of values or keys; ask for fewer messages per batch");
+  } else if (!Reserve(MetadataBytes(stride_) + values_len_ + m->len)) {
+    Fail(m, "out of memory for a consumed batch");
+  } else {
+    const size_t s = stride_;
+    const size_t j = count_;
+    reinterpret_cast<double*>(mem_)[j] = static_cast<double>(m->offset);
+    reinterpret_cast<double*>(mem_ + 8 * s)[j] = static_cast<double>(rd_kafka_message_timestamp(m, nullptr));
+    reinterpret_cast<int32_t*>(mem_ + 16 * s)[j] = m->partition;
+    reinterpret_cast<uint32_t*>(mem_ + 20 * s)[j] = TopicIndex(m->rkt);
+    reinterpret_cast<uint32_t*>(mem_ + 24 * s)[j] = static_cast<uint32_t>(values_len_);
+    reinterpret_cast<uint32_t*>(mem_ + 28 * s + 4)[j] = static_cast<uint32_t>(keys_len_);
+    if (m->len) std::memcpy(mem_ + MetadataBytes(s) + values_len_, m->payload, m->len);
+    if (m->key_len) keys_.insert(keys_.end(), static_cast<const uint8_t*>(m->key), static_cast<const uint8_t*>(m->key) + m->key_len);
+    values_len_ += m->len;
+    keys_len_ += m->key_len;
+    count_++;
+  }
+  rd_kafka_message_destroy(m);
+}
+
+void ConsumedBlock::Finish() {
+  if (mem_ == nullptr) return;
+  const size_t values_at = MetadataBytes(stride_);
+  if (!keys_.empty() && !Reserve(values_at + values_len_ + keys_.size())) {
+    // Keys that cannot be placed: the batch goes out without them (lengths 0), and says so.
+    errors_.push_back({RD_KAFKA_RESP_ERR__FAIL, "out of memory for the keys of a consumed batch: keys are empty", "", -1, -1});
+    keys_.clear();
+    std::memset(mem_ + 28 * stride_ + 4, 0, 4 * (count_ + 1));
+    keys_len_ = 0;
+  }
+  if (!keys_.empty()) std::memcpy(mem_ + values_at + values_len_, keys_.data(), keys_.size());
+  reinterpret_cast<uint32_t*>(mem_ + 24 * stride_)[count_] = static_cast<uint32_t>(values_len_);
+  reinterpret_cast<uint32_t*>(mem_ + 28 * stride_ + 4)[count_] = static_cast<uint32_t>(keys_len_);
 }
 
 Napi::Object ConsumedBlock::ToJs(Napi::Env env, Napi::ArrayBuffer into) {
   const size_t n = count_;
+  size_t s = stride_;
   Napi::ArrayBuffer ab;
   if (borrowed_) {
     ab = into;  // the caller's buffer, which the block was built in
@@ -289,22 +341,23 @@ Napi::Object ConsumedBlock::ToJs(Napi::Env env, Napi::ArrayBuffer into) {
     borrowed_ = false;
   } else if (mem_ != nullptr) {
     // External: the ArrayBuffer owns the block from here on; its finalizer frees it.
-    ab = Napi::ArrayBuffer::New(env, mem_, mem_len_, [](Napi::Env, void* data) { std::free(data); });
+    ab = Napi::ArrayBuffer::New(env, mem_, MetadataBytes(s) + values_len_ + keys_len_, [](Napi::Env, void* data) { std::free(data); });
     mem_ = nullptr;
   } else {
     ab = Napi::ArrayBuffer::New(env, 8);  // never built: zeroed valueOffsets[0] and keyOffsets[0]
+    s = 0;
     values_len_ = keys_len_ = 0;
   }
-  const size_t values_at = 32 * n + 8;
+  const size_t values_at = MetadataBytes(s);
   Napi::Object o = Napi::Object::New(env);
   o.Set("count", Napi::Number::New(env, static_cast<double>(n)));
   o.Set("buffer", ab);
   o.Set("offsets", Napi::Float64Array::New(env, n, ab, 0));
-  o.Set("timestamps", Napi::Float64Array::New(env, n, ab, 8 * n));
-  o.Set("partitions", Napi::Int32Array::New(env, n, ab, 16 * n));
-  o.Set("topicIndex", Napi::Uint32Array::New(env, n, ab, 20 * n));
-  o.Set("valueOffsets", Napi::Uint32Array::New(env, n + 1, ab, 24 * n));
-  o.Set("keyOffsets", Napi::Uint32Array::New(env, n + 1, ab, 28 * n + 4));
+  o.Set("timestamps", Napi::Float64Array::New(env, n, ab, 8 * s));
+  o.Set("partitions", Napi::Int32Array::New(env, n, ab, 16 * s));
+  o.Set("topicIndex", Napi::Uint32Array::New(env, n, ab, 20 * s));
+  o.Set("valueOffsets", Napi::Uint32Array::New(env, n + 1, ab, 24 * s));
+  o.Set("keyOffsets", Napi::Uint32Array::New(env, n + 1, ab, 28 * s + 4));
   o.Set("values", Napi::Uint8Array::New(env, values_len_, ab, values_at));
   o.Set("keys", Napi::Uint8Array::New(env, keys_len_, ab, values_at + values_len_));
   Napi::Array topics = Napi::Array::New(env, topics_.size());

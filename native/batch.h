@@ -90,25 +90,41 @@ struct MessageError {
 };
 
 /**
- * A consumed batch in one malloc'd block (layout in batch.cc): metadata arrays first, then values and
- * keys. Built on any thread from librdkafka messages (the one payload copy of the batch); handed to JS
- * as ONE external ArrayBuffer whose finalizer frees the block, with typed-array views into it.
+ * A consumed batch in one block (layout in batch.cc): metadata arrays first, laid out for `stride`
+ * messages, then values and keys. Built on any thread, one message at a time, straight from
+ * librdkafka's messages (the batch's one payload copy), so a caller can hand over each small chunk it
+ * takes from librdkafka while that chunk is still in cache. Handed to JS as ONE ArrayBuffer with
+ * typed-array views into it: the caller's `into` buffer, or an external ArrayBuffer whose finalizer
+ * frees the block.
  */
 class ConsumedBlock {
  public:
   ConsumedBlock() = default;
   ConsumedBlock(const ConsumedBlock&) = delete;
   ConsumedBlock& operator=(const ConsumedBlock&) = delete;
-  ConsumedBlock(ConsumedBlock&& o) noexcept { *this = std::move(o); }
-  ConsumedBlock& operator=(ConsumedBlock&& o) noexcept;
   ~ConsumedBlock();
 
   /**
-   * Copies messages msgs[0..n) (the caller destroys them afterwards). Returns false if out of memory.
+   * Starts a block for at most `stride` messages with room for `data_bytes` of values and keys.
    * With `into` (a caller's buffer, borrowed for this call, 8-byte aligned) the block is built there
-   * when it fits, instead of in fresh memory: no allocation, and no page faults on new pages.
+   * when its metadata fits: no allocation, no page faults on fresh memory. Values that outgrow `into`
+   * move the block to memory of its own. False when `into` cannot hold the metadata and no memory
+   * could be had (the block then records one error).
    */
-  bool Build(rd_kafka_message_t* const* msgs, size_t n, uint8_t* into = nullptr, size_t into_len = 0);
+  bool Start(size_t stride, uint64_t data_bytes, uint8_t* into = nullptr, size_t into_len = 0);
+  /** The metadata of `stride` messages, in bytes: what Start() needs of `into` at least. */
+  static size_t MetadataBytes(size_t stride) { return 32 * stride + 8; }
+
+  /**
+   * Takes `m` over: copies a good message in (or records a message's error) and destroys it. At most
+   * `stride` messages in all. A message that cannot be copied (out of memory, or 4 GiB of values or
+   * keys in one batch) becomes an error naming its topic, partition and offset: nothing is dropped silently.
+   */
+  void Add(rd_kafka_message_t* m);
+  /** Add() for each of msgs[0, k), with one check for the whole chunk when it is the common case. */
+  void Add(rd_kafka_message_t* const* msgs, size_t k);
+  /** After the last Add(): places the keys after the values. */
+  void Finish();
 
   size_t count() const { return count_; }
   size_t value_bytes() const { return values_len_; }
@@ -116,17 +132,27 @@ class ConsumedBlock {
 
   /**
    * JS thread: the batch object; ownership of the block passes to the ArrayBuffer (finalizer: free).
-   * A block built in `into` (Build) is viewed through `into`, which stays the caller's.
+   * A block built in `into` (Start) is viewed through `into`, which stays the caller's.
    */
   Napi::Object ToJs(Napi::Env env, Napi::ArrayBuffer into = Napi::ArrayBuffer());
 
  private:
+  /** Room for `need` bytes in all; false when out of memory. */
+  bool Reserve(size_t need);
+  void Fail(const rd_kafka_message_t* m, const char* why);
+  /** The index of the topic in `topics_`, added when new (the last topic is remembered). */
+  uint32_t TopicIndex(const rd_kafka_topic_t* rkt);
+
   uint8_t* mem_ = nullptr;
-  size_t mem_len_ = 0;
+  size_t cap_ = 0;
   bool borrowed_ = false;  // mem_ is the caller's `into` buffer: never freed here
+  size_t stride_ = 0;
   size_t count_ = 0;
-  size_t values_len_ = 0;
-  size_t keys_len_ = 0;
+  uint64_t values_len_ = 0;
+  uint64_t keys_len_ = 0;
+  std::vector<uint8_t> keys_;  // copied: keys wait here until the values' total length is known (Finish)
+  const rd_kafka_topic_t* last_rkt_ = nullptr;
+  uint32_t last_topic_ = 0;
   std::vector<std::string> topics_;
   std::vector<MessageError> errors_;
 };
