@@ -2,6 +2,7 @@
 //   values        every payload back to back
 //   valueOffsets  count + 1 offsets: message i is values.subarray(valueOffsets[i], valueOffsets[i + 1])
 //   keys, keyOffsets, partitions  optional, same indexing
+import type { RawConsumedBatch } from './binding.js';
 import type { KafkaError } from './errors.js';
 
 export interface MessageBatch {
@@ -63,6 +64,11 @@ export function* batchValues(batch: MessageBatch, start = 0, end = batchCount(ba
   for (let i = start; i < end; i++) yield batch.values.subarray(batch.valueOffsets[i] as number, batch.valueOffsets[i + 1] as number);
 }
 
+/** Where a consumed batch laid out for `stride` messages keeps its values: after 32 bytes of metadata per message and 8 more. */
+export function consumedValuesAt(stride: number): number {
+  return 32 * stride + 8;
+}
+
 /**
  * A batch returned by NativeConsumer: one external ArrayBuffer (allocated and filled by the addon, one
  * payload copy per batch, freed when the batch is garbage-collected) viewed as typed arrays. value(i)
@@ -87,20 +93,18 @@ export class ConsumedBatch {
   /** Errors met while fetching (partition EOF when enabled, broker errors...), in order. */
   readonly errors: readonly KafkaError[];
 
-  constructor(raw: {
-    count: number; values: Uint8Array; valueOffsets: Uint32Array; keys: Uint8Array; keyOffsets: Uint32Array; partitions: Int32Array;
-    offsets: Float64Array; timestamps: Float64Array; topicIndex: Uint32Array; topics: string[]; errors: KafkaError[];
-  }) {
-    this.count = raw.count;
-    // Views over the addon's ArrayBuffer, no copy.
-    this.values = Buffer.from(raw.values.buffer, raw.values.byteOffset, raw.values.byteLength);
-    this.keys = Buffer.from(raw.keys.buffer, raw.keys.byteOffset, raw.keys.byteLength);
-    this.valueOffsets = raw.valueOffsets;
-    this.keyOffsets = raw.keyOffsets;
-    this.partitions = raw.partitions;
-    this.offsets = raw.offsets;
-    this.timestamps = raw.timestamps;
-    this.topicIndex = raw.topicIndex;
+  constructor(raw: RawConsumedBatch) {
+    const { count: n, buffer: ab, stride: s } = raw;
+    this.count = n;
+    // Views over the addon's ArrayBuffer, no copy; the layout is native/batch.cc's, for `stride` messages.
+    this.offsets = new Float64Array(ab, 0, n);
+    this.timestamps = new Float64Array(ab, 8 * s, n);
+    this.partitions = new Int32Array(ab, 16 * s, n);
+    this.topicIndex = new Uint32Array(ab, 20 * s, n);
+    this.valueOffsets = new Uint32Array(ab, 24 * s, n + 1);
+    this.keyOffsets = new Uint32Array(ab, 28 * s + 4, n + 1);
+    this.values = Buffer.from(ab, consumedValuesAt(s), raw.valuesLength);
+    this.keys = Buffer.from(ab, consumedValuesAt(s) + raw.valuesLength, raw.keysLength);
     this.topics = raw.topics;
     this.errors = raw.errors;
   }

@@ -91,17 +91,17 @@ export interface RawProducer {
   close(timeoutMs: number): Promise<void>;
 }
 
+/**
+ * A consumed batch as the addon returns it: one ArrayBuffer laid out for `stride` messages (native/batch.cc),
+ * `count` of them present. ConsumedBatch (batch.ts) makes the typed-array views: creating them in
+ * JavaScript costs a fraction of what it costs through Node-API.
+ */
 export interface RawConsumedBatch {
   count: number;
   buffer: ArrayBuffer;
-  values: Uint8Array;
-  valueOffsets: Uint32Array;
-  keys: Uint8Array;
-  keyOffsets: Uint32Array;
-  partitions: Int32Array;
-  offsets: Float64Array;
-  timestamps: Float64Array;
-  topicIndex: Uint32Array;
+  stride: number;
+  valuesLength: number;
+  keysLength: number;
   topics: string[];
   errors: KafkaError[];
 }

@@ -2,7 +2,7 @@
 // `batch` messages, one poll() serving every delivery report); `addon-msg`: the same addon called
 // with one message per produce()/consumeSync() call. The api variant goes through the typed
 // wrappers (NativeProducer / NativeConsumer); the direct variant calls the raw binding they wrap.
-import { binding, type RawConsumedBatch, type RawProducer } from '../../native/binding.js';
+import { binding, type RawProducer } from '../../native/binding.js';
 import { NativeConsumer, NativeProducer, consumeBufferSize, librdkafkaVersion, payloadBatch } from '../../native/index.js';
 import { checkCount, collectGarbage, quiesce, type Region } from '../measure.js';
 import type { ArmSpec } from '../types.js';
@@ -83,7 +83,7 @@ async function delivery(spec: ArmSpec, region: Region): Promise<ArmOutcome> {
 }
 
 /** consumeSync(max, timeoutMs, into) in both variants: only count and valueOffsets are read. */
-type Take = (max: number, timeoutMs: number, into: ArrayBuffer) => Pick<RawConsumedBatch, 'count' | 'valueOffsets'>;
+type Take = (max: number, timeoutMs: number, into: ArrayBuffer) => { count: number; valueOffsets: Uint32Array };
 
 async function consume(spec: ArmSpec, region: Region, perMessage: boolean): Promise<ArmOutcome> {
   const partitions = Array.from({ length: spec.partitions }, (_, partition) => ({ topic: spec.topic, partition, offset: 0 }));
@@ -91,7 +91,11 @@ async function consume(spec: ArmSpec, region: Region, perMessage: boolean): Prom
   if (spec.variant === 'direct') {
     const raw = new (binding().Consumer)(spec.config);
     raw.assign(partitions);
-    take = (max, t, into) => raw.consumeSync(max, t, into);
+    // The raw batch is a buffer and its stride: the one view read here is made here (ConsumedBatch makes them all).
+    take = (max, t, into) => {
+      const b = raw.consumeSync(max, t, into);
+      return { count: b.count, valueOffsets: new Uint32Array(b.buffer, 24 * b.stride, b.count + 1) };
+    };
   } else {
     const c = new NativeConsumer(spec.config);
     c.assign(partitions);
