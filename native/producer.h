@@ -118,6 +118,7 @@ class Producer : public Napi::ObjectWrap<Producer> {
   bool shut_down_ = false;
   bool hook_registered_ = false;
   bool records_enabled_ = false;
+  bool latency_enabled_ = false;  // options.latency: stats() keeps every report's latency
   /** Set by close(timeoutMs): jobs queued before the close stop waiting for deliveries at this time. */
   std::atomic<int64_t> close_deadline_ns_{INT64_MAX};
 

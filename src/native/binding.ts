@@ -137,7 +137,7 @@ export interface RawConsumer {
 }
 
 export interface Binding {
-  Producer: new (config: Readonly<Record<string, ConfigValue>>, options?: { deliveryRecords?: boolean }) => RawProducer;
+  Producer: new (config: Readonly<Record<string, ConfigValue>>, options?: { deliveryRecords?: boolean; latency?: boolean }) => RawProducer;
   Consumer: new (config: Readonly<Record<string, ConfigValue>>) => RawConsumer;
   setErrorClass(ctor: typeof KafkaError): void;
   errorName(errno: number): string;

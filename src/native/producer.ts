@@ -11,6 +11,12 @@ export type ClientConfig = Readonly<Record<string, ConfigValue>>;
 export interface ProducerOptions {
   /** Keep a record (partition, offset, error, latency) per delivered message, returned by poll(). Off by default. */
   deliveryRecords?: boolean;
+  /**
+   * Keep the enqueue-to-report latency of every delivered message in stats().latency. Off by default:
+   * it costs a clock read per report, as much as librdkafka's own handling of the report. produceLoop(),
+   * produceSync() and delivery records measure latency whatever this says.
+   */
+  latency?: boolean;
 }
 
 export interface ProduceOptions {
@@ -60,7 +66,7 @@ export interface ProducerStats {
   errors: Partial<Record<KafkaErrorCode, number>>;
   /** Client-level errors (broker connection failures, fatal errors) by code. */
   clientErrors: Partial<Record<KafkaErrorCode, number>>;
-  /** Enqueue-to-delivery-report latency of delivered messages. */
+  /** Enqueue-to-delivery-report latency of delivered messages (empty unless the producer was made with `latency: true`). */
   latency: LatencyBuckets;
   inFlight: number;
 }

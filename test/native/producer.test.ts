@@ -82,6 +82,20 @@ test('messages to an unreachable broker fail with ERR__MSG_TIMED_OUT, counted in
   assert.equal(totals.inFlight >= 0, true);
 });
 
+test('stats().latency keeps every delivered message with { latency: true }, none by default', async (t) => {
+  for (const latency of [undefined, false, true]) {
+    const p = new NativeProducer(MOCK, latency === undefined ? undefined : { latency });
+    t.after(() => p.close());
+    assert.equal(p.produce('latency-option', payloadBatch(500, 20)), 500);
+    await p.flush(20_000);
+    const s = p.stats();
+    assert.equal(s.delivered, 500);
+    assert.equal(s.latency.count, latency ? 500 : 0, `latency: ${String(latency)}`);
+    if (latency) assert.ok(s.latency.max >= 0);
+  }
+  assert.throws(() => new NativeProducer(MOCK, { latency: 'yes' as unknown as boolean }), { name: 'TypeError', message: /^options\.latency must be a boolean/ });
+});
+
 test('produceSync reports per-message failures, or rejects with the KafkaError', async (t) => {
   const p = new NativeProducer(UNREACHABLE);
   t.after(() => p.close({ timeoutMs: 0 }));
@@ -93,7 +107,7 @@ test('produceSync reports per-message failures, or rejects with the KafkaError',
 });
 
 test('a full queue is not an error: produce() says how far it got, and after polling the rest goes through', async (t) => {
-  const p = new NativeProducer({ ...MOCK, 'queue.buffering.max.messages': 100 });
+  const p = new NativeProducer({ ...MOCK, 'queue.buffering.max.messages': 100 }, { latency: true });
   t.after(() => p.close());
   const batch = payloadBatch(1000, 50);
   const first = p.produce('queue-full', batch);

@@ -34,7 +34,7 @@ const consumerConfig = (): Record<string, string | number | boolean> => ({
 const allPartitions = (topic: string) => Array.from({ length: PARTITIONS }, (_, partition) => ({ topic, partition, offset: 'beginning' as const }));
 
 test(`${N} messages through batch produce and batch consume: count and checksum match`, async () => {
-  const producer = new NativeProducer(producerConfig());
+  const producer = new NativeProducer(producerConfig(), { latency: true });
   const batch = payloadBatch(N, SIZE);
   for (let start = 0; start < N; start += 10_000) {
     assert.equal(await producer.produceAll('batch', batch, { start, end: start + 10_000 }), 10_000);
