@@ -243,10 +243,26 @@ uint32_t ConsumedBlock::TopicIndex(const rd_kafka_topic_t* rkt) {
   return last_topic_;
 }
 
+inline void ConsumedBlock::Put(const rd_kafka_message_t* m, uint32_t topic) {
+  const size_t s = stride_;
+  const size_t j = count_;
+  reinterpret_cast<double*>(mem_)[j] = static_cast<double>(m->offset);
+  reinterpret_cast<double*>(mem_ + 8 * s)[j] = static_cast<double>(rd_kafka_message_timestamp(m, nullptr));
+  reinterpret_cast<int32_t*>(mem_ + 16 * s)[j] = m->partition;
+  reinterpret_cast<uint32_t*>(mem_ + 20 * s)[j] = topic;
+  reinterpret_cast<uint32_t*>(mem_ + 24 * s)[j] = static_cast<uint32_t>(values_len_);
+  reinterpret_cast<uint32_t*>(mem_ + 28 * s + 4)[j] = static_cast<uint32_t>(keys_len_);
+  if (m->len) std::memcpy(mem_ + MetadataBytes(s) + values_len_, m->payload, m->len);  // the batch's one payload copy
+  if (m->key_len) keys_.insert(keys_.end(), static_cast<const uint8_t*>(m->key), static_cast<const uint8_t*>(m->key) + m->key_len);
+  values_len_ += m->len;
+  keys_len_ += m->key_len;
+  count_++;
+}
+
 void ConsumedBlock::Add(rd_kafka_message_t* const* msgs, size_t k) {
   // The common chunk: good messages of one topic that fit. Checked once over the chunk (still in
-  // cache), then one tight loop: metadata, the batch's one payload copy, destroy.
-  bool plain = count_ + k <= stride_;
+  // cache), then one tight loop: metadata, the payload copy, destroy.
+  bool plain = k > 0 && count_ + k <= stride_;
   uint64_t vlen = 0;
   uint64_t klen = 0;
   for (size_t i = 0; i < k && plain; i++) {
@@ -254,39 +270,15 @@ void ConsumedBlock::Add(rd_kafka_message_t* const* msgs, size_t k) {
     vlen += msgs[i]->len;
     klen += msgs[i]->key_len;
   }
-  if (!plain || k == 0 || values_len_ + vlen > UINT32_MAX || keys_len_ + klen > UINT32_MAX || !Reserve(MetadataBytes(stride_) + values_len_ + vlen)) {
+  if (!plain || values_len_ + vlen > UINT32_MAX || keys_len_ + klen > UINT32_MAX || !Reserve(MetadataBytes(stride_) + values_len_ + vlen)) {
     for (size_t i = 0; i < k; i++) Add(msgs[i]);
     return;
   }
-  const size_t s = stride_;
-  const size_t j = count_;
-  double* offsets = reinterpret_cast<double*>(mem_) + j;
-  double* timestamps = reinterpret_cast<double*>(mem_ + 8 * s) + j;
-  int32_t* partitions = reinterpret_cast<int32_t*>(mem_ + 16 * s) + j;
-  uint32_t* topic_index = reinterpret_cast<uint32_t*>(mem_ + 20 * s) + j;
-  uint32_t* vo = reinterpret_cast<uint32_t*>(mem_ + 24 * s) + j;
-  uint32_t* ko = reinterpret_cast<uint32_t*>(mem_ + 28 * s + 4) + j;
-  uint8_t* values = mem_ + MetadataBytes(s);
   const uint32_t topic = TopicIndex(msgs[0]->rkt);
-  uint32_t vpos = static_cast<uint32_t>(values_len_);
-  uint32_t kpos = static_cast<uint32_t>(keys_len_);
   for (size_t i = 0; i < k; i++) {
-    rd_kafka_message_t* m = msgs[i];
-    offsets[i] = static_cast<double>(m->offset);
-    timestamps[i] = static_cast<double>(rd_kafka_message_timestamp(m, nullptr));
-    partitions[i] = m->partition;
-    topic_index[i] = topic;
-    vo[i] = vpos;
-    ko[i] = kpos;
-    if (m->len) std::memcpy(values + vpos, m->payload, m->len);  // the batch's one payload copy
-    if (m->key_len) keys_.insert(keys_.end(), static_cast<const uint8_t*>(m->key), static_cast<const uint8_t*>(m->key) + m->key_len);
-    vpos += static_cast<uint32_t>(m->len);
-    kpos += static_cast<uint32_t>(m->key_len);
-    rd_kafka_message_destroy(m);
+    Put(msgs[i], topic);
+    rd_kafka_message_destroy(msgs[i]);
   }
-  values_len_ = vpos;
-  keys_len_ = kpos;
-  count_ += k;
 }
 
 void ConsumedBlock::Add(rd_kafka_message_t* m) {
@@ -299,19 +291,7 @@ void ConsumedBlock::Add(rd_kafka_message_t* m) {
   } else if (!Reserve(MetadataBytes(stride_) + values_len_ + m->len)) {
     Fail(m, "out of memory for a consumed batch");
   } else {
-    const size_t s = stride_;
-    const size_t j = count_;
-    reinterpret_cast<double*>(mem_)[j] = static_cast<double>(m->offset);
-    reinterpret_cast<double*>(mem_ + 8 * s)[j] = static_cast<double>(rd_kafka_message_timestamp(m, nullptr));
-    reinterpret_cast<int32_t*>(mem_ + 16 * s)[j] = m->partition;
-    reinterpret_cast<uint32_t*>(mem_ + 20 * s)[j] = TopicIndex(m->rkt);
-    reinterpret_cast<uint32_t*>(mem_ + 24 * s)[j] = static_cast<uint32_t>(values_len_);
-    reinterpret_cast<uint32_t*>(mem_ + 28 * s + 4)[j] = static_cast<uint32_t>(keys_len_);
-    if (m->len) std::memcpy(mem_ + MetadataBytes(s) + values_len_, m->payload, m->len);
-    if (m->key_len) keys_.insert(keys_.end(), static_cast<const uint8_t*>(m->key), static_cast<const uint8_t*>(m->key) + m->key_len);
-    values_len_ += m->len;
-    keys_len_ += m->key_len;
-    count_++;
+    Put(m, TopicIndex(m->rkt));
   }
   rd_kafka_message_destroy(m);
 }

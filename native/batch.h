@@ -140,6 +140,8 @@ class ConsumedBlock {
   /** Room for `need` bytes in all; false when out of memory. */
   bool Reserve(size_t need);
   void Fail(const rd_kafka_message_t* m, const char* why);
+  /** Writes a good message that fits (checked by the caller) as message count_. */
+  void Put(const rd_kafka_message_t* m, uint32_t topic);
   /** The index of the topic in `topics_`, added when new (the last topic is remembered). */
   uint32_t TopicIndex(const rd_kafka_topic_t* rkt);
 
