@@ -227,8 +227,8 @@ bool ConsumedBlock::Reserve(size_t need) {
   return true;
 }
 
-void ConsumedBlock::Fail(const rd_kafka_message_t* m, const char* why) {
-  errors_.push_back({RD_KAFKA_RESP_ERR__FAIL, why, m->rkt ? rd_kafka_topic_name(m->rkt) : "", m->partition, m->offset});
+void ConsumedBlock::Fail(const rd_kafka_message_t* m, rd_kafka_resp_err_t err, const char* why) {
+  errors_.push_back({err, why, m->rkt ? rd_kafka_topic_name(m->rkt) : "", m->partition, m->offset});
 }
 
 uint32_t ConsumedBlock::TopicIndex(const rd_kafka_topic_t* rkt) {
@@ -283,13 +283,13 @@ void ConsumedBlock::Add(rd_kafka_message_t* const* msgs, size_t k) {
 
 void ConsumedBlock::Add(rd_kafka_message_t* m) {
   if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    errors_.push_back({m->err, rd_kafka_message_errstr(m), m->rkt ? rd_kafka_topic_name(m->rkt) : "", m->partition, m->offset});
+    Fail(m, m->err, rd_kafka_message_errstr(m));
   } else if (count_ >= stride_) {
-    Fail(m, "consumed batch is full (more messages than it was started for)");
+    Fail(m, RD_KAFKA_RESP_ERR__FAIL, "consumed batch is full (more messages than it was started for)");
   } else if (values_len_ + m->len > UINT32_MAX || keys_len_ + m->key_len > UINT32_MAX) {
-    Fail(m, "consumed batch would hold more than 4 GiB of values or keys; ask for fewer messages per batch");
+    Fail(m, RD_KAFKA_RESP_ERR__FAIL, "consumed batch would hold more than 4 GiB of values or keys; ask for fewer messages per batch");
   } else if (!Reserve(MetadataBytes(stride_) + values_len_ + m->len)) {
-    Fail(m, "out of memory for a consumed batch");
+    Fail(m, RD_KAFKA_RESP_ERR__FAIL, "out of memory for a consumed batch");
   } else {
     Put(m, TopicIndex(m->rkt));
   }

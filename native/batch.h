@@ -126,10 +126,6 @@ class ConsumedBlock {
   /** After the last Add(): places the keys after the values. */
   void Finish();
 
-  size_t count() const { return count_; }
-  size_t value_bytes() const { return values_len_; }
-  const std::vector<MessageError>& errors() const { return errors_; }
-
   /**
    * JS thread: the batch object; ownership of the block passes to the ArrayBuffer (finalizer: free).
    * A block built in `into` (Start) is viewed through `into`, which stays the caller's.
@@ -139,7 +135,8 @@ class ConsumedBlock {
  private:
   /** Room for `need` bytes in all; false when out of memory. */
   bool Reserve(size_t need);
-  void Fail(const rd_kafka_message_t* m, const char* why);
+  /** Records `m` as an error of the batch (its topic, partition and offset). */
+  void Fail(const rd_kafka_message_t* m, rd_kafka_resp_err_t err, const char* why);
   /** Writes a good message that fits (checked by the caller) as message count_. */
   void Put(const rd_kafka_message_t* m, uint32_t topic);
   /** The index of the topic in `topics_`, added when new (the last topic is remembered). */
