@@ -190,22 +190,20 @@ ConsumedBlock::~ConsumedBlock() {
   if (!borrowed_) std::free(mem_);
 }
 
-bool ConsumedBlock::Start(size_t stride, uint64_t data_bytes, uint8_t* into, size_t into_len) {
+void ConsumedBlock::Start(size_t stride, uint64_t data_bytes, uint8_t* into, size_t into_len) {
   stride_ = stride;
   const size_t meta = MetadataBytes(stride);
   if (into != nullptr && meta <= into_len && reinterpret_cast<uintptr_t>(into) % 8 == 0) {
     mem_ = into;  // borrowed: the caller's buffer, written during this call only
     cap_ = into_len;
     borrowed_ = true;
-    return true;
+    return;
   }
   const uint64_t want = meta + std::min<uint64_t>(data_bytes, SIZE_MAX - meta);
   if (!Reserve(static_cast<size_t>(want)) && !Reserve(meta)) {
     errors_.push_back({RD_KAFKA_RESP_ERR__FAIL, "out of memory for a consumed batch", "", -1, -1});
     stride_ = 0;  // no message can be added
-    return false;
   }
-  return true;
 }
 
 bool ConsumedBlock::Reserve(size_t need) {

@@ -108,10 +108,10 @@ class ConsumedBlock {
    * Starts a block for at most `stride` messages with room for `data_bytes` of values and keys.
    * With `into` (a caller's buffer, borrowed for this call, 8-byte aligned) the block is built there
    * when its metadata fits: no allocation, no page faults on fresh memory. Values that outgrow `into`
-   * move the block to memory of its own. False when `into` cannot hold the metadata and no memory
-   * could be had (the block then records one error).
+   * move the block to memory of its own. When `into` cannot hold the metadata and no memory could be
+   * had, the block records one error and takes no message.
    */
-  bool Start(size_t stride, uint64_t data_bytes, uint8_t* into = nullptr, size_t into_len = 0);
+  void Start(size_t stride, uint64_t data_bytes, uint8_t* into = nullptr, size_t into_len = 0);
   /** The metadata of `stride` messages, in bytes: what Start() needs of `into` at least. */
   static size_t MetadataBytes(size_t stride) { return 32 * stride + 8; }
 

@@ -76,7 +76,6 @@ class Consumer::LoopJob : public Job {
     int64_t t_first = 0;
     int64_t t_last = 0;
     while (sum_.count() < count && !stop && MonotonicNs() < deadline) {
-      size_t n = 0;
       bool got = false;
       int64_t now = 0;
       int64_t now_us = 0;
@@ -101,7 +100,7 @@ class Consumer::LoopJob : public Job {
         if (got && t_first == 0) t_first = now;
       };
       const size_t want = static_cast<size_t>(std::min<uint64_t>(count - sum_.count(), kLoopBatch));
-      status_ = c_->Drain(want, std::max<int64_t>(0, (deadline - MonotonicNs()) / kNsPerMs), &stop, tally, &n);
+      status_ = c_->Drain(want, std::max<int64_t>(0, (deadline - MonotonicNs()) / kNsPerMs), &stop, tally);
       if (!status_.ok()) break;
       if (got) t_last = now;
     }
@@ -280,8 +279,7 @@ void Consumer::Shutdown() {
 }
 
 template <typename Sink>
-Status Consumer::Drain(size_t max, int64_t timeout_ms, const std::atomic<bool>* stop, Sink&& sink, size_t* taken) {
-  *taken = 0;
+Status Consumer::Drain(size_t max, int64_t timeout_ms, const std::atomic<bool>* stop, Sink&& sink) {
   if (max == 0) return Status::Ok();
   rd_kafka_message_t* chunk[kChunk];
   const int64_t deadline = MonotonicNs() + timeout_ms * kNsPerMs;
@@ -297,22 +295,22 @@ Status Consumer::Drain(size_t max, int64_t timeout_ms, const std::atomic<bool>* 
     if (n > 0 || stop == nullptr || stop->load() || closing_.load() || MonotonicNs() >= deadline) break;
   }
   // Then what is already fetched, chunk by chunk; a failure now ends the batch (it recurs on the next call).
+  size_t taken = 0;
   while (n > 0) {
     sink(chunk, static_cast<size_t>(n));
-    *taken += static_cast<size_t>(n);
-    if (*taken >= max) break;
-    n = rd_kafka_consume_batch_queue(queue_, 0, chunk, std::min(kChunk, max - *taken));
+    taken += static_cast<size_t>(n);
+    if (taken >= max) break;
+    n = rd_kafka_consume_batch_queue(queue_, 0, chunk, std::min(kChunk, max - taken));
   }
   return Status::Ok();
 }
 
 Status Consumer::TakeBlock(ConsumedBlock& block, size_t max, int64_t timeout_ms, const std::atomic<bool>* stop, uint8_t* into, size_t into_len) {
-  size_t n = 0;
   Status st;
   if (into != nullptr && ConsumedBlock::MetadataBytes(max) <= into_len) {
     // Laid out for `max` in the caller's buffer: each chunk is copied in as it is taken.
     block.Start(max, 0, into, into_len);
-    st = Drain(max, timeout_ms, stop, [&](rd_kafka_message_t** msgs, size_t k) { block.Add(msgs, k); }, &n);
+    st = Drain(max, timeout_ms, stop, [&](rd_kafka_message_t** msgs, size_t k) { block.Add(msgs, k); });
   } else {
     // Laid out for exactly the messages taken, so they are all taken first (their sizes summed while in cache).
     std::vector<rd_kafka_message_t*> msgs;
@@ -320,7 +318,7 @@ Status Consumer::TakeBlock(ConsumedBlock& block, size_t max, int64_t timeout_ms,
     st = Drain(max, timeout_ms, stop, [&](rd_kafka_message_t** chunk, size_t k) {
       for (size_t i = 0; i < k; i++) bytes += chunk[i]->len + chunk[i]->key_len;
       msgs.insert(msgs.end(), chunk, chunk + k);
-    }, &n);
+    });
     block.Start(msgs.size(), bytes, into, into_len);
     block.Add(msgs.data(), msgs.size());
   }

@@ -51,11 +51,11 @@ class Consumer : public Napi::ObjectWrap<Consumer> {
    * Waits up to timeout_ms for the first message, then takes what is already fetched, up to max, in
    * chunks of at most kChunk messages: `sink(msgs, n)` takes each chunk over (it destroys the messages)
    * while the chunk is still in cache. With `stop`, waits in slices so a stopping service thread is
-   * not held up. Returns the number taken; an error only when nothing was taken (what was taken before
-   * a later failure is delivered, and the failure comes again on the next call).
+   * not held up. An error only when nothing was taken (what was taken before a later failure is
+   * delivered, and the failure comes again on the next call).
    */
   template <typename Sink>
-  Status Drain(size_t max, int64_t timeout_ms, const std::atomic<bool>* stop, Sink&& sink, size_t* taken);
+  Status Drain(size_t max, int64_t timeout_ms, const std::atomic<bool>* stop, Sink&& sink);
   /** Up to max messages into `block` (in `into` when given and its metadata fits there); calls block.Finish(). */
   Status TakeBlock(ConsumedBlock& block, size_t max, int64_t timeout_ms, const std::atomic<bool>* stop, uint8_t* into, size_t into_len);
 

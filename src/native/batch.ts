@@ -64,9 +64,12 @@ export function* batchValues(batch: MessageBatch, start = 0, end = batchCount(ba
   for (let i = start; i < end; i++) yield batch.values.subarray(batch.valueOffsets[i] as number, batch.valueOffsets[i + 1] as number);
 }
 
-/** Where a consumed batch laid out for `stride` messages keeps its values: after 32 bytes of metadata per message and 8 more. */
-export function consumedValuesAt(stride: number): number {
-  return 32 * stride + 8;
+/**
+ * Byte offsets of a consumed batch's arrays in its buffer, laid out for `stride` messages
+ * (native/batch.cc): 32 bytes of metadata per message and 8 more, then the values, then the keys.
+ */
+export function consumedLayout(stride: number): { timestamps: number; partitions: number; topicIndex: number; valueOffsets: number; keyOffsets: number; values: number } {
+  return { timestamps: 8 * stride, partitions: 16 * stride, topicIndex: 20 * stride, valueOffsets: 24 * stride, keyOffsets: 28 * stride + 4, values: 32 * stride + 8 };
 }
 
 /**
@@ -94,17 +97,18 @@ export class ConsumedBatch {
   readonly errors: readonly KafkaError[];
 
   constructor(raw: RawConsumedBatch) {
-    const { count: n, buffer: ab, stride: s } = raw;
+    const { count: n, buffer: ab } = raw;
+    const at = consumedLayout(raw.stride);
     this.count = n;
-    // Views over the addon's ArrayBuffer, no copy; the layout is native/batch.cc's, for `stride` messages.
+    // Views over the addon's ArrayBuffer, no copy.
     this.offsets = new Float64Array(ab, 0, n);
-    this.timestamps = new Float64Array(ab, 8 * s, n);
-    this.partitions = new Int32Array(ab, 16 * s, n);
-    this.topicIndex = new Uint32Array(ab, 20 * s, n);
-    this.valueOffsets = new Uint32Array(ab, 24 * s, n + 1);
-    this.keyOffsets = new Uint32Array(ab, 28 * s + 4, n + 1);
-    this.values = Buffer.from(ab, consumedValuesAt(s), raw.valuesLength);
-    this.keys = Buffer.from(ab, consumedValuesAt(s) + raw.valuesLength, raw.keysLength);
+    this.timestamps = new Float64Array(ab, at.timestamps, n);
+    this.partitions = new Int32Array(ab, at.partitions, n);
+    this.topicIndex = new Uint32Array(ab, at.topicIndex, n);
+    this.valueOffsets = new Uint32Array(ab, at.valueOffsets, n + 1);
+    this.keyOffsets = new Uint32Array(ab, at.keyOffsets, n + 1);
+    this.values = Buffer.from(ab, at.values, raw.valuesLength);
+    this.keys = Buffer.from(ab, at.values + raw.valuesLength, raw.keysLength);
     this.topics = raw.topics;
     this.errors = raw.errors;
   }

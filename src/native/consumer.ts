@@ -1,5 +1,5 @@
 // NativeConsumer: kbench's own consumer on librdkafka, one packed batch per call.
-import { ConsumedBatch, consumedValuesAt } from './batch.js';
+import { ConsumedBatch, consumedLayout } from './batch.js';
 import { binding, type ClientState, type RawConsumer } from './binding.js';
 import type { KafkaErrorCode } from './errors.js';
 import type { LatencyBuckets } from './histogram.js';
@@ -47,7 +47,7 @@ export interface ConsumeLoopResult {
  * index, value and key offsets), 8 more, and the payloads.
  */
 export function consumeBufferSize(max: number, messageBytes: number): number {
-  return consumedValuesAt(max) + max * messageBytes;
+  return consumedLayout(max).values + max * messageBytes;
 }
 
 const LOGICAL: Record<Exclude<StartOffset, number>, number> = { beginning: -2, end: -1, stored: -1000 };

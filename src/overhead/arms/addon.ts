@@ -2,6 +2,7 @@
 // `batch` messages, one poll() serving every delivery report); `addon-msg`: the same addon called
 // with one message per produce()/consumeSync() call. The api variant goes through the typed
 // wrappers (NativeProducer / NativeConsumer); the direct variant calls the raw binding they wrap.
+import { consumedLayout } from '../../native/batch.js';
 import { binding, type RawProducer } from '../../native/binding.js';
 import { NativeConsumer, NativeProducer, consumeBufferSize, librdkafkaVersion, payloadBatch } from '../../native/index.js';
 import { checkCount, collectGarbage, quiesce, type Region } from '../measure.js';
@@ -94,7 +95,7 @@ async function consume(spec: ArmSpec, region: Region, perMessage: boolean): Prom
     // The raw batch is a buffer and its stride: the one view read here is made here (ConsumedBatch makes them all).
     take = (max, t, into) => {
       const b = raw.consumeSync(max, t, into);
-      return { count: b.count, valueOffsets: new Uint32Array(b.buffer, 24 * b.stride, b.count + 1) };
+      return { count: b.count, valueOffsets: new Uint32Array(b.buffer, consumedLayout(b.stride).valueOffsets, b.count + 1) };
     };
   } else {
     const c = new NativeConsumer(spec.config);
