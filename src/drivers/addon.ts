@@ -8,7 +8,7 @@ import type { OutBatch } from '../scenarios/batch.js';
 import { Meter } from '../scenarios/measure.js';
 import type { ScenarioOutcome, ScenarioRun } from '../scenarios/types.js';
 import { encodeHistogram } from '../stats/latency.js';
-import { addChecksums } from '../runner/combine.js';
+import { addChecksums } from '../verify/payload.js';
 import { errorMessage } from '../util/errors.js';
 import { kbenchVersion } from '../paths.js';
 import { librdkafkaConsumerConfig, librdkafkaProducerConfig, withConfigErrors } from './librdkafka-config.js';

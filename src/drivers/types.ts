@@ -7,8 +7,9 @@ import type { OutBatch } from '../scenarios/batch.js';
 import type { ScenarioOutcome, ScenarioRun } from '../scenarios/types.js';
 import type { DriverSecurity } from './security.js';
 
-export type ConfigValue = string | number | boolean;
-export type ClientConfig = Record<string, ConfigValue>;
+import type { ClientConfig } from '../contract/arm.js';
+
+export type { ClientConfig, ConfigValue } from '../contract/arm.js';
 
 export interface DriverDescription {
   id: string;

@@ -4,8 +4,8 @@ import type { NodeDriver } from '../drivers/types.js';
 import type { ScenarioOutcome } from '../scenarios/types.js';
 import { errorMessage } from '../util/errors.js';
 
-export const PROGRESS_PREFIX = '@kbench ';
-export const DESCRIBE_PREFIX = '@kbench-describe ';
+export { DESCRIBE_PREFIX, PROGRESS_PREFIX } from '../contract/arm.js';
+import { PROGRESS_PREFIX } from '../contract/arm.js';
 
 export async function loadNodeDriver(id: string): Promise<NodeDriver> {
   const entry = driverEntry(id);

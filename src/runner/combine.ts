@@ -2,14 +2,8 @@
 import type { ScenarioOutcome } from '../scenarios/types.js';
 import { addErrors } from '../scenarios/measure.js';
 import { encodeHistogram, mergeHistograms } from '../stats/latency.js';
+import { addChecksums } from '../verify/payload.js';
 
-/** Adds checksums (16 hex digits each) modulo 2^64. */
-export function addChecksums(hexes: readonly string[]): string {
-  const mask = (1n << 64n) - 1n;
-  let v = 0n;
-  for (const h of hexes) v = (v + BigInt(`0x${h}`)) & mask;
-  return v.toString(16).padStart(16, '0');
-}
 
 const sumOpt = (xs: (number | undefined)[]): number | undefined => (xs.every((x) => x === undefined) ? undefined : xs.reduce<number>((s, x) => s + (x ?? 0), 0));
 
@@ -47,12 +41,12 @@ export function combineOutcomes(parts: readonly ScenarioOutcome[], mode: 'thread
   const optional: [keyof ScenarioOutcome, number | undefined][] = [
     ['cpuUserUs', cpu((p) => p.cpuUserUs)],
     ['cpuSysUs', cpu((p) => p.cpuSysUs)],
-    ['verifyNs', sumOpt(parts.map((p) => p.verifyNs))],
     ['rssPeakBytes', mode === 'processes' ? sumOpt(parts.map((p) => p.rssPeakBytes)) : Math.max(...parts.map((p) => p.rssPeakBytes ?? 0))],
     ['delivered', sumOpt(parts.map((p) => p.delivered))],
     ['failed', sumOpt(parts.map((p) => p.failed))],
     ['consumed', sumOpt(parts.map((p) => p.consumed))],
     ['consumedBytes', sumOpt(parts.map((p) => p.consumedBytes))],
+    ['warmupConsumed', sumOpt(parts.map((p) => p.warmupConsumed))],
     ['lost', sumOpt(parts.map((p) => p.lost))],
     ['duplicated', sumOpt(parts.map((p) => p.duplicated))],
   ];

@@ -18,7 +18,7 @@ import {
   type WorkloadSettings,
 } from '../results/types.js';
 import type { ArmSpec, ScenarioOutcome } from '../scenarios/types.js';
-import { LATENCY_HEADER_BYTES, expectedChecksum } from '../verify/payload.js';
+import { LATENCY_HEADER_BYTES, expectedChecksum, payloadSpec } from '../verify/payload.js';
 import { verifyOutcome } from '../verify/verify.js';
 import { decodeHistogram, mergeHistograms, percentiles } from '../stats/latency.js';
 import { summarize } from '../stats/summary.js';
@@ -337,7 +337,7 @@ export async function runBenchmark(spec: RunSpec, ev: RunEvents = silentEvents):
       try {
         await createTopic(adminConn(conn), { topic, partitions: spec.partitions, replication: spec.replication });
         const base: ArmSpec = {
-          protocol: 1,
+          protocol: 2,
           armId: `${runId}-${arm.index}`,
           driver: arm.driver,
           scenario: arm.scenario,
@@ -355,6 +355,7 @@ export async function runBenchmark(spec: RunSpec, ev: RunEvents = silentEvents):
           clientId: `kbench-${arm.driver}-${arm.index}`,
           groupId: `kbench-${runId}-${arm.index}`,
           resultFile: '',
+          payload: payloadSpec('compressible', arm.messageSize, os.tmpdir()),
           ...faultsFor(spec, arm.driver),
           ...(spec.armLaunch ? { launch: spec.armLaunch } : {}),
         };
@@ -423,7 +424,7 @@ async function helperArm(
 ): Promise<ScenarioOutcome> {
   const entry = driverEntry(driver) as DriverEntry;
   const spec: ArmSpec = {
-    protocol: 1,
+    protocol: 2,
     armId: tag,
     driver,
     scenario,
@@ -441,6 +442,7 @@ async function helperArm(
     clientId: `kbench-${tag}`,
     groupId: `kbench-${tag}`,
     resultFile: '',
+    payload: payloadSpec('compressible', size, os.tmpdir()),
   };
   return (await runArmProcess(spec, entry)).outcome;
 }

@@ -6,7 +6,7 @@ import type { ArmSpec } from '../../src/scenarios/types.js';
 
 function spec(scenario: ArmSpec['scenario'], messages: number, over: Partial<ArmSpec> = {}): ArmSpec {
   return {
-    protocol: 1, armId: 'a', driver: 'java-perf', scenario, messageSize: 100, messages, warmup: 0, firstSeq: 0, topic: 't', partitions: 2,
+    protocol: 2, payload: { kind: 'compressible', source: '/dev/null', stride: 0 }, armId: 'a', driver: 'java-perf', scenario, messageSize: 100, messages, warmup: 0, firstSeq: 0, topic: 't', partitions: 2,
     connection: { brokers: ['127.0.0.1:9092'] },
     settings: { acks: 'all', compression: 'none', lingerMs: 5, batchSize: 1_000_000, sendBatch: 1000, idempotence: false, rate: 0 },
     extraConfig: {}, timeoutMs: 300_000, threads: 1, clientId: 'kbench-java-perf-1', groupId: 'kbench-g-1', resultFile: '', ...over,

@@ -120,7 +120,7 @@ test('against an external Kafka 4 broker, an old-protocol client fails at once w
   const fake = await kafka4ApiVersions();
   try {
     const spec: ArmSpec = {
-      protocol: 1, armId: 'py-k4', driver: 'kafka-python-simple', scenario: 'consumer', messageSize: 100, messages: 10, warmup: 0, firstSeq: 0,
+      protocol: 2, payload: { kind: 'compressible', source: '/dev/null', stride: 0 }, armId: 'py-k4', driver: 'kafka-python-simple', scenario: 'consumer', messageSize: 100, messages: 10, warmup: 0, firstSeq: 0,
       topic: 'nowhere', partitions: 1, connection: { brokers: [fake.address] }, settings: SETTINGS, extraConfig: {}, timeoutMs: 60_000, threads: 1,
       clientId: 'kbench-py-k4', groupId: 'kbench-py-k4', resultFile: '',
     };

@@ -54,7 +54,7 @@ test('librdkafka configuration errors name the --client-config key, aliases incl
 
 function armSpec(over: Partial<ArmSpec> = {}): ArmSpec {
   return {
-    protocol: 1, armId: 'a', driver: 'c', scenario: 'producer-async', messageSize: 100, messages: 10, warmup: 0, firstSeq: 0, topic: 't', partitions: 1,
+    protocol: 2, payload: { kind: 'compressible', source: '/dev/null', stride: 0 }, armId: 'a', driver: 'c', scenario: 'producer-async', messageSize: 100, messages: 10, warmup: 0, firstSeq: 0, topic: 't', partitions: 1,
     connection: scram, settings: { acks: 'all', compression: 'none', lingerMs: 5, batchSize: 1000, sendBatch: 10, idempotence: false, rate: 0 },
     extraConfig: {}, timeoutMs: 1000, threads: 1, clientId: 'c', groupId: 'g', resultFile: '/r', ...over,
   };

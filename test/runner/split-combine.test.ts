@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { addChecksums, combineOutcomes } from '../../src/runner/combine.js';
+import { combineOutcomes } from '../../src/runner/combine.js';
+import { addChecksums } from '../../src/verify/payload.js';
 import { splitSpec } from '../../src/runner/split.js';
 import type { ArmSpec, ScenarioOutcome } from '../../src/scenarios/types.js';
 import { Checksum, makePayload } from '../../src/verify/payload.js';
 import { encodeHistogram, newHistogram, decodeHistogram } from '../../src/stats/latency.js';
 
 const base: ArmSpec = {
-  protocol: 1, armId: 'x', driver: 'kafkajs', scenario: 'producer-async', messageSize: 100, messages: 10, warmup: 3, firstSeq: 0,
+  protocol: 2, payload: { kind: 'compressible', source: '/dev/null', stride: 0 }, armId: 'x', driver: 'kafkajs', scenario: 'producer-async', messageSize: 100, messages: 10, warmup: 3, firstSeq: 0,
   topic: 't', partitions: 4, connection: { brokers: ['127.0.0.1:1'] }, extraConfig: {}, timeoutMs: 1000, threads: 3, clientId: 'c', groupId: 'g', resultFile: '',
   settings: { acks: 'all', compression: 'none', lingerMs: 5, batchSize: 1, sendBatch: 1, idempotence: false, rate: 0 },
 };

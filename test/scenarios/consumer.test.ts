@@ -6,7 +6,7 @@ import type { ArmSpec } from '../../src/scenarios/types.js';
 import { Checksum } from '../../src/verify/payload.js';
 
 const spec: ArmSpec = {
-  protocol: 1, armId: 'x.2', driver: 'fake', scenario: 'consumer', messageSize: 100, messages: 0, warmup: 0, firstSeq: 0,
+  protocol: 2, payload: { kind: 'compressible', source: '/dev/null', stride: 0 }, armId: 'x.2', driver: 'fake', scenario: 'consumer', messageSize: 100, messages: 0, warmup: 0, firstSeq: 0,
   topic: 't', partitions: 2, readPartitions: [1], connection: { brokers: ['127.0.0.1:1'] }, extraConfig: {}, timeoutMs: 60_000, threads: 1,
   clientId: 'c', groupId: 'g', resultFile: '',
   settings: { acks: 'all', compression: 'none', lingerMs: 5, batchSize: 1, sendBatch: 1, idempotence: false, rate: 0 },
