@@ -4,22 +4,26 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { parseBrokerList } from '../broker/admin.js';
-import { DRIVERS, driverIds } from '../drivers/registry.js';
-import type { RunSpec } from '../plan/plan.js';
-import { SCENARIOS, type Acks, type Compression, type Connection, type ResultsDocument, type SaslMechanism, type ScenarioId } from '../results/types.js';
+import os from 'node:os';
+import { driverIds } from '../drivers/registry.js';
+import type { CpuPlacementRequest, RunSpec } from '../plan/plan.js';
+import { planRunSpec, RUN_DEFAULTS, SUITES, type RunInput } from '../plan/spec.js';
+import { parseCpuList } from '../util/cpus.js';
+import { SCENARIOS, type Acks, type Compression, type Connection, type ResultsDocument, type SaslMechanism } from '../results/types.js';
 import { ALL_SASL_MECHANISMS } from '../drivers/security.js';
 import { validateBrokerUser } from '../broker/security.js';
 import { ENV_PASSWORD, ENV_USERNAME, resolveCredentials, secretClientConfigKeys } from './secrets.js';
 import { runBenchmark } from '../runner/run.js';
-import { UsageError } from '../util/errors.js';
+import { UsageError, errorMessage } from '../util/errors.js';
 import { parseChoice, parseChoices, parseIntOption, parseKeyValue, parseList, parseNumberOption, parseSizes } from './parse.js';
 import { ProgressUi } from './progress.js';
 import { readWorkload } from './workload.js';
 import { useColor } from './report.js';
 
-export const SUITES = ['seeds', 'seeds-full'] as const;
+export { SUITES, suiteDefaults } from '../plan/spec.js';
 const ACKS: readonly Acks[] = ['0', '1', 'all'];
 const COMPRESSIONS: readonly Compression[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
+const STORAGES = ['auto', 'tmpfs', 'disk'] as const;
 
 export interface RunOptions {
   drivers?: string;
@@ -44,6 +48,7 @@ export interface RunOptions {
   brokers?: string;
   timeout?: string;
   brokerWarmup?: string;
+  brokerWarmupRounds?: string;
   baseline?: string;
   workload?: string;
   quick?: boolean;
@@ -57,6 +62,10 @@ export interface RunOptions {
   secretsFile?: string;
   tls?: boolean;
   tlsCa?: string;
+  payload?: string;
+  cpus?: string;
+  brokerStorage?: string;
+  aa?: boolean;
   out?: string;
   report?: string;
   md?: string;
@@ -64,20 +73,37 @@ export interface RunOptions {
   injectFault?: string;
 }
 
-interface SuiteDefaults {
-  scenarios: ScenarioId[];
-  sizes: number[];
-  messages: number;
-  syncMessages: number;
-  e2eMessages: number;
-  repeat: number;
+/** --payload random|compressible|file:PATH (the file must be readable and not empty). */
+export function parsePayload(value: string): NonNullable<RunInput['payload']> {
+  if (value === 'random' || value === 'compressible') return { kind: value };
+  if (value.startsWith('file:')) {
+    const file = value.slice(5);
+    let size: number;
+    try {
+      size = fs.statSync(file).size;
+      fs.accessSync(file, fs.constants.R_OK);
+    } catch (err) {
+      throw new UsageError(`--payload ${value}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    }
+    if (size === 0) throw new UsageError(`--payload ${value}: the file is empty`);
+    return { kind: 'file', file: path.resolve(file) };
+  }
+  throw new UsageError(`--payload must be random, compressible or file:PATH; got '${value}'`);
 }
 
-/** The seeds' suite by default; --quick shrinks it; seeds-full is the studies' full size. */
-export function suiteDefaults(suite: string | undefined, quick: boolean): SuiteDefaults {
-  if (suite === 'seeds-full') return { scenarios: ['producer-sync', 'producer-async', 'consumer'], sizes: [10, 100, 1024], messages: 1_000_000, syncMessages: 10_000, e2eMessages: 20_000, repeat: 5 };
-  if (quick) return { scenarios: ['producer-sync', 'producer-async', 'consumer'], sizes: [100], messages: 20_000, syncMessages: 300, e2eMessages: 2_000, repeat: 1 };
-  return { scenarios: ['producer-sync', 'producer-async', 'consumer'], sizes: [100], messages: 100_000, syncMessages: 1_000, e2eMessages: 10_000, repeat: 2 };
+/** --cpus auto|none|BROKER/ARMS, e.g. 0/1 or 0-1/2-3 (CPU lists as taskset takes them). */
+export function parseCpus(value: string, cores: number): CpuPlacementRequest {
+  if (value === 'auto' || value === 'none') return value;
+  const m = /^([^/]+)\/([^/]+)$/.exec(value);
+  if (!m) throw new UsageError(`--cpus must be auto, none or BROKER/ARMS CPU lists such as 0/1; got '${value}'`);
+  const list = (t: string): number[] => {
+    try {
+      return parseCpuList(t, cores);
+    } catch (err) {
+      throw new UsageError(`--cpus ${value}: ${errorMessage(err)}`);
+    }
+  };
+  return { broker: list(m[1] as string), arms: list(m[2] as string) };
 }
 
 /** A readable PEM file of certificates, or a UsageError naming the option. */
@@ -126,73 +152,67 @@ export function securityOf(o: RunOptions, warnings: string[], env: NodeJS.Proces
   return { embedded: { tls, ...(sasl ? { sasl: { mechanism, ...user } } : {}) } };
 }
 
-/** `env` supplies KBENCH_SASL_USERNAME / KBENCH_SASL_PASSWORD. */
-export function buildRunSpec(o: RunOptions, env: NodeJS.ProcessEnv = process.env): { spec: RunSpec; warnings: string[] } {
-  if (o.suite !== undefined) parseChoice(o.suite, '--suite', SUITES);
+/** The CLI's strings → a typed RunInput (each bad value a UsageError naming its option). `env` supplies KBENCH_SASL_*. */
+export function runInputFrom(o: RunOptions, env: NodeJS.ProcessEnv = process.env): { input: RunInput; warnings: string[] } {
+  const suite = o.suite !== undefined ? parseChoice(o.suite, '--suite', SUITES) : undefined;
   const warnings: string[] = [];
-  const base = suiteDefaults(o.suite, Boolean(o.quick));
   const wl = o.workload ? readWorkload(o.workload) : undefined;
   if (wl) warnings.push(...wl.warnings);
-
-  const known = driverIds();
-  const drivers = o.drivers ? parseList(o.drivers, '--drivers') : DRIVERS.filter((d) => d.inDefault).map((d) => d.id);
-  const unknown = drivers.filter((d) => !known.includes(d));
-  if (unknown.length) throw new UsageError(`--drivers: unknown driver ${unknown.map((u) => `'${u}'`).join(', ')} (known: ${known.join(', ')})`);
-
-  const scenarios = o.scenarios ? parseChoices(o.scenarios, '--scenarios', SCENARIOS) : wl ? (['e2e-latency'] as ScenarioId[]) : base.scenarios;
-  const sizes = o.sizes ? parseSizes(o.sizes) : (wl?.sizes ?? base.sizes);
-  const messages = o.messages ? parseIntOption(o.messages, '--messages', 1) : (wl?.messages ?? base.messages);
-  const replication = o.replication ? parseIntOption(o.replication, '--replication', 1, 32) : 1;
-  const nodes = o.nodes ? parseIntOption(o.nodes, '--nodes', 1, 9) : replication > 1 ? Math.max(3, replication) : 1;
-  if (!o.brokers && replication > nodes) throw new UsageError(`--replication ${replication} needs at least ${replication} brokers (--nodes ${nodes})`);
-  const partitions = o.partitions ? parseIntOption(o.partitions, '--partitions', 1, 10_000) : (wl?.partitions ?? 1);
-  const workers = o.workers ? parseIntOption(o.workers, '--workers', 1, 64) : (wl?.workers ?? 1);
-  const baseline = o.baseline ?? 'kafkajs';
-  if (!known.includes(baseline)) throw new UsageError(`--baseline: unknown driver '${baseline}' (known: ${known.join(', ')})`);
-
+  const int = (v: string | undefined, name: string, min: number, max?: number): number | undefined => (v === undefined ? undefined : parseIntOption(v, name, min, max));
   let fault: RunSpec['fault'];
   if (o.injectFault !== undefined) {
     const [kind = '', driver] = o.injectFault.split(':');
     fault = { kind: parseChoice(kind, '--inject-fault', ['drop-one', 'throw', 'crash'] as const), ...(driver ? { driver } : {}) };
   }
-
-  const spec: RunSpec = {
-    drivers,
-    scenarios,
-    sizes,
-    messages,
-    syncMessages: o.syncMessages ? parseIntOption(o.syncMessages, '--sync-messages', 1) : o.messages ? Math.min(messages, base.syncMessages) : base.syncMessages,
-    e2eMessages: o.e2eMessages ? parseIntOption(o.e2eMessages, '--e2e-messages', 1) : (wl?.messages ?? base.e2eMessages),
-    repeat: o.repeat ? parseIntOption(o.repeat, '--repeat', 1, 100) : base.repeat,
-    partitions,
-    replication,
-    workers,
-    settings: {
-      acks: o.acks ? parseChoice(o.acks, '--acks', ACKS) : 'all',
-      compression: o.compression ? parseChoice(o.compression, '--compression', COMPRESSIONS) : 'none',
-      lingerMs: o.lingerMs ? parseIntOption(o.lingerMs, '--linger-ms', 0, 900_000) : 5,
-      batchSize: o.batchSize ? parseIntOption(o.batchSize, '--batch-size', 1, 2_147_483_647) : 1_000_000,
-      sendBatch: o.sendBatch ? parseIntOption(o.sendBatch, '--send-batch', 1, 1_000_000) : 1000,
-      idempotence: Boolean(o.idempotence),
-      rate: o.rate ? parseNumberOption(o.rate, '--rate', 0) : (wl?.rate ?? 0),
-    },
-    lingerExplicit: o.lingerMs !== undefined,
-    extraConfig: o.clientConfig ?? {},
-    brokerWarmup: o.brokerWarmup !== undefined ? parseIntOption(o.brokerWarmup, '--broker-warmup', 0) : o.quick ? 20_000 : 50_000,
-    timeoutMs: (o.timeout ? parseIntOption(o.timeout, '--timeout', 1, 86_400) : 300) * 1000,
-    baseline,
-    nodes,
-    options: { ...o },
+  const input: RunInput = { options: { ...o } };
+  const set = <K extends keyof RunInput>(k: K, v: RunInput[K] | undefined): void => {
+    if (v !== undefined) input[k] = v;
   };
-  if (o.warmup !== undefined) spec.warmup = parseIntOption(o.warmup, '--warmup', 0);
+  set('suite', suite);
+  set('quick', o.quick ? true : undefined);
+  set('workload', wl);
+  set('drivers', o.drivers ? parseList(o.drivers, '--drivers') : undefined);
+  set('scenarios', o.scenarios ? parseChoices(o.scenarios, '--scenarios', SCENARIOS) : undefined);
+  set('sizes', o.sizes ? parseSizes(o.sizes) : undefined);
+  set('messages', int(o.messages, '--messages', 1));
+  set('syncMessages', int(o.syncMessages, '--sync-messages', 1));
+  set('e2eMessages', int(o.e2eMessages, '--e2e-messages', 1));
+  set('warmup', int(o.warmup, '--warmup', 0));
+  set('repeat', int(o.repeat, '--repeat', 1, 100));
+  set('replication', int(o.replication, '--replication', 1, 32));
+  set('nodes', int(o.nodes, '--nodes', 1, 9));
+  set('partitions', int(o.partitions, '--partitions', 1, 10_000));
+  set('workers', int(o.workers, '--workers', 1, 64));
+  set('acks', o.acks ? parseChoice(o.acks, '--acks', ACKS) : undefined);
+  set('compression', o.compression ? parseChoice(o.compression, '--compression', COMPRESSIONS) : undefined);
+  set('lingerMs', int(o.lingerMs, '--linger-ms', 0, 900_000));
+  set('batchSize', int(o.batchSize, '--batch-size', 1, 2_147_483_647));
+  set('sendBatch', int(o.sendBatch, '--send-batch', 1, 1_000_000));
+  set('idempotence', o.idempotence ? true : undefined);
+  set('rate', o.rate ? parseNumberOption(o.rate, '--rate', 0) : undefined);
+  set('timeoutSec', int(o.timeout, '--timeout', 1, 86_400));
+  const warmMessages = int(o.brokerWarmup, '--broker-warmup', 0);
+  const warmRounds = int(o.brokerWarmupRounds, '--broker-warmup-rounds', 1, 100);
+  if (warmMessages !== undefined || warmRounds !== undefined) input.brokerWarmup = { ...(warmMessages !== undefined ? { messages: warmMessages } : {}), ...(warmRounds !== undefined ? { maxRounds: warmRounds } : {}) };
+  set('baseline', o.baseline);
+  set('kafkaVersion', o.kafkaVersion);
+  set('heap', o.heap);
+  set('extraConfig', o.clientConfig);
+  set('payload', o.payload !== undefined ? parsePayload(o.payload) : undefined);
+  set('cpus', o.cpus !== undefined ? parseCpus(o.cpus, os.cpus().length) : undefined);
+  set('brokerStorage', o.brokerStorage !== undefined ? parseChoice(o.brokerStorage, '--broker-storage', STORAGES) : undefined);
+  set('aa', o.aa ? true : undefined);
+  set('fault', fault);
   const security = securityOf(o, warnings, env);
-  if (o.brokers) spec.connection = { brokers: parseBrokerList(o.brokers), ...security.connection };
-  if (security.embedded) spec.embeddedSecurity = security.embedded;
-  if (o.kafkaVersion) spec.kafkaVersion = o.kafkaVersion;
-  if (o.heap) spec.heap = o.heap;
-  if (fault) spec.fault = fault;
-  if (spec.settings.idempotence && spec.settings.acks !== 'all') throw new UsageError('--idempotence needs --acks all');
-  return { spec, warnings };
+  if (o.brokers) input.connection = { brokers: parseBrokerList(o.brokers), ...security.connection };
+  set('embeddedSecurity', security.embedded);
+  return { input, warnings };
+}
+
+/** `kbench run`'s options → RunSpec. `env` supplies KBENCH_SASL_USERNAME / KBENCH_SASL_PASSWORD. */
+export function buildRunSpec(o: RunOptions, env: NodeJS.ProcessEnv = process.env): { spec: RunSpec; warnings: string[] } {
+  const { input, warnings } = runInputFrom(o, env);
+  return { spec: planRunSpec(input), warnings };
 }
 
 /** Writes --out / --report / --md and prints the terminal table. */
@@ -217,26 +237,31 @@ export function registerRun(program: Command): void {
     .option('--drivers <list>', `drivers to run (default: the default suite's; known: ${driverIds().join(', ')})`)
     .option('--scenarios <list>', `scenarios (${SCENARIOS.join(', ')}; default producer-sync,producer-async,consumer)`)
     .option('--sizes <list>', 'message sizes in bytes, e.g. 10,100,1024 (default 100)')
-    .option('--messages <n>', 'messages per arm for producer-async and consumer (default 100000; 1M with --suite seeds-full)')
+    .option('--messages <n>', 'messages per arm for producer-async and consumer (default 200000; 1M with --suite seeds-full)')
     .option('--sync-messages <n>', 'messages per producer-sync arm (each waits for its ack; default 1000)')
     .option('--e2e-messages <n>', 'messages per e2e-latency arm (default 10000)')
     .option('--warmup <n>', 'warm-up messages per arm, excluded from figures (default: a tenth of the arm, capped)')
-    .option('--repeat <n>', 'repetitions of every arm, interleaved across drivers (default 2)')
-    .option('--acks <0|1|all>', 'producer acknowledgements (default all)')
+    .option('--repeat <n>', 'repetitions of every arm, interleaved across drivers, the driver order rotated each time (default 3)')
+    .option('--acks <0|1|all>', `producer acknowledgements (default ${RUN_DEFAULTS.settings.acks})`)
     .option('--partitions <n>', 'partitions of each arm’s topic (default 1)')
     .option('--replication <n>', 'replication factor (> 1 starts a 3-node embedded cluster; default 1)')
     .option('--nodes <n>', 'nodes of the embedded cluster (default 1, or 3 with --replication > 1)')
     .option('--compression <codec>', 'none, gzip, snappy, lz4, zstd (default none)')
-    .option('--linger-ms <ms>', 'producer linger (default 5; producer-sync and e2e-latency use 0 unless given)')
-    .option('--batch-size <bytes>', 'producer batch size in bytes (default 1000000)')
-    .option('--send-batch <n>', 'messages handed to the client per send call in producer-async (default 1000)')
+    .option('--linger-ms <ms>', `producer linger (default ${RUN_DEFAULTS.settings.lingerMs}; producer-sync and e2e-latency use 0 unless given)`)
+    .option('--batch-size <bytes>', `producer batch size in bytes; pure-JS clients send requests of this many bytes of messages (default ${RUN_DEFAULTS.settings.batchSize})`)
+    .option('--send-batch <n>', `messages the scenario hands a librdkafka-based client per call in producer-async (default ${RUN_DEFAULTS.settings.sendBatch})`)
     .option('--idempotence', 'enable the idempotent producer (needs --acks all)')
     .option('--rate <msgs/s>', 'producer rate limit (default unlimited; e2e-latency defaults to 2000)')
     .option('--workers <n>', 'worker threads per arm (processes for clients that cannot share one; default 1)')
     .option('--brokers <host:port,...>', 'use an existing cluster instead of the embedded broker')
-    .option('--timeout <seconds>', 'per-arm timeout (default 300)')
-    .option('--broker-warmup <n>', 'messages written and read before the first arm to warm the broker up (default 50000; 0 = none)')
-    .option('--baseline <driver>', 'driver the "× vs baseline" column divides by (default kafkajs)')
+    .option('--timeout <seconds>', `per-arm timeout (default ${RUN_DEFAULTS.timeoutSec})`)
+    .option('--broker-warmup <n>', `messages per broker warm-up round: rounds are written until two in a row agree within ${RUN_DEFAULTS.brokerWarmup.tolerance * 100} % (default ${RUN_DEFAULTS.brokerWarmup.messages}; --quick ${RUN_DEFAULTS.quickBrokerWarmup.messages}; 0 = none)`)
+    .option('--broker-warmup-rounds <n>', `at most this many broker warm-up rounds (default ${RUN_DEFAULTS.brokerWarmup.maxRounds})`)
+    .option('--payload <kind>', 'payload bytes: random (incompressible, the same seeded bytes in every language), compressible, or file:PATH (default random)')
+    .option('--cpus <placement>', 'CPU placement: auto, none, or BROKER/ARMS CPU lists such as 0/1 (default auto: see the README)')
+    .option('--broker-storage <kind>', 'embedded broker log directories: auto (tmpfs when there is room), tmpfs, disk (default auto)')
+    .option('--aa', 'A/A check: run every arm twice as often, alternately as A and B, and report how many arms differ significantly from themselves')
+    .option('--baseline <driver>', `driver the "× vs baseline" column divides by (default ${RUN_DEFAULTS.baseline})`)
     .option('--workload <file.yaml>', 'an OpenMessaging Benchmark workload file (fields it cannot honour are reported)')
     .option('--quick', 'a small version of the suite (about a minute)')
     .option('--suite <name>', `a predefined suite: ${SUITES.join(', ')} (seeds-full: 10 B/100 B/1 KB, 1M messages, 5 repetitions)`)

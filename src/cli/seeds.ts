@@ -11,7 +11,10 @@ import { NODE_ROWS, STUDIES, quickVariant, type Study, type StudyVariant } from 
 import { ratio } from '../stats/summary.js';
 import { parseList } from './parse.js';
 import { ProgressUi } from './progress.js';
-import { buildRunSpec, failedArms } from './run.js';
+import { failedArms } from './run.js';
+import { parseBrokerList } from '../broker/admin.js';
+import type { RunSpec } from '../plan/plan.js';
+import { planRunSpec, RUN_DEFAULTS } from '../plan/spec.js';
 import { useColor } from './report.js';
 import { UsageError } from '../util/errors.js';
 
@@ -36,24 +39,27 @@ export function renderPublished(study: Study, rows: readonly PublishedRow[]): st
   return `Published (${study.source}) beside ours:\n${t.toString()}`;
 }
 
-function variantSpec(study: Study, v: StudyVariant, o: SeedsOptions): ReturnType<typeof buildRunSpec> {
+function variantSpec(study: Study, v: StudyVariant, o: SeedsOptions): { spec: RunSpec; warnings: string[] } {
   const wanted = [...study.drivers, ...(o.node === false ? [] : NODE_ROWS)];
   const drivers = wanted.filter((d) => driverEntry(d));
   const missing = wanted.filter((d) => !driverEntry(d));
-  const built = buildRunSpec({
-    drivers: drivers.join(','),
-    scenarios: v.scenarios.join(','),
-    sizes: v.sizes.join(','),
-    messages: String(v.messages),
-    ...(v.syncMessages ? { syncMessages: String(v.syncMessages) } : {}),
-    repeat: String(v.repeat),
-    ...(v.acks ? { acks: v.acks } : {}),
-    ...(v.partitions ? { partitions: String(v.partitions) } : {}),
-    ...(v.replication ? { replication: String(v.replication) } : {}),
-    baseline: driverEntry(study.baseline) ? study.baseline : 'kafkajs',
-    ...(o.brokers ? { brokers: o.brokers } : {}),
-    ...(o.quick ? { brokerWarmup: '20000' } : {}),
-  });
+  const built = {
+    spec: planRunSpec({
+      drivers,
+      scenarios: v.scenarios,
+      sizes: v.sizes,
+      messages: v.messages,
+      ...(v.syncMessages ? { syncMessages: v.syncMessages } : {}),
+      repeat: v.repeat,
+      ...(v.acks ? { acks: v.acks } : {}),
+      ...(v.partitions ? { partitions: v.partitions } : {}),
+      ...(v.replication ? { replication: v.replication } : {}),
+      baseline: driverEntry(study.baseline) ? study.baseline : 'kafkajs',
+      ...(o.brokers ? { connection: { brokers: parseBrokerList(o.brokers) } } : {}),
+      ...(o.quick ? { brokerWarmup: RUN_DEFAULTS.quickBrokerWarmup } : {}),
+    }),
+    warnings: [] as string[],
+  };
   if (missing.length) built.warnings.push(`drivers not part of this kbench: ${missing.join(', ')}`);
   built.spec.options = { command: 'seeds', study: study.id, variant: v.label, quick: Boolean(o.quick) };
   return built;

@@ -29,6 +29,8 @@ export interface DriverDescription {
   workerThreads: boolean;
   /** False for programs that cannot leave warm-up messages out of their figures: their arms run without warm-up. */
   supportsWarmup?: boolean;
+  /** Set by programs that send payloads of their own instead of the contract's (c-perf, java-perf): why. Their topics are verified by count only. */
+  ownPayloads?: string;
   /** Compression codecs the client has, when not all of them. */
   compressions?: string[];
   /** SASL mechanisms and TLS the client has; arms it cannot connect with are skipped with the reason. Absent: not declared. */

@@ -1,7 +1,19 @@
 // Expands a RunSpec into arms — driver × scenario × message size × repetition — ordered so that
-// repetitions interleave across drivers (A B C A B C …), each with its effective settings.
-import type { ClientConfig } from '../drivers/types.js';
+// repetitions interleave across drivers (A B C, then B C A, then C A B …: the driver order rotates
+// by one per repetition, so no driver always runs first or right after the same neighbour), each
+// with its effective settings.
+import type { ClientConfig, PayloadKind } from '../contract/arm.js';
 import type { Connection, SaslMechanism, ScenarioId, WorkloadSettings } from '../results/types.js';
+
+/** Broker warm-up: rounds of `messages` written until two consecutive rounds agree within `tolerance` (bounded by maxRounds). */
+export interface BrokerWarmup {
+  messages: number;
+  maxRounds: number;
+  tolerance: number;
+}
+
+/** `auto` (chosen by the machine's cores), `none`, or explicit CPU lists for the broker and the arms. */
+export type CpuPlacementRequest = 'auto' | 'none' | { broker: number[]; arms: number[] };
 
 export interface RunSpec {
   drivers: string[];
@@ -23,8 +35,16 @@ export interface RunSpec {
   /** True when --linger-ms was given; otherwise producer-sync runs with linger 0 (it waits per message anyway). */
   lingerExplicit: boolean;
   extraConfig: ClientConfig;
-  /** Messages written and read back before the first arm to warm the broker up (0 = none). */
-  brokerWarmup: number;
+  /** How the broker is warmed up before the first arm (messages 0 = not at all). */
+  brokerWarmup: BrokerWarmup;
+  /** Payload bytes of every arm (src/verify/payload.ts). */
+  payload: { kind: PayloadKind; file?: string };
+  /** Where the broker and the arms run. */
+  cpus: CpuPlacementRequest;
+  /** Embedded broker log directories: tmpfs where there is room (auto), or as asked. */
+  brokerStorage: 'auto' | 'tmpfs' | 'disk';
+  /** A/A check: every arm twice as many repetitions, alternately in group A and B, then tested against itself. */
+  aa: boolean;
   /** Per-arm timeout. */
   timeoutMs: number;
   baseline: string;
@@ -55,6 +75,8 @@ export interface PlannedArm {
   messages: number;
   warmup: number;
   settings: WorkloadSettings;
+  /** --aa: which half of the repetitions this one belongs to. */
+  aaGroup?: 'A' | 'B';
 }
 
 const WARMUP_CAP: Record<ScenarioId, number> = { 'producer-async': 10_000, consumer: 10_000, 'producer-sync': 200, 'e2e-latency': 500 };
@@ -83,12 +105,24 @@ export function settingsFor(spec: RunSpec, scenario: ScenarioId): WorkloadSettin
   return s;
 }
 
+/** `xs` rotated left by `k` places. */
+export function rotated<T>(xs: readonly T[], k: number): T[] {
+  if (xs.length === 0) return [];
+  const r = ((k % xs.length) + xs.length) % xs.length;
+  return [...xs.slice(r), ...xs.slice(0, r)];
+}
+
+/** Repetitions planned: twice --repeat with --aa (half in group A, half in B, alternating). */
+export function plannedRepetitions(spec: RunSpec): number {
+  return spec.aa ? spec.repeat * 2 : spec.repeat;
+}
+
 export function planArms(spec: RunSpec): PlannedArm[] {
   const arms: PlannedArm[] = [];
-  for (let repetition = 1; repetition <= spec.repeat; repetition++) {
+  for (let repetition = 1; repetition <= plannedRepetitions(spec); repetition++) {
     for (const messageSize of spec.sizes) {
       for (const scenario of spec.scenarios) {
-        for (const driver of spec.drivers) {
+        for (const driver of rotated(spec.drivers, repetition - 1)) {
           arms.push({
             index: arms.length,
             driver,
@@ -98,6 +132,7 @@ export function planArms(spec: RunSpec): PlannedArm[] {
             messages: messagesFor(spec, scenario),
             warmup: warmupFor(spec, scenario),
             settings: settingsFor(spec, scenario),
+            ...(spec.aa ? { aaGroup: repetition % 2 === 1 ? ('A' as const) : ('B' as const) } : {}),
           });
         }
       }

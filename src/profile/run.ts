@@ -1,9 +1,12 @@
 // `kbench profile`: one arm of `kbench run` (same runner, embedded broker or --brokers, verified as
 // usual) with its Node process launched under V8's CPU profiler (--cpu-prof), and optionally under
 // `perf record` with JIT symbols (--perf-basic-prof) for native stacks and a flame graph.
+import { SCENARIOS } from '../results/types.js';
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildRunSpec, type RunOptions } from '../cli/run.js';
+import { runInputFrom, type RunOptions } from '../cli/run.js';
+import { parseChoices } from '../cli/parse.js';
+import { planRunSpec, RUN_DEFAULTS } from '../plan/spec.js';
 import { driverEntry, driverIds } from '../drivers/registry.js';
 import { projectRoot } from '../paths.js';
 import type { ResultsDocument } from '../results/types.js';
@@ -69,7 +72,8 @@ export async function runProfile(o: ProfileOptions, ev: RunEvents): Promise<Prof
     notes.push(...check.notes);
   }
 
-  const { spec, warnings } = buildRunSpec({ brokerWarmup: '20000', ...o.run, drivers: o.driver, scenarios: o.scenario, repeat: '1' });
+  const { input, warnings } = runInputFrom(o.run);
+  const spec = planRunSpec({ ...input, brokerWarmup: input.brokerWarmup ?? RUN_DEFAULTS.quickBrokerWarmup, drivers: [o.driver], scenarios: parseChoices(o.scenario, '--scenario', SCENARIOS), repeat: 1 });
   for (const w of warnings) ev.info(`warning: ${w}`);
   const started = Date.now();
   const stamp = new Date(started).toISOString().replace(/[:.]/g, '-');

@@ -60,6 +60,12 @@ export interface LatencyPercentiles {
 
 export interface Verification {
   verified: boolean;
+  /**
+   * How: read-back — kbench read the topic back and compared count and checksum; checksum — the
+   * consumer checksummed every payload and it matched what was written; sequence — every sequence
+   * number seen exactly once (e2e-latency); count-only — a weaker check (the tool's own count).
+   */
+  method?: 'read-back' | 'checksum' | 'sequence' | 'count-only';
   /** What was checked, e.g. "delivered == 100000", "checksum 3f…", "topic end offsets == 101000". */
   checks: string[];
   /** Failed checks, empty when verified. */
@@ -94,6 +100,10 @@ export interface Repetition {
   process?: { userUs: number; sysUs: number; maxRssKb: number; wallUs: number; exitCode: number; signal: number };
   workers?: number;
   notes?: string[];
+  /** The window lasted under 10 ms: its rate means nothing, and it is kept out of ratios. */
+  shortWindow?: boolean;
+  /** --aa: the half of the repetitions this one belongs to. */
+  aaGroup?: 'A' | 'B';
 }
 
 export interface RunSummary {
@@ -141,6 +151,24 @@ export interface RunEnv {
   kbench: string;
   startedAt: string;
   finishedAt?: string;
+  /** How the figures were taken (storage, placement, warm-up, order), for a reviewer. */
+  method?: {
+    brokerStorage?: 'tmpfs' | 'disk';
+    placement?: { broker?: number[]; arms?: number[]; note?: string };
+    brokerWarmup?: { rounds: { msgsPerSec: number }[]; reads?: { msgsPerSec: number }[]; steady: boolean; tolerance: number };
+    order?: string;
+    repetitions?: number;
+    payload?: string;
+  };
+}
+
+/** The A/A check (--aa): each arm's repetitions A against its repetitions B. */
+export interface AaReport {
+  alpha: number;
+  test: string;
+  arms: { driver: string; scenario: ScenarioId; messageSize: number; metric: 'msgsPerSec'; a: number[]; b: number[]; p: number; significant: boolean; ratio: number }[];
+  flagged: number;
+  total: number;
 }
 
 export interface ResultsDocument {
@@ -153,4 +181,5 @@ export interface ResultsDocument {
   /** Arms that could not run (driver unavailable, scenario unsupported), with the reason. */
   skipped: { driver: string; scenario: ScenarioId; messageSize?: number; reason: string }[];
   warnings: string[];
+  aa?: AaReport;
 }

@@ -58,7 +58,12 @@ function removeArmDir(dir: string): void {
  * `signal` (e.g. the broker died) stops the process; like a timeout, it keeps the partial outcome
  * the process leaves behind, marked failed with the reason.
  */
-export async function runArmProcess(spec: ArmSpec, entry: DriverEntry, onProgress?: (done: number) => void, signal?: AbortSignal): Promise<ArmProcessResult> {
+/** Where an arm's process runs: `cpus` = its CPU affinity (every thread), none = wherever the OS puts it. */
+export interface ArmPlacement {
+  cpus?: readonly number[];
+}
+
+export async function runArmProcess(spec: ArmSpec, entry: DriverEntry, onProgress?: (done: number) => void, signal?: AbortSignal, placement: ArmPlacement = {}): Promise<ArmProcessResult> {
   const dir = privateArmDir();
   const specFile = path.join(dir, 'spec.json');
   const withResult: ArmSpec = { ...spec, resultFile: path.join(dir, 'result.json') };
@@ -93,7 +98,13 @@ export async function runArmProcess(spec: ArmSpec, entry: DriverEntry, onProgres
     return { outcome: failedOutcome(err), timedOut: false, stderrTail: '' };
   }
 
-  const proc = spawnSupervised(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env, ...(cwd ? { cwd } : {}) });
+  let proc: ReturnType<typeof spawnSupervised>;
+  try {
+    proc = spawnSupervised(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env, ...(cwd ? { cwd } : {}), ...(placement.cpus ? { cpus: placement.cpus } : {}) });
+  } catch (err) {
+    removeArmDir(dir);
+    return { outcome: failedOutcome(err), timedOut: false, stderrTail: '' };
+  }
   let stdout = '';
   let stderr = '';
   let partial = '';
@@ -169,8 +180,8 @@ export async function runArmProcess(spec: ArmSpec, entry: DriverEntry, onProgres
 }
 
 /** Runs an arm as `n` processes (for clients that cannot share a process between threads) and combines them. */
-export async function runArmProcesses(spec: ArmSpec, n: number, entry: DriverEntry, onProgress?: (done: number) => void, signal?: AbortSignal): Promise<ArmProcessResult> {
-  if (n <= 1) return runArmProcess(spec, entry, onProgress, signal);
+export async function runArmProcesses(spec: ArmSpec, n: number, entry: DriverEntry, onProgress?: (done: number) => void, signal?: AbortSignal, placement: ArmPlacement = {}): Promise<ArmProcessResult> {
+  if (n <= 1) return runArmProcess(spec, entry, onProgress, signal, placement);
   const parts = splitSpec(spec, n, spec.partitionCounts);
   const done = new Array<number>(n).fill(0);
   const results = await Promise.all(
@@ -183,6 +194,7 @@ export async function runArmProcesses(spec: ArmSpec, n: number, entry: DriverEnt
           onProgress?.(done.reduce((s, v) => s + v, 0));
         },
         signal,
+        placement,
       ),
     ),
   );

@@ -1,7 +1,9 @@
 // `kbench run` as data flowing through: RunSpec → describe drivers → broker → arms (each a fresh
 // process, a fresh topic, verified) → results document. Views are rendered from the document.
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import type { KafkaConnection } from '../broker/admin.js';
 import { createTopic, deleteTopic, describeCluster, withAdmin } from '../broker/admin.js';
 import { driverEntry, type DriverEntry } from '../drivers/registry.js';
@@ -18,8 +20,9 @@ import {
   type WorkloadSettings,
 } from '../results/types.js';
 import type { ArmSpec, ScenarioOutcome } from '../scenarios/types.js';
-import { LATENCY_HEADER_BYTES, expectedChecksum, payloadSpec } from '../verify/payload.js';
-import { verifyOutcome } from '../verify/verify.js';
+import type { PayloadSpec } from '../contract/arm.js';
+import { LATENCY_HEADER_BYTES, expectedChecksum, loadPayload, payloadSpec } from '../verify/payload.js';
+import { verifyOutcome, type Expectation } from '../verify/verify.js';
 import { decodeHistogram, mergeHistograms, percentiles } from '../stats/latency.js';
 import { summarize } from '../stats/summary.js';
 import { EnvironmentError, errorMessage } from '../util/errors.js';
@@ -27,7 +30,10 @@ import { redact, registerSecret, scrub, scrubDeep } from '../util/redact.js';
 import { readCaPem, securityLabel, securityUnsupportedReason } from '../drivers/security.js';
 import { kbenchVersion } from '../paths.js';
 import { parseKafkaVersion } from '../broker/versions.js';
-import { describeDriver, runArmProcess, runArmProcesses, type ArmProcessResult } from './arm.js';
+import { plannedRepetitions } from '../plan/plan.js';
+import { describeDriver, runArmProcess, runArmProcesses, type ArmPlacement, type ArmProcessResult } from './arm.js';
+import { HELPER_DRIVERS, fillTopic, readBackTopic, warmBroker, type Helper, type WarmupReport } from './helpers.js';
+import { resolvePlacement, type Placement } from './placement.js';
 
 export interface RunEvents {
   info(message: string): void;
@@ -38,9 +44,6 @@ export interface RunEvents {
 
 export const silentEvents: RunEvents = { info: () => undefined, armStart: () => undefined, armProgress: () => undefined, armEnd: () => undefined };
 
-/** Drivers used to pre-fill consumer topics, best first (the addon's C++ loop is the fastest writer). */
-const PREFILL_DRIVERS = ['addon-loop', 'node-rdkafka', 'kafkajs'];
-const LIBRDKAFKA_PREFILL = new Set(['addon-loop', 'node-rdkafka']);
 
 export interface BrokerInfo {
   connection: Connection;
@@ -49,6 +52,10 @@ export interface BrokerInfo {
   nodes: number;
   /** False once every node of the embedded broker has died (an external cluster is assumed alive). */
   alive(): boolean;
+  /** Where the embedded broker keeps its logs (undefined for an external cluster). */
+  storage?: 'tmpfs' | 'disk';
+  /** Deletes a topic and returns once the deletion has finished (the next arm must not share the broker with it). */
+  deleteTopic(topic: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -102,9 +109,22 @@ async function topicCountReaching(conn: Connection, topic: string, target: numbe
   }
 }
 
-async function openBroker(spec: RunSpec, ev: RunEvents): Promise<BrokerInfo> {
+/** Deletes a topic and waits until the cluster's metadata no longer lists it (bounded). */
+async function deleteTopicAndWait(conn: Connection, topic: string, timeoutMs = 30_000): Promise<void> {
+  await deleteTopic(adminConn(conn), topic);
+  const deadline = Date.now() + timeoutMs;
+  await withAdmin(adminConn(conn), async (admin) => {
+    while ((await admin.listTopics()).includes(topic)) {
+      if (Date.now() > deadline) throw new Error(`topic ${topic} still listed ${timeoutMs / 1000} s after its deletion`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  });
+}
+
+async function openBroker(spec: RunSpec, ev: RunEvents, _placement: Placement): Promise<BrokerInfo> {
   if (spec.connection) {
-    return { connection: spec.connection, kind: 'external', nodes: 0, alive: () => true, stop: async () => undefined };
+    const conn = spec.connection;
+    return { connection: conn, kind: 'external', nodes: 0, alive: () => true, deleteTopic: (t) => deleteTopicAndWait(conn, t), stop: async () => undefined };
   }
   const { startBroker } = await import('../broker/index.js');
   const sec = spec.embeddedSecurity;
@@ -127,6 +147,7 @@ async function openBroker(spec: RunSpec, ev: RunEvents): Promise<BrokerInfo> {
     version: b.kafkaVersion,
     nodes: b.nodes.length,
     alive: () => b.nodes.some((n) => n.running),
+    deleteTopic: (t) => deleteTopicAndWait(connection, t),
     stop: () => b.stop(),
   };
 }
@@ -156,7 +177,7 @@ export function unsupportedReason(d: DriverDescription, scenario: ScenarioId, si
 const MIN_MEANINGFUL_NS = 10_000_000;
 const tooShort = (o: ScenarioOutcome): boolean => o.ok && o.messages > 0 && o.elapsedNs < MIN_MEANINGFUL_NS;
 
-function repetitionFrom(arm: PlannedArm, res: ArmProcessResult, expectedTopic: { checksum?: string; topicMessages?: number }, workers: number): Repetition {
+function repetitionFrom(arm: PlannedArm, res: ArmProcessResult, expectedTopic: Omit<Expectation, 'scenario' | 'messages' | 'warmup' | 'messageSize'>, workers: number): Repetition {
   const o: ScenarioOutcome = res.outcome;
   const verification = verifyOutcome(o, { scenario: arm.scenario, messages: arm.messages, warmup: arm.warmup, messageSize: arm.messageSize, ...expectedTopic });
   const secs = o.elapsedNs / 1e9;
@@ -177,7 +198,11 @@ function repetitionFrom(arm: PlannedArm, res: ArmProcessResult, expectedTopic: {
     workers,
     notes: o.notes,
   };
-  if (tooShort(o)) rep.notes = [...(rep.notes ?? []), `the measured part lasted ${(o.elapsedNs / 1e6).toFixed(3)} ms: too short for a meaningful rate; use more --messages`];
+  if (tooShort(o)) {
+    rep.shortWindow = true;
+    rep.notes = [...(rep.notes ?? []), `the measured part lasted ${(o.elapsedNs / 1e6).toFixed(3)} ms: too short for a meaningful rate; use more --messages`];
+  }
+  if (arm.aaGroup) rep.aaGroup = arm.aaGroup;
   if (o.error) rep.error = o.error;
   for (const k of ['delivered', 'failed', 'errors', 'consumed', 'checksum'] as const) {
     if (o[k] !== undefined) (rep as unknown as Record<string, unknown>)[k] = o[k];
@@ -253,7 +278,7 @@ export async function runBenchmark(spec: RunSpec, ev: RunEvents = silentEvents):
     entries.set(id, e);
   }
   // Prefill candidates are described too, so consumer arms can be prepared without the user asking for them.
-  const toDescribe = new Set([...spec.drivers, ...PREFILL_DRIVERS.filter((d) => driverEntry(d))]);
+  const toDescribe = new Set([...spec.drivers, ...HELPER_DRIVERS.filter((d) => driverEntry(d))]);
   ev.info(`checking ${toDescribe.size} driver${toDescribe.size > 1 ? 's' : ''}…`);
   const descriptions = new Map<string, DriverDescription>();
   const ids = [...toDescribe];
@@ -262,7 +287,7 @@ export async function runBenchmark(spec: RunSpec, ev: RunEvents = silentEvents):
     const ds = await Promise.all(batch.map((id) => describeDriver(driverEntry(id) as DriverEntry)));
     batch.forEach((id, k) => descriptions.set(id, ds[k] as DriverDescription));
   }
-  const prefillDriver = PREFILL_DRIVERS.find((d) => descriptions.get(d)?.available);
+  const helperDriver = HELPER_DRIVERS.find((d) => descriptions.get(d)?.available);
 
   const doc: ResultsDocument = {
     schema: RESULTS_SCHEMA,
@@ -287,7 +312,7 @@ export async function runBenchmark(spec: RunSpec, ev: RunEvents = silentEvents):
       skippedKeys.add(key);
       continue;
     }
-    if (arm.scenario === 'consumer' && !prefillDriver) {
+    if (arm.scenario === 'consumer' && !helperDriver) {
       doc.skipped.push({ driver: arm.driver, scenario: arm.scenario, messageSize: arm.messageSize, reason: 'no driver available to pre-fill the topic' });
       continue;
     }
@@ -300,7 +325,30 @@ export async function runBenchmark(spec: RunSpec, ev: RunEvents = silentEvents):
     }
   }
 
-  const broker = await openBroker(spec, ev);
+  const placement = resolvePlacement(spec.cpus, os.cpus().length, !spec.connection);
+  const armPlacement: ArmPlacement = placement.arms ? { cpus: placement.arms } : {};
+  const payloadDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kbench-payload-'));
+  const payloads = new Map<number, PayloadSpec>();
+  const payloadFor = (size: number): PayloadSpec => {
+    let p = payloads.get(size);
+    if (!p) payloads.set(size, (p = payloadSpec(spec.payload.kind, size, payloadDir, spec.payload.file)));
+    return p;
+  };
+  // Expected checksums of seq 0 .. count − 1, computed once per size and count.
+  const checksums = new Map<string, string>();
+  const expectedFor = (size: number, count: number): string => {
+    const key = `${size}/${count}`;
+    let c = checksums.get(key);
+    if (c === undefined) checksums.set(key, (c = expectedChecksum(size, 0, count, loadPayload(payloadFor(size))).hex));
+    return c;
+  };
+  let broker: BrokerInfo;
+  try {
+    broker = await openBroker(spec, ev, placement);
+  } catch (err) {
+    fs.rmSync(payloadDir, { recursive: true, force: true });
+    throw err;
+  }
   const brokerPassword = broker.connection.sasl?.password;
   if (brokerPassword && !secrets.includes(brokerPassword)) {
     secrets.push(brokerPassword);
@@ -309,12 +357,24 @@ export async function runBenchmark(spec: RunSpec, ev: RunEvents = silentEvents):
   const reps = new Map<number, Repetition>();
   const configs = new Map<number, Record<string, string | number | boolean>>();
   const runId = crypto.randomBytes(4).toString('hex');
+  let warmup: WarmupReport | undefined;
   try {
     const security = securityLabel(broker.connection);
     doc.env.broker = { kind: broker.kind, nodes: broker.nodes, bootstrap: broker.connection.brokers.join(','), ...(broker.version ? { version: broker.version } : {}), ...(security !== 'PLAINTEXT' ? { security } : {}) };
     const conn = broker.connection;
-    if (spec.brokerWarmup > 0 && prefillDriver && runnable.length > 0) {
-      ev.info(await warmBroker(conn, prefillDriver, spec.brokerWarmup, spec.timeoutMs, runId));
+    const helper: Helper | undefined = helperDriver ? { conn, driver: helperDriver, timeoutMs: spec.timeoutMs, placement: armPlacement } : undefined;
+    const dropTopic = (topic: string): Promise<void> => broker.deleteTopic(topic).catch((err: unknown) => void doc.warnings.push(`deleting ${topic}: ${errorMessage(err)}`));
+    if (spec.brokerWarmup.messages > 0 && helper && runnable.length > 0) {
+      const topic = `kbench-${runId}-broker-warmup`;
+      await createTopic(adminConn(conn), { topic, partitions: 1, replication: 1 });
+      const t0 = Date.now();
+      try {
+        warmup = await warmBroker(helper, spec.brokerWarmup, topic, payloadFor(100), `${runId}-warmup`, (m) => ev.info(m));
+      } finally {
+        await dropTopic(topic);
+      }
+      ev.info(`broker warm-up: ${warmup.rounds.length} write and ${warmup.reads.length} read rounds of ${spec.brokerWarmup.messages.toLocaleString('en-US')} messages in ${((Date.now() - t0) / 1000).toFixed(1)} s, ${warmup.steady ? `steady (last two within ${spec.brokerWarmup.tolerance * 100} %)` : `NOT steady after ${spec.brokerWarmup.maxRounds} rounds`}`);
+      if (!warmup.steady) doc.warnings.push(`the broker warm-up did not settle within ${spec.brokerWarmup.maxRounds} rounds (last rates ${warmup.rounds.slice(-2).map((r) => Math.round(r.msgsPerSec)).join(', ')} msgs/s): early arms may still see a warming broker`);
     }
     let brokerDied = false;
     for (const arm of runnable) {
@@ -331,8 +391,10 @@ export async function runBenchmark(spec: RunSpec, ev: RunEvents = silentEvents):
         }
       }, 250);
       const topic = `kbench-${runId}-${arm.index}-${arm.driver}-${arm.scenario}`.replace(/[^A-Za-z0-9._-]/g, '_');
+      const topics = [topic];
       const desc = descriptions.get(arm.driver) as DriverDescription;
       const entry = entries.get(arm.driver) as DriverEntry;
+      const payload = payloadFor(arm.messageSize);
       let rep: Repetition;
       try {
         await createTopic(adminConn(conn), { topic, partitions: spec.partitions, replication: spec.replication });
@@ -347,6 +409,7 @@ export async function runBenchmark(spec: RunSpec, ev: RunEvents = silentEvents):
           firstSeq: 0,
           topic,
           partitions: spec.partitions,
+          payload,
           connection: conn,
           settings: arm.settings,
           extraConfig: spec.extraConfig,
@@ -355,27 +418,40 @@ export async function runBenchmark(spec: RunSpec, ev: RunEvents = silentEvents):
           clientId: `kbench-${arm.driver}-${arm.index}`,
           groupId: `kbench-${runId}-${arm.index}`,
           resultFile: '',
-          payload: payloadSpec('compressible', arm.messageSize, os.tmpdir()),
           ...faultsFor(spec, arm.driver),
           ...(spec.armLaunch ? { launch: spec.armLaunch } : {}),
         };
-        const expected: { checksum?: string; topicMessages?: number } = {};
+        const expected: Omit<Expectation, 'scenario' | 'messages' | 'warmup' | 'messageSize'> = {};
         if (arm.scenario === 'consumer') {
-          const total = arm.warmup + arm.messages;
-          await prefill(conn, topic, arm, spec.partitions, total, prefillDriver as string, spec.timeoutMs);
-          expected.checksum = expectedChecksum(arm.messageSize, 0, total).hex;
+          // The measured topic holds exactly the measured messages; the warm-up topic the client's own warm-up data.
+          const h = helper as Helper;
+          await fillTopic(h, topic, spec.partitions, arm.messageSize, arm.messages, payload, arm.settings.compression, `${runId}-fill-${arm.index}`);
+          if (arm.warmup > 0) {
+            const warmTopic = `${topic}-warmup`;
+            topics.push(warmTopic);
+            await createTopic(adminConn(conn), { topic: warmTopic, partitions: 1, replication: spec.replication });
+            await fillTopic(h, warmTopic, 1, arm.messageSize, arm.warmup, payload, arm.settings.compression, `${runId}-fillw-${arm.index}`);
+            base.warmupTopic = warmTopic;
+          }
+          expected.checksum = expectedFor(arm.messageSize, arm.messages);
           base.partitionCounts = await partitionCounts(conn, topic);
         }
         const threads = spec.workers > 1 && desc.workerThreads ? spec.workers : 1;
         const procs = spec.workers > 1 && !desc.workerThreads ? spec.workers : 1;
         base.threads = threads;
         const progress = (done: number): void => ev.armProgress(arm, done);
-        const res = procs > 1 ? await runArmProcesses(base, procs, entry, progress, abort.signal) : await runArmProcess(base, entry, progress, abort.signal);
+        const res = procs > 1 ? await runArmProcesses(base, procs, entry, progress, abort.signal, armPlacement) : await runArmProcess(base, entry, progress, abort.signal, armPlacement);
         if (res.outcome.error) res.outcome.error = clean(res.outcome.error);
         if (arm.scenario === 'producer-async' || arm.scenario === 'producer-sync') {
+          const total = arm.warmup + arm.messages;
           // A failed arm's count is read once: waiting for messages it never sent would only cost 10 s.
-          const count = await topicCountReaching(conn, topic, arm.warmup + arm.messages, res.outcome.ok ? 10_000 : 0);
+          const count = await topicCountReaching(conn, topic, total, res.outcome.ok ? 10_000 : 0);
           if (count !== undefined) expected.topicMessages = count;
+          if (res.outcome.ok && count === total && helper && !brokerDied) {
+            expected.readBack = await readBackTopic(helper, topic, spec.partitions, arm.messageSize, total, payload, `${runId}-read-${arm.index}`);
+            if (desc.ownPayloads) expected.ownPayloads = desc.ownPayloads;
+            else expected.readBackChecksum = expectedFor(arm.messageSize, total);
+          }
         }
         configs.set(arm.index, res.outcome.config);
         rep = repetitionFrom(arm, res, expected, spec.workers);
@@ -387,13 +463,24 @@ export async function runBenchmark(spec: RunSpec, ev: RunEvents = silentEvents):
       if (!broker.alive()) brokerDied = true;
       reps.set(arm.index, rep);
       ev.armEnd(arm, rep);
-      if (!brokerDied) await deleteTopic(adminConn(conn), topic).catch(() => undefined);
+      // The next arm starts only once this arm's topics are gone (deletion is broker work too).
+      if (!brokerDied) for (const t of topics) await dropTopic(t);
     }
     if (brokerDied) doc.warnings.push('the broker died during the run: the interrupted arm is marked failed and later arms were not run');
   } finally {
     await broker.stop().catch((err: unknown) => doc.warnings.push(`stopping the broker: ${errorMessage(err)}`));
+    fs.rmSync(payloadDir, { recursive: true, force: true });
   }
   doc.runs = buildRecords(spec, runnable, reps, configs);
+  doc.env.method = {
+    brokerStorage: broker.storage,
+    placement: { ...(placement.broker ? { broker: placement.broker } : {}), ...(placement.arms ? { arms: placement.arms } : {}), note: placement.note },
+    ...(warmup ? { brokerWarmup: { rounds: warmup.rounds, reads: warmup.reads, steady: warmup.steady, tolerance: warmup.tolerance } } : {}),
+    order: 'repetitions interleaved across drivers; the driver order rotates by one per repetition',
+    repetitions: plannedRepetitions(spec),
+    payload: spec.payload.kind,
+  };
+  // AA-REPORT-HERE
   doc.env.finishedAt = new Date().toISOString();
   // Configs are redacted by key and errors scrubbed where they arise; this catches whatever else a client echoed.
   return scrubDeep(doc, secrets);
@@ -408,72 +495,6 @@ function plannedConnection(spec: RunSpec): Connection {
     ...(sec?.sasl ? { sasl: { mechanism: sec.sasl.mechanism, username: '', password: '' } } : {}),
     ...(sec?.tls ? { ssl: true } : {}),
   };
-}
-
-/** Runs a helper arm (pre-fill or broker warm-up) with a writer driver, outside any measurement. */
-async function helperArm(
-  conn: Connection,
-  topic: string,
-  driver: string,
-  scenario: 'producer-async' | 'consumer',
-  size: number,
-  total: number,
-  timeoutMs: number,
-  tag: string,
-  extraConfig: Record<string, string> = {},
-): Promise<ScenarioOutcome> {
-  const entry = driverEntry(driver) as DriverEntry;
-  const spec: ArmSpec = {
-    protocol: 2,
-    armId: tag,
-    driver,
-    scenario,
-    messageSize: size,
-    messages: total,
-    warmup: 0,
-    firstSeq: 0,
-    topic,
-    partitions: 1,
-    connection: conn,
-    settings: { acks: 'all', compression: 'none', lingerMs: 5, batchSize: 1_000_000, sendBatch: 10_000, idempotence: false, rate: 0 },
-    extraConfig,
-    timeoutMs,
-    threads: 1,
-    clientId: `kbench-${tag}`,
-    groupId: `kbench-${tag}`,
-    resultFile: '',
-    payload: payloadSpec('compressible', size, os.tmpdir()),
-  };
-  return (await runArmProcess(spec, entry)).outcome;
-}
-
-async function prefill(conn: Connection, topic: string, arm: PlannedArm, partitions: number, total: number, driver: string, timeoutMs: number): Promise<void> {
-  // librdkafka's sticky partitioner would put a whole pre-fill into one or two partitions; without it,
-  // keyless messages spread over every partition, so consumer workers each get a share to read.
-  const spread: Record<string, string> = partitions > 1 && LIBRDKAFKA_PREFILL.has(driver) ? { 'sticky.partitioning.linger.ms': '0' } : {};
-  const o = await helperArm(conn, topic, driver, 'producer-async', arm.messageSize, total, timeoutMs, `prefill-${arm.index}`, spread);
-  if (!o.ok || o.delivered !== total || (o.failed ?? 0) > 0) {
-    throw new Error(`pre-filling the topic with ${driver} failed: ${o.error ?? `delivered ${o.delivered} of ${total}, failed ${o.failed}`}`);
-  }
-}
-
-/**
- * Warms the broker up (JIT, page cache, log segment creation) with a write and a read of a scratch
- * topic, so that the first measured arm does not pay for a cold JVM.
- */
-async function warmBroker(conn: Connection, driver: string, messages: number, timeoutMs: number, runId: string): Promise<string> {
-  const topic = `kbench-${runId}-broker-warmup`;
-  await createTopic(adminConn(conn), { topic, partitions: 1, replication: 1 });
-  try {
-    const t0 = Date.now();
-    const w = await helperArm(conn, topic, driver, 'producer-async', 100, messages, timeoutMs, `${runId}-warmup-w`);
-    if (!w.ok) throw new Error(`broker warm-up (write) failed: ${w.error ?? 'unknown error'}`);
-    const r = await helperArm(conn, topic, driver, 'consumer', 100, messages, timeoutMs, `${runId}-warmup-r`);
-    if (!r.ok) throw new Error(`broker warm-up (read) failed: ${r.error ?? 'unknown error'}`);
-    return `broker warmed up with ${messages} messages written and read by ${driver} in ${((Date.now() - t0) / 1000).toFixed(1)} s`;
-  } finally {
-    await deleteTopic(adminConn(conn), topic).catch(() => undefined);
-  }
 }
 
 function envOf(descriptions: ReadonlyMap<string, DriverDescription>, spec: RunSpec, startedAt: string): RunEnv {

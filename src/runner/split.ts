@@ -1,6 +1,7 @@
 // Splits one arm into N shares (worker threads or processes): messages, warm-up, sequence ranges and,
-// for consumers, disjoint partition sets with exactly the number of messages each must read.
-import type { ArmSpec } from '../scenarios/types.js';
+// for consumers, disjoint partition sets of the measured topic with exactly the number of messages
+// each must read (every share reads the whole warm-up topic first: its own warm-up).
+import type { ArmSpec } from '../contract/arm.js';
 
 function shares(total: number, n: number): number[] {
   const base = Math.floor(total / n);
@@ -20,14 +21,13 @@ export function splitSpec(spec: ArmSpec, n: number, partitionCounts?: readonly n
   }
   const msgShares = shares(spec.messages, n);
   const warmShares = shares(spec.warmup, n);
-  const consumerParts = isConsumer && partitionCounts ? consumerShares(spec.warmup, n, partitionCounts) : undefined;
+  const consumerParts = isConsumer && partitionCounts ? consumerShares(n, partitionCounts) : undefined;
   let seq = spec.firstSeq;
   return Array.from({ length: n }, (_, k) => {
     const part: ArmSpec = { ...spec, armId: `${spec.armId}.${k + 1}`, clientId: `${spec.clientId}-${k + 1}`, threads: 1 };
     if (consumerParts) {
-      const c = consumerParts[k] as { partitions: number[]; warmup: number; messages: number };
+      const c = consumerParts[k] as { partitions: number[]; messages: number };
       part.readPartitions = c.partitions;
-      part.warmup = c.warmup;
       part.messages = c.messages;
       part.groupId = `${spec.groupId}-${k + 1}`;
     } else {
@@ -40,28 +40,10 @@ export function splitSpec(spec: ArmSpec, n: number, partitionCounts?: readonly n
   });
 }
 
-/**
- * Part k reads partitions p ≡ k (mod n). Warm-up is shared out evenly, but a part never gets more
- * warm-up than its partitions hold: what it cannot take goes to parts with room, so the warm-up
- * total (and therefore the measured total) stays exactly what the arm asked for.
- */
-export function consumerShares(warmup: number, n: number, partitionCounts: readonly number[]): { partitions: number[]; warmup: number; messages: number }[] {
-  const parts = Array.from({ length: n }, (_, k) => {
+/** Part k reads partitions p ≡ k (mod n) of the measured topic: exactly what they hold. */
+export function consumerShares(n: number, partitionCounts: readonly number[]): { partitions: number[]; messages: number }[] {
+  return Array.from({ length: n }, (_, k) => {
     const partitions = partitionCounts.map((_, p) => p).filter((p) => p % n === k);
-    return { partitions, count: partitions.reduce((s, p) => s + (partitionCounts[p] ?? 0), 0), warmup: 0 };
+    return { partitions, messages: partitions.reduce((s, p) => s + (partitionCounts[p] ?? 0), 0) };
   });
-  const want = shares(warmup, n);
-  let left = warmup;
-  parts.forEach((p, k) => {
-    p.warmup = Math.min(want[k] as number, p.count);
-    left -= p.warmup;
-  });
-  for (const p of parts) {
-    if (left <= 0) break;
-    const extra = Math.min(left, p.count - p.warmup);
-    p.warmup += extra;
-    left -= extra;
-  }
-  if (left > 0) throw new Error(`the topic holds fewer messages than the ${warmup} warm-up messages`);
-  return parts.map((p) => ({ partitions: p.partitions, warmup: p.warmup, messages: p.count - p.warmup }));
 }

@@ -1,8 +1,11 @@
 // `kbench scale`: one driver and scenario at several worker counts, through the runner's --workers
 // support (piscina worker threads; processes for clients that cannot share one), against one broker
 // started once. Repetitions interleave across worker counts (1, 2, 4, 1, 2, 4, …).
+import { SCENARIOS } from '../results/types.js';
 import os from 'node:os';
-import { buildRunSpec, type RunOptions } from '../cli/run.js';
+import { runInputFrom, type RunOptions } from '../cli/run.js';
+import { parseChoices } from '../cli/parse.js';
+import { planRunSpec, type RunInput } from '../plan/spec.js';
 import { driverEntry, driverIds } from '../drivers/registry.js';
 import type { Repetition, ResultsDocument } from '../results/types.js';
 import { runBenchmark, type RunEvents } from '../runner/run.js';
@@ -61,10 +64,11 @@ export async function runScale(o: ScaleOptions, ev: RunEvents): Promise<ScaleDoc
   if (o.workers.length === 0) throw new UsageError('--workers needs at least one worker count');
   const startedAt = new Date().toISOString();
   // Every worker count runs against the same topic layout: as many partitions as the most workers.
-  const partitions = Math.max(Number(o.run.partitions ?? 1), ...o.workers);
-  const base: RunOptions = { ...o.run, drivers: o.driver, scenarios: o.scenario, repeat: '1', partitions: String(partitions) };
+  const { input } = runInputFrom(o.run);
+  const partitions = Math.max(input.partitions ?? 1, ...o.workers);
+  const base: RunInput = { ...input, drivers: [o.driver], scenarios: parseChoices(o.scenario, '--scenario', SCENARIOS), repeat: 1, partitions };
   // Validate everything once before starting anything.
-  const first = buildRunSpec({ ...base, workers: String(o.workers[0]) }).spec;
+  const first = planRunSpec({ ...base, workers: o.workers[0] as number });
 
   let connection = first.connection;
   let stopBroker: (() => Promise<void>) | undefined;
@@ -84,7 +88,7 @@ export async function runScale(o: ScaleOptions, ev: RunEvents): Promise<ScaleDoc
     let warm = true;
     for (let r = 0; r < o.repeat; r++) {
       for (const w of o.workers) {
-        const { spec } = buildRunSpec({ ...base, workers: String(w), ...(warm ? {} : { brokerWarmup: '0' }) });
+        const spec = planRunSpec({ ...base, workers: w, ...(warm ? {} : { brokerWarmup: { messages: 0 } }) });
         spec.connection = connection;
         warm = false;
         ev.info(`workers ${w}, repetition ${r + 1}/${o.repeat}`);

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { toolPath } from '../paths.js';
+import { formatCpuList, tasksetPath } from './cpus.js';
 
 export interface Rusage {
   userUs: number;
@@ -29,16 +30,22 @@ export interface SupervisedChild {
  * Spawns `cmd args` under kbench-exec when it is built (falls back to a plain spawn, which still
  * gets the stop/timeout handling but no parent-death guarantee and no rusage).
  */
-export function spawnSupervised(cmd: string, args: readonly string[], options: SpawnOptions = {}): SupervisedChild {
+export function spawnSupervised(cmd: string, args: readonly string[], options: SpawnOptions & { cpus?: readonly number[] } = {}): SupervisedChild {
   const wrapper = toolPath('kbench-exec');
+  const { cpus, ...spawnOptions } = options;
   let rusageFile: string | undefined;
-  let child: ChildProcess;
+  let argv: string[] = [cmd, ...args];
   if (wrapper) {
     rusageFile = path.join(os.tmpdir(), `kbench-rusage-${process.pid}-${Math.random().toString(36).slice(2)}.json`);
-    child = spawn(wrapper, ['--rusage', rusageFile, '--', cmd, ...args], options);
-  } else {
-    child = spawn(cmd, args, options);
+    argv = [wrapper, '--rusage', rusageFile, '--', ...argv];
   }
+  if (cpus?.length) {
+    // The CPU affinity is inherited by the wrapper's child and every thread it starts.
+    const taskset = tasksetPath();
+    if (!taskset) throw new Error('a CPU placement was asked for, but taskset (util-linux) is not installed');
+    argv = [taskset, '-c', formatCpuList(cpus), ...argv];
+  }
+  const child: ChildProcess = spawn(argv[0] as string, argv.slice(1), spawnOptions);
   const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; rusage?: Rusage }>((resolve) => {
     let settled = false;
     const finish = (code: number | null, signal: NodeJS.Signals | null): void => {

@@ -1,9 +1,12 @@
-// Decides whether an arm is valid: every message accounted for. Producer arms must report
-// delivered == N with no failure, and the topic must hold exactly what was sent; consumer arms
-// must read exactly what was written, with the same checksum; e2e arms must see every sequence
-// number once. Anything else fails the arm, loudly.
+// Decides whether an arm is valid: every message accounted for, and says how it was checked
+// (Verification.method). Producer arms must report delivered == N with no failure, and kbench reads
+// the topic back itself: it must hold exactly what was sent, with the checksum of the payloads the
+// arm was told to send (read-back); consumer arms must read exactly the measured topic, with the
+// same checksum, after reading their warm-up topic (checksum); e2e arms must see every sequence
+// number once (sequence). Programs that cannot send or checksum kbench payloads are checked by
+// count only (count-only), which views show apart from ✓. Anything else fails the arm, loudly.
+import type { ScenarioOutcome } from '../contract/arm.js';
 import type { ScenarioId, Verification } from '../results/types.js';
-import type { ScenarioOutcome } from '../scenarios/types.js';
 import { describeErrors } from '../scenarios/measure.js';
 
 export interface Expectation {
@@ -11,15 +14,22 @@ export interface Expectation {
   messages: number;
   warmup: number;
   messageSize: number;
-  /** Consumer arms: the checksum of everything in the topic (warm-up included). */
+  /** Consumer arms: the checksum of the measured topic. */
   checksum?: string;
   /** Producer arms: messages in the topic after the arm (sum of high watermarks), when it could be read. */
   topicMessages?: number;
+  /** Producer arms: what kbench read back from the topic (count, bytes, checksum). */
+  readBack?: { consumed: number; bytes: number; checksum?: string; error?: string };
+  /** Producer arms: the checksum the read-back must match (warm-up included). */
+  readBackChecksum?: string;
+  /** Producer arms of programs that send their own payloads: why only the count can be compared. */
+  ownPayloads?: string;
 }
 
 export function verifyOutcome(o: ScenarioOutcome, e: Expectation): Verification {
   const checks: string[] = [];
   const failures: string[] = [];
+  let method: Verification['method'];
   const expect = (ok: boolean, what: string, got: string): void => {
     (ok ? checks : failures).push(ok ? what : `${what}: got ${got}`);
   };
@@ -40,16 +50,35 @@ export function verifyOutcome(o: ScenarioOutcome, e: Expectation): Verification 
       expect((o.failed ?? 0) === 0, 'failed == 0', `${o.failed} (${describeErrors(o.errors ?? {})})`);
       if (e.topicMessages !== undefined) expect(e.topicMessages === total, `topic holds ${total} messages (warm-up included)`, String(e.topicMessages));
       else failures.push('the topic end offsets could not be read to cross-check the deliveries');
+      if (e.topicMessages !== total) break;
+      const rb = e.readBack;
+      if (!rb) {
+        failures.push('the topic was not read back');
+        break;
+      }
+      if (rb.error) failures.push(`reading the topic back failed: ${rb.error}`);
+      expect(rb.consumed === total, `read back ${total} messages`, String(rb.consumed));
+      expect(rb.bytes === total * e.messageSize, `read back ${total * e.messageSize} payload bytes`, String(rb.bytes));
+      if (e.ownPayloads) {
+        checks.push(`payloads not compared: ${e.ownPayloads}`);
+        method = 'count-only';
+      } else {
+        expect(rb.checksum !== undefined && rb.checksum === e.readBackChecksum, `read-back checksum ${e.readBackChecksum}`, String(rb.checksum));
+        method = 'read-back';
+      }
       break;
     }
     case 'consumer': {
       if (!o.ok) break;
-      expect(o.consumed === total, `read ${total} messages (warm-up included)`, String(o.consumed));
-      expect(o.consumedBytes === total * e.messageSize, `read ${total * e.messageSize} payload bytes`, String(o.consumedBytes));
+      expect(o.consumed === e.messages, `read ${e.messages} measured messages`, String(o.consumed));
+      expect(o.consumedBytes === e.messages * e.messageSize, `read ${e.messages * e.messageSize} payload bytes`, String(o.consumedBytes));
+      if (e.warmup > 0) expect(o.warmupConsumed === e.warmup, `read the ${e.warmup} warm-up messages first`, String(o.warmupConsumed));
       if (o.checksum !== undefined) {
         expect(o.checksum === e.checksum, `checksum ${e.checksum}`, String(o.checksum));
+        method = 'checksum';
       } else if (o.checksumUnavailable) {
         checks.push(`no payload checksum: ${o.checksumUnavailable}`);
+        method = 'count-only';
       } else {
         failures.push('the driver reported no checksum');
       }
@@ -62,8 +91,9 @@ export function verifyOutcome(o: ScenarioOutcome, e: Expectation): Verification 
       expect(o.consumed === total, `received ${total} distinct messages`, String(o.consumed));
       expect(o.lost === 0, 'lost == 0', String(o.lost));
       expect(o.duplicated === 0, 'duplicated == 0', String(o.duplicated));
+      method = 'sequence';
       break;
     }
   }
-  return { verified: failures.length === 0, checks, failures };
+  return { verified: failures.length === 0, ...(method ? { method } : {}), checks, failures };
 }

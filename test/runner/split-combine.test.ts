@@ -22,17 +22,17 @@ test('producer shares cover every message once, with disjoint sequence ranges', 
   assert.equal(new Set(parts.map((p) => p.clientId)).size, 3);
 });
 
-test('consumer shares read disjoint partitions and exactly their messages', () => {
-  const spec = { ...base, scenario: 'consumer' as const, messages: 100, warmup: 10 };
+test('consumer shares read disjoint partitions of the measured topic, exactly their messages, each after the whole warm-up topic', () => {
+  const spec = { ...base, scenario: 'consumer' as const, messages: 110, warmup: 10, warmupTopic: 'w' };
   const parts = splitSpec(spec, 2, [30, 20, 40, 20]);
   assert.deepEqual(parts.map((p) => p.readPartitions), [[0, 2], [1, 3]]);
-  assert.deepEqual(parts.map((p) => p.messages + p.warmup), [70, 40]);
+  assert.deepEqual(parts.map((p) => p.messages), [70, 40]);
+  assert.deepEqual(parts.map((p) => [p.warmup, p.warmupTopic]), [[10, 'w'], [10, 'w']], 'every share warms up on the whole warm-up topic');
+  assert.equal(new Set(parts.map((p) => p.groupId)).size, 2);
   assert.throws(() => splitSpec(spec, 2), /message count of every partition/);
-  // The pre-fill's partitioner put 4 messages in one partition: its part cannot take half the
-  // warm-up, the other part takes the rest, and every part still measures exactly what it reads.
-  const skewed = splitSpec({ ...spec, partitions: 2, warmup: 1000, messages: 10_000 }, 2, [4, 10_996]);
-  assert.deepEqual(skewed.map((p) => [p.warmup, p.messages]), [[4, 0], [996, 10_000]]);
-  assert.equal(skewed.reduce((s, p) => s + p.warmup, 0), 1000);
+  // The fill's partitioner put 4 messages in one partition: that share measures 4, the other the rest.
+  const skewed = splitSpec({ ...spec, partitions: 2, messages: 11_000 }, 2, [4, 10_996]);
+  assert.deepEqual(skewed.map((p) => p.messages), [4, 10_996]);
   assert.throws(() => splitSpec({ ...spec, partitions: 1 }, 2, [110]), /at least 2 partitions/);
 });
 

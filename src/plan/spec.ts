@@ -1,0 +1,156 @@
+// Typed run input → RunSpec, with every default in one table. The CLI (src/cli/run.ts) parses
+// strings into a RunInput; `kbench profile`, `kbench scale` and `kbench seeds` build RunInputs with
+// numbers directly. Nothing here reads files or the environment.
+import type { ClientConfig } from '../contract/arm.js';
+import { driverIds, DRIVERS } from '../drivers/registry.js';
+import type { Acks, Compression, Connection, ScenarioId, WorkloadSettings } from '../results/types.js';
+import type { PayloadKind } from '../contract/arm.js';
+import { UsageError } from '../util/errors.js';
+import type { BrokerWarmup, CpuPlacementRequest, RunSpec } from './plan.js';
+
+export const SUITES = ['seeds', 'seeds-full'] as const;
+export type Suite = (typeof SUITES)[number];
+
+/** The one table of run defaults (README "Options" and `kbench run --help` quote these). */
+export const RUN_DEFAULTS = {
+  settings: { acks: 'all', compression: 'none', lingerMs: 5, batchSize: 1_000_000, sendBatch: 1000, idempotence: false, rate: 0 } satisfies WorkloadSettings,
+  partitions: 1,
+  replication: 1,
+  timeoutSec: 300,
+  baseline: 'kafkajs',
+  payload: 'random' as PayloadKind,
+  /** Broker warm-up: rounds of `messages` written until two consecutive rounds agree within `tolerance`. */
+  brokerWarmup: { messages: 1_000_000, maxRounds: 8, tolerance: 0.05 } satisfies BrokerWarmup,
+  quickBrokerWarmup: { messages: 200_000, maxRounds: 4, tolerance: 0.1 } satisfies BrokerWarmup,
+  cpus: 'auto' as CpuPlacementRequest,
+  brokerStorage: 'auto' as 'auto' | 'tmpfs' | 'disk',
+} as const;
+
+export interface SuiteDefaults {
+  scenarios: ScenarioId[];
+  sizes: number[];
+  messages: number;
+  syncMessages: number;
+  e2eMessages: number;
+  repeat: number;
+}
+
+/** The seeds' suite by default; --quick shrinks it; seeds-full is the studies' full size. */
+export function suiteDefaults(suite: Suite | undefined, quick: boolean): SuiteDefaults {
+  const scenarios: ScenarioId[] = ['producer-sync', 'producer-async', 'consumer'];
+  if (suite === 'seeds-full') return { scenarios, sizes: [10, 100, 1024], messages: 1_000_000, syncMessages: 10_000, e2eMessages: 20_000, repeat: 5 };
+  if (quick) return { scenarios, sizes: [100], messages: 20_000, syncMessages: 300, e2eMessages: 2_000, repeat: 1 };
+  return { scenarios, sizes: [100], messages: 200_000, syncMessages: 1_000, e2eMessages: 10_000, repeat: 3 };
+}
+
+/** What an OMB workload file contributes (src/cli/workload.ts maps the file). */
+export interface WorkloadInput {
+  partitions?: number;
+  sizes?: number[];
+  rate?: number;
+  messages?: number;
+  workers?: number;
+}
+
+export interface RunInput {
+  drivers?: string[];
+  scenarios?: ScenarioId[];
+  sizes?: number[];
+  messages?: number;
+  syncMessages?: number;
+  e2eMessages?: number;
+  warmup?: number;
+  repeat?: number;
+  partitions?: number;
+  replication?: number;
+  nodes?: number;
+  acks?: Acks;
+  compression?: Compression;
+  lingerMs?: number;
+  batchSize?: number;
+  sendBatch?: number;
+  idempotence?: boolean;
+  rate?: number;
+  workers?: number;
+  timeoutSec?: number;
+  brokerWarmup?: Partial<BrokerWarmup>;
+  baseline?: string;
+  workload?: WorkloadInput;
+  quick?: boolean;
+  suite?: Suite;
+  kafkaVersion?: string;
+  heap?: string;
+  extraConfig?: ClientConfig;
+  connection?: Connection;
+  embeddedSecurity?: RunSpec['embeddedSecurity'];
+  payload?: { kind: PayloadKind; file?: string };
+  cpus?: CpuPlacementRequest;
+  brokerStorage?: 'auto' | 'tmpfs' | 'disk';
+  aa?: boolean;
+  fault?: RunSpec['fault'];
+  /** The options as given, for the results document. */
+  options?: Record<string, unknown>;
+}
+
+/** Builds the RunSpec; throws a UsageError naming the option for inconsistent input. */
+export function planRunSpec(i: RunInput): RunSpec {
+  const base = suiteDefaults(i.suite, Boolean(i.quick));
+  const wl = i.workload;
+  const known = driverIds();
+  const drivers = i.drivers ?? DRIVERS.filter((d) => d.inDefault).map((d) => d.id);
+  const unknown = drivers.filter((d) => !known.includes(d));
+  if (unknown.length) throw new UsageError(`--drivers: unknown driver ${unknown.map((u) => `'${u}'`).join(', ')} (known: ${known.join(', ')})`);
+  const replication = i.replication ?? RUN_DEFAULTS.replication;
+  const nodes = i.nodes ?? (replication > 1 ? Math.max(3, replication) : 1);
+  if (!i.connection && replication > nodes) throw new UsageError(`--replication ${replication} needs at least ${replication} brokers (--nodes ${nodes})`);
+  const baseline = i.baseline ?? RUN_DEFAULTS.baseline;
+  if (!known.includes(baseline)) throw new UsageError(`--baseline: unknown driver '${baseline}' (known: ${known.join(', ')})`);
+  const d = RUN_DEFAULTS.settings;
+  const settings: WorkloadSettings = {
+    acks: i.acks ?? d.acks,
+    compression: i.compression ?? d.compression,
+    lingerMs: i.lingerMs ?? d.lingerMs,
+    batchSize: i.batchSize ?? d.batchSize,
+    sendBatch: i.sendBatch ?? d.sendBatch,
+    idempotence: i.idempotence ?? d.idempotence,
+    rate: i.rate ?? wl?.rate ?? d.rate,
+  };
+  if (settings.idempotence && settings.acks !== 'all') throw new UsageError('--idempotence needs --acks all');
+  const messages = i.messages ?? wl?.messages ?? base.messages;
+  const warm = i.quick ? RUN_DEFAULTS.quickBrokerWarmup : RUN_DEFAULTS.brokerWarmup;
+  const payload = i.payload ?? { kind: RUN_DEFAULTS.payload };
+  if (payload.kind === 'file' && !payload.file) throw new UsageError('--payload file:PATH needs a path');
+  const aa = Boolean(i.aa);
+  const repeat = i.repeat ?? base.repeat;
+  const spec: RunSpec = {
+    drivers,
+    scenarios: i.scenarios ?? (wl ? ['e2e-latency'] : base.scenarios),
+    sizes: i.sizes ?? wl?.sizes ?? base.sizes,
+    messages,
+    syncMessages: i.syncMessages ?? (i.messages !== undefined ? Math.min(messages, base.syncMessages) : base.syncMessages),
+    e2eMessages: i.e2eMessages ?? wl?.messages ?? base.e2eMessages,
+    repeat,
+    partitions: i.partitions ?? wl?.partitions ?? RUN_DEFAULTS.partitions,
+    replication,
+    workers: i.workers ?? wl?.workers ?? 1,
+    settings,
+    lingerExplicit: i.lingerMs !== undefined,
+    extraConfig: i.extraConfig ?? {},
+    brokerWarmup: { ...warm, ...i.brokerWarmup },
+    timeoutMs: (i.timeoutSec ?? RUN_DEFAULTS.timeoutSec) * 1000,
+    baseline,
+    nodes,
+    payload,
+    cpus: i.cpus ?? RUN_DEFAULTS.cpus,
+    brokerStorage: i.brokerStorage ?? RUN_DEFAULTS.brokerStorage,
+    aa,
+    options: { ...(i.options ?? {}) },
+  };
+  if (i.warmup !== undefined) spec.warmup = i.warmup;
+  if (i.connection) spec.connection = i.connection;
+  if (i.embeddedSecurity) spec.embeddedSecurity = i.embeddedSecurity;
+  if (i.kafkaVersion) spec.kafkaVersion = i.kafkaVersion;
+  if (i.heap) spec.heap = i.heap;
+  if (i.fault) spec.fault = i.fault;
+  return spec;
+}
