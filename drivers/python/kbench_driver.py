@@ -2,8 +2,10 @@
 
   python kbench_driver.py run SPEC.json     runs one arm; writes a ScenarioOutcome JSON to spec["resultFile"]
   python kbench_driver.py describe DRIVER   prints {"version", "librdkafka"?, "notes"?} or {"error"} as JSON
-  python kbench_driver.py vectors           reads {"checksums": [[size, firstSeq, count]...], "payloads": [[size, seq(, sendUs)]...]}
-                                            on stdin, prints the checksums and payloads (hex): cross-language tests
+  python kbench_driver.py vectors           reads {"cases": [{"source": FILE, "stride": N, "checksums": [[size, firstSeq, count]...],
+                                            "payloads": [[size, seq(, sendUs)]...]}...]} on stdin and prints
+                                            {"cases": [{"checksums": [{"hex", "bytes"}...], "payloads": [hex...]}...]}:
+                                            the cross-language tests of src/verify/payload.ts
 
 The client library is imported only by `run` and `describe`; `vectors` needs nothing but the standard library.
 """
@@ -19,7 +21,10 @@ from typing import Any, Dict, NoReturn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from kbenchpy.payload import Payloads, expected_checksum  # noqa: E402
+from kbenchpy.payload import Payloads, Source, expected_checksum  # noqa: E402
+
+#: The arm protocol this program speaks (src/contract/arm.ts ARM_PROTOCOL).
+PROTOCOL = 2
 
 
 def failed(error: str, config: Dict[str, Any] | None = None) -> Dict[str, Any]:
@@ -66,7 +71,8 @@ def context(spec: Dict[str, Any]) -> Any:
         spec=spec, brokers=list(spec["connection"]["brokers"]), topic=spec["topic"], partitions=spec["partitions"],
         read_partitions=list(spec.get("readPartitions") or range(spec["partitions"])), size=spec["messageSize"],
         settings=spec["settings"], client_id=spec["clientId"], group_id=spec["groupId"], extra_config=spec.get("extraConfig") or {},
-        connection=spec["connection"], timeout_s=spec["timeoutMs"] / 1000, librdkafka=json.loads(raw) if raw else {})
+        connection=spec["connection"], timeout_s=spec["timeoutMs"] / 1000, source=Source.load(spec["payload"]),
+        warmup_topic=spec.get("warmupTopic") or None, librdkafka=json.loads(raw) if raw else {})
 
 
 def check_protocol(client: Any, scenario: str, brokers: list) -> None:
@@ -90,6 +96,8 @@ def run(spec_file: str) -> NoReturn:
         from kbenchpy.clients.common import recorded
         from kbenchpy.scenarios import SCENARIOS, Progress
 
+        if spec.get("protocol") != PROTOCOL:
+            raise ValueError(f"unsupported kbench arm protocol {spec.get('protocol')!r}: this driver speaks protocol {PROTOCOL}")
         if (spec.get("faults") or {}).get("throwIn") == "scenario":
             raise RuntimeError("injected fault: the driver threw")
         scenario = spec["scenario"]
@@ -120,12 +128,20 @@ def describe(driver_id: str) -> NoReturn:
 
 def vectors() -> NoReturn:
     req = json.load(sys.stdin)
-    sums = [expected_checksum(size, first, count) for size, first, count in req.get("checksums", [])]
-    payloads = []
-    for v in req.get("payloads", []):  # [size, seq] or [size, seq, sendUs]
-        p = Payloads(v[0])
-        payloads.append((p.make_timed(v[1], v[2]) if len(v) > 2 else p.make(v[1])).hex())
-    print(json.dumps({"checksums": [{"hex": s.hex(), "bytes": s.bytes} for s in sums], "payloads": payloads}))
+    out = []
+    for case in req.get("cases", []):
+        with open(case["source"], "rb") as f:
+            source = Source(f.read(), int(case["stride"]))
+        sums = [expected_checksum(size, first, count, source) for size, first, count in case.get("checksums", [])]
+        payloads = []
+        for v in case.get("payloads", []):  # [size, seq] or [size, seq, sendUs]
+            p = Payloads(v[0], source)
+            payloads.append((p.make_timed(v[1], v[2]) if len(v) > 2 else p.make(v[1])).hex())
+        batches = []
+        for size, first, count in case.get("batches", []):  # the batch builder, joined
+            batches.append(b"".join(Payloads(size, source).batch(first, count)).hex())
+        out.append({"checksums": [{"hex": s.hex(), "bytes": s.bytes} for s in sums], "payloads": payloads, "batches": batches})
+    print(json.dumps({"cases": out}))
     finish(0)
 
 

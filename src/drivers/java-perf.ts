@@ -1,8 +1,13 @@
 // java-perf: Apache Kafka's own benchmark tools, ProducerPerformance (producer-async) and
 // ConsumerPerformance (consumer) from kafka-tools, run from the broker's resolved jars (Kafka 3.9.2, the
 // same kafka-clients as the `java` driver) — the Java reference, as rdkafka_performance is the C one.
-// They print their own summaries, parsed here. They cannot leave warm-up out or checksum payloads
-// (ProducerPerformance writes random letters, not kbench payloads): counts are verified, and the results say so.
+// They print their own summaries, parsed here, and time themselves (not the windows of
+// src/contract/arm.ts). They cannot send or checksum kbench payloads: ProducerPerformance writes its own
+// (random capital letters drawn per byte for every record; its --payload-file reads a UTF-8 text,
+// splits it on a delimiter and sends a randomly chosen piece, so it cannot send the payload source's
+// bytes with a sequence number either), and ConsumerPerformance reads the measured topic only, with no
+// warm-up topic and no checksum. Both outcomes carry checksumUnavailable with the reason: counts (and
+// consumed bytes) are verified, the content is not.
 import fs from 'node:fs';
 import path from 'node:path';
 import { cachedKafkaJars, resolveKafkaJars, type KafkaJars } from '../broker/jars.js';
@@ -108,9 +113,10 @@ export function commandFor(spec: ArmSpec, configFile: string, classpath: string,
     ];
     return { cmd: java, args: [...jvm, ...args] };
   }
+  // The measured topic holds exactly spec.messages; the tool reads no warm-up topic.
   const args = [
     CONSUMER_TOOL, '--bootstrap-server', spec.connection.brokers.join(','), '--topic', spec.topic, '--group', spec.groupId,
-    '--messages', String(spec.warmup + spec.messages), '--timeout', String(Math.min(STALL_MS, spec.timeoutMs)), '--consumer.config', configFile,
+    '--messages', String(spec.messages), '--timeout', String(Math.min(STALL_MS, spec.timeoutMs)), '--consumer.config', configFile,
   ];
   return { cmd: java, args: [...jvm, ...args] };
 }
@@ -132,6 +138,14 @@ function exceptionCounts(text: string): Record<string, number> {
 
 const PROCESS_CPU = 'CPU and RSS of the whole JVM process (start-up, class loading and shutdown included: the tool is not instrumented)';
 
+/** Why java-perf's producer payloads cannot be checked against the kbench payload. */
+export const PRODUCER_PAYLOAD_UNAVAILABLE =
+  'ProducerPerformance sends its own payloads (--record-size: random capital letters drawn per byte for every record), not the kbench payload: ' +
+  'its --payload-file reads a UTF-8 text, splits it on a delimiter and sends a randomly chosen piece, so it cannot send the payload source with sequence numbers; ' +
+  'the topic’s count is checked, not its content';
+/** Why java-perf's consumer cannot checksum. */
+export const CONSUMER_CHECKSUM_UNAVAILABLE = 'ConsumerPerformance does not checksum payloads (count checked exactly, bytes to the 4-decimal MB it prints)';
+
 export function parseToolOutput(out: { stdout: string; stderr: string; exitCode: number | null }, spec: ArmSpec, config: ClientConfig): ScenarioOutcome {
   const now = Date.now() * 1000;
   const base = { startUs: now, endUs: now, config };
@@ -140,8 +154,8 @@ export function parseToolOutput(out: { stdout: string; stderr: string; exitCode:
   if (out.exitCode !== 0) {
     return fail(`${tool} exited with code ${out.exitCode}: ${out.stderr.trim().split('\n').slice(-2).join(' | ') || out.stdout.trim().split('\n').slice(-2).join(' | ') || 'no output'}`);
   }
-  const total = spec.warmup + spec.messages;
   if (spec.scenario === 'producer-async') {
+    const total = spec.warmup + spec.messages;
     const m = lastMatch(PRODUCED, out.stdout);
     if (!m) return fail(`no summary line in ${tool}'s output`);
     const sent = Number(m[1]);
@@ -158,11 +172,12 @@ export function parseToolOutput(out: { stdout: string; stderr: string; exitCode:
       delivered: sent,
       failed,
       errors: failed > 0 ? errors : {},
+      checksumUnavailable: PRODUCER_PAYLOAD_UNAVAILABLE,
       notes: [
         `JVM flags ${DRIVER_JVM_FLAGS.join(' ')}; ProducerPerformance of Kafka ${DEFAULT_KAFKA_VERSION} (kafka-tools)`,
-        'timing from ProducerPerformance: before the first send() to after close() (ms clock), delivered = records it saw acknowledged',
+        'timing from ProducerPerformance itself, not kbench’s producer window: from before its first send() to after close() (ms clock), no warm-up; delivered = records it saw acknowledged',
         `its own send→ack latency: avg ${m[4]} ms, p50 ${m[6]} ms, p95 ${m[7]} ms, p99 ${m[8]} ms, p99.9 ${m[9]} ms, max ${m[5]} ms`,
-        'payload: random capital letters drawn per byte for every message (not the kbench payload; the topic’s count is checked, not its content)',
+        `payload: ProducerPerformance's own, --record-size ${spec.messageSize}: random capital letters drawn per byte for every record (that drawing is inside its timing), not the kbench payload (${spec.payload.kind} source); the topic’s count is checked, not its content`,
         PROCESS_CPU,
       ],
     };
@@ -178,7 +193,8 @@ export function parseToolOutput(out: { stdout: string; stderr: string; exitCode:
   const bytes = (expectedBytes / 1048576).toFixed(4) === mb ? expectedBytes : Math.round(Number(mb) * 1048576);
   const notes = [
     `JVM flags ${DRIVER_JVM_FLAGS.join(' ')}; ConsumerPerformance of Kafka ${DEFAULT_KAFKA_VERSION} (kafka-tools), subscribe() with a fresh group`,
-    `timing: the tool's fetch time (ms), its group join (${rebalanceMs} ms) excluded; it sets check.crcs=false`,
+    `reads the measured topic only (no warm-up topic: the tool has none), ${spec.messages} messages from the beginning`,
+    `timing: the tool's own fetch time (ms clock), not kbench’s consumer window: its group join (${rebalanceMs} ms) subtracted from its elapsed time; it sets check.crcs=false and checksums nothing`,
     PROCESS_CPU,
   ];
   if (/WARNING: Exiting before consuming the expected number of messages/.test(out.stdout)) notes.push(`ConsumerPerformance gave up after ${Math.min(STALL_MS, spec.timeoutMs)} ms without records`);
@@ -190,7 +206,8 @@ export function parseToolOutput(out: { stdout: string; stderr: string; exitCode:
     ...base,
     consumed: count,
     consumedBytes: bytes,
-    checksumUnavailable: 'ConsumerPerformance does not checksum payloads (count checked exactly, bytes to the 4-decimal MB it prints)',
+    warmupConsumed: 0,
+    checksumUnavailable: CONSUMER_CHECKSUM_UNAVAILABLE,
     notes,
   };
 }
@@ -206,7 +223,7 @@ export const driver: ExternalDriver = {
       scenarios: ['producer-async', 'consumer'] as DriverDescription['scenarios'], workerThreads: false, supportsWarmup: false, security: FULL_SECURITY,
       notes: [
         'the Java reference: Apache Kafka’s own benchmark tools on kafka-clients, from the broker’s jars',
-        'no warm-up, no payload checksum (counts and bytes are verified); producer-sync and e2e-latency are not modes of the tools',
+        'no warm-up, its own timing, its own payloads (random capital letters per record), no payload checksum (counts and bytes are verified); producer-sync and e2e-latency are not modes of the tools',
         `JVM flags ${DRIVER_JVM_FLAGS.join(' ')}; CPU and RSS of the whole JVM process, start-up included`,
         `${securityNote(FULL_SECURITY)}; the SASL JAAS configuration reaches the tools in a 0600 properties file`,
       ],

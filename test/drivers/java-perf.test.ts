@@ -1,4 +1,5 @@
-// java-perf's output parsing and command line, on output captured from kafka-tools 3.9.2 (no broker).
+// java-perf's output parsing and command line, on output captured from kafka-tools 3.9.2 (no broker); what
+// it reads and sends against a real broker is in java.test.ts.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { commandFor, parseToolOutput, toolConfig } from '../../src/drivers/java-perf.js';
@@ -29,6 +30,10 @@ test('ProducerPerformance: records sent are the deliveries, its rate gives the e
   assert.equal(o.elapsedNs, Math.round((5000 / 11494.252874) * 1e9));
   assert.ok(o.notes.some((n) => n.includes('p50 54 ms, p95 82 ms, p99 94 ms, p99.9 95 ms, max 305.00 ms')));
   assert.equal(o.cpuUserUs, undefined, 'no interval CPU: the runner falls back to the process');
+  // Its payloads are its own: said in the outcome, for the runner's weaker verification of its topic.
+  assert.match(o.checksumUnavailable ?? '', /^ProducerPerformance sends its own payloads \(--record-size: random capital letters drawn per byte for every record\), not the kbench payload/);
+  assert.ok(o.notes.some((n) => n.startsWith("payload: ProducerPerformance's own, --record-size 100: random capital letters")));
+  assert.ok(o.notes.some((n) => n.startsWith('timing from ProducerPerformance itself, not kbench’s producer window')));
 });
 
 test('ProducerPerformance: failed records are counted by the exception class of their printed stack traces', () => {
@@ -45,6 +50,10 @@ test('ConsumerPerformance: count exact, bytes confirmed at its printed MB resolu
   assert.equal(o.consumedBytes, 500_000);
   assert.equal(o.elapsedNs, 175e6);
   assert.match(o.checksumUnavailable ?? '', /^ConsumerPerformance does not checksum payloads/);
+  assert.equal(o.checksum, undefined);
+  assert.equal(o.warmupConsumed, 0, 'it reads no warm-up topic');
+  assert.ok(o.notes.some((n) => n.startsWith('reads the measured topic only (no warm-up topic')));
+  assert.ok(o.notes.some((n) => n.startsWith("timing: the tool's own fetch time (ms clock), not kbench’s consumer window")));
   // 200-byte messages would be 0.9537 MB: the printed 0.4768 does not fit, so the bytes do not verify.
   const wrong = parseToolOutput({ stdout: CONSUMED, stderr: '', exitCode: 0 }, spec('consumer', 5000, { messageSize: 200 }), {});
   assert.notEqual(wrong.consumedBytes, 1_000_000);
@@ -64,7 +73,7 @@ test('a tool that fails or prints no summary fails the arm with its last words',
   assert.equal(silent.error, "no summary line in ConsumerPerformance's output");
 });
 
-test('the tools get kbench settings through a properties file, the whole arm (no warm-up) and the stall limit', () => {
+test('the tools get kbench settings through a properties file, the producer the whole arm, the consumer the measured topic only, and the stall limit', () => {
   const p = spec('producer-async', 1000, { settings: { acks: '1', compression: 'lz4', lingerMs: 0, batchSize: 16384, sendBatch: 1, idempotence: false, rate: 500 } });
   assert.deepEqual(toolConfig(p), {
     'bootstrap.servers': '127.0.0.1:9092', 'client.id': 'kbench-java-perf-1', acks: '1', 'compression.type': 'lz4', 'linger.ms': 0,
@@ -74,7 +83,10 @@ test('the tools get kbench settings through a properties file, the whole arm (no
   assert.deepEqual(pc.args.slice(pc.args.indexOf('CP') + 1), [
     'org.apache.kafka.tools.ProducerPerformance', '--topic', 't', '--num-records', '1000', '--record-size', '100', '--throughput', '500', '--producer.config', '/tmp/x.properties',
   ]);
-  const cc = commandFor(spec('consumer', 2000), '/tmp/c.properties', 'CP', 'java');
+  const pw = commandFor(spec('producer-async', 1000, { warmup: 100 }), '/tmp/x.properties', 'CP', 'java');
+  assert.equal(pw.args[pw.args.indexOf('--num-records') + 1], '1100', 'a producer arm writes its warm-up and its measured messages');
+  // The measured topic holds exactly spec.messages; the tool never reads the warm-up topic.
+  const cc = commandFor(spec('consumer', 2000, { warmup: 300, warmupTopic: 'w' }), '/tmp/c.properties', 'CP', 'java');
   assert.deepEqual(cc.args.slice(cc.args.indexOf('CP') + 1), [
     'org.apache.kafka.tools.ConsumerPerformance', '--bootstrap-server', '127.0.0.1:9092', '--topic', 't', '--group', 'kbench-g-1', '--messages', '2000', '--timeout', '30000', '--consumer.config', '/tmp/c.properties',
   ]);

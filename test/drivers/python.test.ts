@@ -1,7 +1,9 @@
 // The Python drivers (drivers/python, one program for five clients) against the real embedded broker,
-// through the runner as `kbench run` uses it: every scenario of every driver verified with exact
-// counts, or the driver unavailable for its one expected reason. Plus the Python payload/checksum
-// against src/verify/payload.ts, the Kafka-4 rule, and the program's own check of an external broker.
+// arm by arm through runArmProcess (the runner's own way of running an arm): every scenario of every
+// driver, the consumer's window contract (warm-up topic read first, the measured topic's count and
+// checksum exact), or the driver unavailable for its one expected reason. Plus the Python payload and
+// checksum against src/verify/payload.ts for every kind of source and stride, the protocol check, the
+// Kafka-4 rule, and the program's own check of an external broker.
 // Needs `kbench setup python` (CI runs it before npm test); without it the tests fail and say so.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -9,20 +11,21 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { test } from 'node:test';
-import { buildRunSpec, type RunOptions } from '../../src/cli/run.js';
+import { test, type TestContext } from 'node:test';
+import { createTopic, withAdmin, type KafkaConnection } from '../../src/broker/admin.js';
+import type { ClientConfig, PayloadSpec } from '../../src/contract/arm.js';
 import { driverEntry, type DriverEntry } from '../../src/drivers/registry.js';
 import type { DriverDescription } from '../../src/drivers/types.js';
-import type { ResultsDocument, RunRecord, WorkloadSettings } from '../../src/results/types.js';
+import type { WorkloadSettings } from '../../src/results/types.js';
 import { runArmProcess } from '../../src/runner/arm.js';
-import { runBenchmark, unsupportedReason } from '../../src/runner/run.js';
-import type { ArmSpec } from '../../src/scenarios/types.js';
+import { unsupportedReason } from '../../src/runner/run.js';
+import type { ArmSpec, ScenarioOutcome } from '../../src/scenarios/types.js';
 import { PYTHON_ENVS, pythonDriverScript, pythonEnv } from '../../src/setup/python.js';
-import { expectedChecksum, makePayload, writeTimestampUs } from '../../src/verify/payload.js';
+import { decodeHistogram } from '../../src/stats/latency.js';
+import { addChecksums, compressibleSource, expectedChecksum, fillPayloads, loadPayload, payloadSpec, randomSource, writeTimestampUs } from '../../src/verify/payload.js';
 import { withBroker } from '../helpers/broker.js';
 
 const DRIVERS = ['py-confluent', 'kafka-python', 'kafka-python-simple', 'pykafka', 'pykafka-rdkafka'];
-const SCENARIOS = ['producer-sync', 'producer-async', 'consumer', 'e2e-latency'] as const;
 const SETTINGS: WorkloadSettings = { acks: 'all', compression: 'none', lingerMs: 5, batchSize: 1_000_000, sendBatch: 1000, idempotence: false, rate: 0 };
 
 function requireEnvs(): void {
@@ -35,27 +38,77 @@ async function describe(id: string): Promise<DriverDescription> {
   return d.describe();
 }
 
-function record(doc: ResultsDocument, driver: string, scenario: string): RunRecord {
-  const r = doc.runs.find((x) => x.driver === driver && x.scenario === scenario);
-  assert.ok(r, `${driver} ${scenario} ran (skipped: ${JSON.stringify(doc.skipped)})`);
-  return r;
+/**
+ * Payload vectors: sources of every kind — the random source (stride = size), a random source of an
+ * odd length (a stride that wraps it in the middle of a message), a stride that is not the size, a
+ * source shorter than a message, the compressible and a user's file (stride 0) — with sizes below, at
+ * and above the 8-byte sequence number and the 16-byte latency header, and sequence numbers past 2^32.
+ */
+interface VectorCase {
+  name: string;
+  source: Buffer;
+  stride: number;
+  checksums: [number, number, number][];
+  payloads: number[][];
+  batches: [number, number, number][];
 }
 
-test('the Python driver writes payloads and checksums exactly as src/verify/payload.ts defines them', () => {
-  // Sizes below, at and above the 8-byte sequence number and the 16-byte latency header; sequence
-  // numbers past 2^32; an empty arm. The plain standard-library python3 runs it: no environment needed.
-  const sums: [number, number, number][] = [[100, 0, 1000], [0, 0, 10], [1, 250, 300], [5, 7, 300], [8, 4294967290, 20], [16, 1, 64], [1024, 123456789, 50], [100, 0, 0]];
-  const payloads: number[][] = [[10, 258], [3, 65793], [8, 2 ** 40 + 5], [100, 99], [20, 1, 1_700_000_000_123_456]];
-  const python = process.env.KBENCH_PYTHON || 'python3';
-  const r = spawnSync(python, [pythonDriverScript, 'vectors'], { input: JSON.stringify({ checksums: sums, payloads }), encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  const out = JSON.parse(r.stdout) as { checksums: { hex: string; bytes: number }[]; payloads: string[] };
-  sums.forEach(([size, first, count], i) => assert.deepEqual(out.checksums[i], expectedChecksum(size, first, count), `size ${size}, first seq ${first}, count ${count}`));
-  payloads.forEach(([size, seq, ts], i) => {
-    const want = makePayload(size as number, seq as number);
-    if (ts !== undefined) writeTimestampUs(want, 0, ts);
-    assert.equal(out.payloads[i], want.toString('hex'), `payload of ${size} B, seq ${seq}${ts !== undefined ? ', timestamped' : ''}`);
+function vectorCases(dir: string): { cases: VectorCase[]; request: unknown } {
+  const odd = randomSource(1012).subarray(0, 1009);
+  const tiny = Buffer.from('kbench: a source shorter than the message');
+  const cases: VectorCase[] = [
+    { name: 'random, stride = size', source: randomSource(), stride: 100, checksums: [[100, 0, 1000], [100, 4294967290, 20], [100, 0, 0]], payloads: [[100, 99], [100, 2 ** 40 + 5], [100, 7, 1_700_000_000_123_456]], batches: [[100, 20_960, 50]] },
+    { name: 'odd-length random, stride = size (wraps mid-message)', source: odd, stride: 100, checksums: [[100, 3, 500]], payloads: [[100, 10], [100, 11]], batches: [[100, 5, 40]] },
+    { name: 'odd-length random, stride 300 ≠ size', source: odd, stride: 300, checksums: [[100, 1, 300], [5, 7, 300], [16, 1, 64]], payloads: [[100, 4], [20, 9, 1_700_000_000_000_001]], batches: [[100, 2, 30], [7, 1, 20]] },
+    { name: 'a source shorter than the message', source: tiny, stride: 100, checksums: [[100, 0, 200], [1024, 123456789, 50]], payloads: [[100, 3], [1024, 1]], batches: [[100, 0, 25]] },
+    { name: 'sizes below 8 (only the sequence number)', source: odd, stride: 5, checksums: [[0, 0, 10], [1, 250, 300], [5, 7, 300], [8, 4294967290, 20]], payloads: [[3, 65793], [1, 258], [8, 2 ** 40 + 5], [0, 4]], batches: [[5, 250, 40], [8, 1, 10]] },
+    { name: 'compressible, stride 0', source: compressibleSource(1024), stride: 0, checksums: [[100, 0, 1000], [1024, 5, 40]], payloads: [[100, 99], [1024, 1, 1_700_000_000_123_456]], batches: [[100, 9, 30]] },
+    { name: 'a file, stride 0', source: tiny, stride: 0, checksums: [[16, 1, 64], [100, 0, 100]], payloads: [[100, 2]], batches: [[100, 0, 10]] },
+  ];
+  const request = {
+    cases: cases.map((c, i) => {
+      const file = path.join(dir, `source-${i}.bin`);
+      fs.writeFileSync(file, c.source);
+      return { source: file, stride: c.stride, checksums: c.checksums, payloads: c.payloads, batches: c.batches };
+    }),
+  };
+  return { cases, request };
+}
+
+interface VectorAnswer {
+  cases: { checksums: { hex: string; bytes: number }[]; payloads: string[]; batches: string[] }[];
+}
+
+function checkVectors(cases: VectorCase[], out: VectorAnswer, who: string): void {
+  assert.equal(out.cases.length, cases.length);
+  cases.forEach((c, i) => {
+    const p = { source: c.source, stride: c.stride };
+    const got = out.cases[i] as VectorAnswer['cases'][number];
+    c.checksums.forEach(([size, first, count], j) =>
+      assert.deepEqual(got.checksums[j], expectedChecksum(size, first, count, p), `${who}, ${c.name}: checksum of size ${size}, first seq ${first}, count ${count}`));
+    c.payloads.forEach(([size, seq, ts], j) => {
+      const want = Buffer.alloc(size as number);
+      fillPayloads(want, 0, size as number, seq as number, 1, p);
+      if (ts !== undefined) writeTimestampUs(want, 0, ts);
+      assert.equal(got.payloads[j], want.toString('hex'), `${who}, ${c.name}: payload of ${size} B, seq ${seq}${ts !== undefined ? ', timestamped' : ''}`);
+    });
+    c.batches.forEach(([size, first, count], j) => {
+      const want = Buffer.alloc(size * count);
+      fillPayloads(want, 0, size, first, count, p);
+      assert.equal(got.batches[j], want.toString('hex'), `${who}, ${c.name}: ${count} payloads of ${size} B back to back from seq ${first}`);
+    });
   });
+}
+
+test('the Python driver writes payloads and checksums exactly as src/verify/payload.ts defines them', (t) => {
+  // The plain standard-library python3 runs it: no environment needed.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kbench-py-vectors-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const { cases, request } = vectorCases(dir);
+  const python = process.env.KBENCH_PYTHON || 'python3';
+  const r = spawnSync(python, [pythonDriverScript, 'vectors'], { input: JSON.stringify(request), encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  checkVectors(cases, JSON.parse(r.stdout) as VectorAnswer, 'python');
 });
 
 test('without its environment a Python driver is unavailable and says to run kbench setup python', async () => {
@@ -120,7 +173,7 @@ test('against an external Kafka 4 broker, an old-protocol client fails at once w
   const fake = await kafka4ApiVersions();
   try {
     const spec: ArmSpec = {
-      protocol: 2, payload: { kind: 'compressible', source: '/dev/null', stride: 0 }, armId: 'py-k4', driver: 'kafka-python-simple', scenario: 'consumer', messageSize: 100, messages: 10, warmup: 0, firstSeq: 0,
+      protocol: 2, payload: payloadSpec('compressible', 100, os.tmpdir()), armId: 'py-k4', driver: 'kafka-python-simple', scenario: 'consumer', messageSize: 100, messages: 10, warmup: 0, firstSeq: 0,
       topic: 'nowhere', partitions: 1, connection: { brokers: [fake.address] }, settings: SETTINGS, extraConfig: {}, timeoutMs: 60_000, threads: 1,
       clientId: 'kbench-py-k4', groupId: 'kbench-py-k4', resultFile: '',
     };
@@ -137,13 +190,163 @@ test('against an external Kafka 4 broker, an old-protocol client fails at once w
   }
 });
 
-test('the Python drivers through the runner, on one embedded broker', { timeout: 900_000 }, async (t) => {
+
+test('a spec of another arm protocol is refused with a clear error, before any client is loaded', async () => {
+  requireEnvs();
+  const spec = {
+    protocol: 1, payload: payloadSpec('compressible', 100, os.tmpdir()), armId: 'py-p1', driver: 'kafka-python', scenario: 'producer-async', messageSize: 100, messages: 10, warmup: 0, firstSeq: 0,
+    topic: 'nowhere', partitions: 1, connection: { brokers: ['127.0.0.1:1'] }, settings: SETTINGS, extraConfig: {}, timeoutMs: 60_000, threads: 1,
+    clientId: 'kbench-py-p1', groupId: 'kbench-py-p1', resultFile: '',
+  } as unknown as ArmSpec;
+  const res = await runArmProcess(spec, driverEntry('kafka-python') as DriverEntry);
+  assert.equal(res.outcome.ok, false);
+  assert.equal(res.outcome.error, 'ValueError: unsupported kbench arm protocol 1: this driver speaks protocol 2');
+});
+
+const SIZE = 100;
+/** Producer batches of 16 KiB: a sticky partitioner moves on after each, so both partitions of a topic get messages. */
+const SPREAD: WorkloadSettings = { ...SETTINGS, batchSize: 16_384 };
+/** Measured messages of the consumer's topic, and the warm-up topic's messages. */
+const N = 3000;
+const W = 300;
+
+interface Arms {
+  conn: KafkaConnection;
+  brokers: string[];
+  payload: PayloadSpec;
+}
+
+function armSpec(arms: Arms, over: Partial<ArmSpec> & Pick<ArmSpec, 'driver' | 'scenario' | 'topic' | 'messages'>): ArmSpec {
+  return {
+    protocol: 2, armId: `${over.driver}-${over.topic}`, messageSize: SIZE, warmup: 0, firstSeq: 0, partitions: 1, payload: arms.payload,
+    connection: { brokers: arms.brokers }, settings: SETTINGS, extraConfig: {}, timeoutMs: 120_000, threads: 1,
+    clientId: `kbench-${over.driver}`, groupId: `kbench-g-${over.topic}`, resultFile: '', ...over,
+  };
+}
+
+async function runArm(spec: ArmSpec): Promise<ScenarioOutcome> {
+  const res = await runArmProcess(spec, driverEntry(spec.driver) as DriverEntry);
+  const o = res.outcome;
+  assert.equal(o.ok, true, `${spec.driver} ${spec.scenario} on ${spec.topic}: ${o.error ?? ''}\n${res.stderrTail.slice(-2000)}`);
+  return o;
+}
+
+/** The window's figures agree with each other: positive wall time that matches its absolute start and end. */
+function checkWindow(o: ScenarioOutcome, what: string): void {
+  assert.ok(o.elapsedNs > 0, `${what}: elapsedNs ${o.elapsedNs}`);
+  assert.ok(o.startUs > 1.5e15 && o.endUs >= o.startUs, `${what}: startUs ${o.startUs}, endUs ${o.endUs}`);
+  const spanUs = o.endUs - o.startUs;
+  const elapsedUs = o.elapsedNs / 1000;
+  assert.ok(Math.abs(spanUs - elapsedUs) <= 2000 + 0.01 * elapsedUs, `${what}: endUs − startUs = ${spanUs} µs, elapsedNs = ${o.elapsedNs}`);
+  assert.ok(o.cpuUserUs !== undefined && o.cpuSysUs !== undefined, `${what}: CPU over the window`);
+  assert.equal((o as { verifyNs?: number }).verifyNs, undefined, `${what}: nothing is subtracted any more`);
+}
+
+async function newTopic(conn: KafkaConnection, topic: string, partitions: number): Promise<string> {
+  await createTopic(conn, { topic, partitions, replication: 1 });
+  return topic;
+}
+
+async function partitionCounts(conn: KafkaConnection, topic: string): Promise<number[]> {
+  const offsets = await withAdmin(conn, (admin) => admin.fetchTopicOffsets(topic));
+  const out: number[] = [];
+  for (const p of offsets) out[p.partition] = Number(p.high);
+  return out;
+}
+
+async function driverArms(t: TestContext, arms: Arms, driver: string): Promise<void> {
+  const tag = driver.replace(/[^a-z0-9]/g, '');
+  const measured = await newTopic(arms.conn, `py-${tag}-measured`, 2);
+  const warm = await newTopic(arms.conn, `py-${tag}-warmup`, 1);
+  const expected = expectedChecksum(SIZE, 0, N, loadPayload(arms.payload));
+  const outcomes: Record<string, ScenarioOutcome> = {};
+
+  await t.test('producer-async fills the measured topic (no warm-up) and the warm-up topic (its own warm-up first)', async () => {
+    const o = await runArm(armSpec(arms, { driver, scenario: 'producer-async', topic: measured, partitions: 2, messages: N, settings: SPREAD }));
+    assert.deepEqual([o.messages, o.bytes, o.delivered, o.failed], [N, N * SIZE, N, 0]);
+    checkWindow(o, 'producer-async');
+    outcomes['producer-async'] = o;
+    // seq 0..W-1 in all: 100 warm-up messages, acknowledged before the window, then W - 100 measured ones.
+    const w = await runArm(armSpec(arms, { driver, scenario: 'producer-async', topic: warm, warmup: 100, messages: W - 100 }));
+    assert.deepEqual([w.messages, w.delivered, w.failed], [W - 100, W - 100, 0], 'the warm-up is not counted');
+    checkWindow(w, 'producer-async with warm-up');
+    assert.deepEqual(await partitionCounts(arms.conn, warm), [W]);
+    const counts = await partitionCounts(arms.conn, measured);
+    assert.equal(counts.reduce((a, b) => a + b, 0), N);
+  });
+
+  await t.test('consumer: the warm-up topic read first, then exactly the measured topic, checksummed inside the window', async () => {
+    const o = await runArm(armSpec(arms, { driver, scenario: 'consumer', topic: measured, partitions: 2, messages: N, warmup: W, warmupTopic: warm }));
+    assert.equal(o.consumed, N, 'consumed: the measured topic only');
+    assert.equal(o.messages, N);
+    assert.equal(o.bytes, N * SIZE);
+    assert.equal(o.consumedBytes, N * SIZE);
+    assert.equal(o.warmupConsumed, W);
+    assert.equal(o.checksum, expected.hex, 'checksum of the measured topic = what its producer wrote (the kbench payloads of seq 0..N-1)');
+    checkWindow(o, 'consumer');
+    assert.ok(o.notes.some((n) => n.includes('window opens just before')), `${driver} says how its measured topic is assigned: ${o.notes.join(' | ')}`);
+    outcomes['consumer'] = o;
+  });
+
+  await t.test('consumer shares: each reads only the partitions it is given, without a warm-up topic', async () => {
+    const counts = await partitionCounts(arms.conn, measured);
+    t.diagnostic(`${driver}: partitions hold ${counts.join(' + ')} messages`);
+    assert.ok(counts.every((c) => c > 0), 'both partitions hold messages');
+    const sums: string[] = [];
+    for (const p of [0, 1]) {
+      const extraConfig: ClientConfig = driver === 'py-confluent' && p === 0 ? { 'fetch.queue.backoff.ms': 50 } : {};
+      const o = await runArm(armSpec(arms, { driver, scenario: 'consumer', topic: measured, partitions: 2, readPartitions: [p], messages: counts[p] as number, extraConfig }));
+      assert.equal(o.consumed, counts[p], `partition ${p}`);
+      assert.equal(o.warmupConsumed, 0);
+      checkWindow(o, `consumer of partition ${p}`);
+      sums.push(o.checksum as string);
+      if (driver === 'py-confluent') assert.equal(o.config['fetch.queue.backoff.ms'], p === 0 ? 50 : 10, '--client-config overrides the prefetch settings');
+    }
+    assert.equal(addChecksums(sums), expected.hex, 'the two shares together are the whole topic');
+  });
+
+  await t.test('producer-sync and e2e-latency: exact counts, one latency per measured message', async () => {
+    const sync = await runArm(armSpec(arms, { driver, scenario: 'producer-sync', topic: await newTopic(arms.conn, `py-${tag}-sync`, 1), messages: 100, warmup: 10 }));
+    assert.deepEqual([sync.messages, sync.delivered, sync.failed], [100, 100, 0]);
+    assert.equal(decodeHistogram(sync.latencyHistogram as string).totalCount, 100);
+    checkWindow(sync, 'producer-sync');
+    assert.deepEqual(await partitionCounts(arms.conn, `py-${tag}-sync`), [110]);
+    const e2e = await runArm(armSpec(arms, {
+      driver, scenario: 'e2e-latency', topic: await newTopic(arms.conn, `py-${tag}-e2e`, 1), messages: 500, warmup: 50, settings: { ...SETTINGS, rate: 1000 },
+    }));
+    assert.deepEqual([e2e.messages, e2e.delivered, e2e.failed, e2e.lost, e2e.duplicated], [500, 500, 0, 0, 0]);
+    assert.equal(decodeHistogram(e2e.latencyHistogram as string).totalCount, 500);
+    checkWindow(e2e, 'e2e-latency');
+    outcomes['producer-sync'] = sync;
+  });
+
+  // The effective client settings are recorded next to the figures.
+  const producer = outcomes['producer-async']?.config ?? {};
+  const consumer = outcomes['consumer']?.config ?? {};
+  if (driver === 'py-confluent') {
+    assert.equal(producer['linger.ms'], 5);
+    assert.equal(consumer['fetch.queue.backoff.ms'], 10);
+    assert.equal(consumer['queued.min.messages'], 100000);
+  }
+  if (driver === 'kafka-python') assert.equal(producer['linger_ms'], 5);
+  if (driver === 'pykafka') assert.equal(producer['min_queued_messages'], 163, 'batch.size / message size');
+  if (driver === 'kafka-python-simple') assert.equal(consumer['buffer_size'], 1_048_576);
+  if (driver === 'pykafka-rdkafka') {
+    assert.equal(consumer['librdkafka.fetch.queue.backoff.ms'], '10');
+    assert.equal(consumer['librdkafka.queued.min.messages'], '100000');
+  }
+}
+
+test('the Python drivers arm by arm on one embedded broker: every scenario, the consumer window contract, exact counts and checksums', { timeout: 900_000 }, async (t) => {
   requireEnvs();
   const broker = await withBroker(t);
-  const base: RunOptions = { brokers: broker.bootstrap, drivers: DRIVERS.join(','), repeat: '1', brokerWarmup: '0', quiet: true, timeout: '120' };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kbench-py-arms-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  // The random source (stride = message size): consecutive messages walk through it, so every batch
+  // the producers build is a contiguous run of the source, and the consumers' checksums see it.
+  const arms: Arms = { conn: broker.connection, brokers: broker.bootstrap.split(','), payload: payloadSpec('random', SIZE, dir) };
   const descriptions = new Map<string, DriverDescription>();
   for (const id of DRIVERS) descriptions.set(id, await describe(id));
-  const available = DRIVERS.filter((id) => descriptions.get(id)?.available);
 
   await t.test('a driver that is unavailable is so for its one expected reason', () => {
     for (const id of DRIVERS) {
@@ -158,46 +361,7 @@ test('the Python drivers through the runner, on one embedded broker', { timeout:
     if (rd.available) assert.equal(rd.librdkafka, pythonEnv('pykafka')?.marker.extension?.librdkafka, 'the extension runs on kbench’s librdkafka');
   });
 
-  await t.test('every scenario of every available driver is verified, with exact counts', async () => {
-    const options: RunOptions = { ...base, drivers: available.join(','), scenarios: SCENARIOS.join(','), messages: '3000', syncMessages: '100', e2eMessages: '500', rate: '1000' };
-    const doc = await runBenchmark(buildRunSpec(options).spec);
-    assert.deepEqual(doc.skipped, []);
-    for (const driver of available) {
-      for (const scenario of SCENARIOS) {
-        const r = record(doc, driver, scenario);
-        const what = `${driver} ${scenario}`;
-        assert.equal(r.verified, true, `${what}: ${JSON.stringify(r.repetitions.map((x) => x.error ?? x.verification.failures))}`);
-        const rep = r.repetitions[0];
-        assert.ok(rep);
-        // The consumer asks for exactly the warm-up first, so the measured part is exactly the arm.
-        assert.equal(rep.messages, r.messages, `${what}: measured messages`);
-        assert.equal(rep.cpuSource, 'interval', `${what}: CPU of the measured interval`);
-        if (scenario !== 'consumer') {
-          assert.equal(rep.delivered, r.messages, `${what}: delivered`);
-          assert.equal(rep.failed, 0, `${what}: failed`);
-        }
-        if (scenario === 'consumer') assert.equal(rep.consumed, r.messages + r.warmup, `${what}: consumed`);
-        if (scenario === 'consumer') assert.equal(rep.checksum, expectedChecksum(100, 0, r.messages + r.warmup).hex, `${what}: checksum`);
-        if (scenario === 'producer-sync' || scenario === 'e2e-latency') assert.equal(rep.latencyUs?.count, r.messages, `${what}: one latency per message`);
-      }
-    }
-    // The effective client settings are recorded next to the figures.
-    if (available.includes('py-confluent')) assert.equal(record(doc, 'py-confluent', 'producer-async').config['linger.ms'], 5);
-    if (available.includes('kafka-python')) assert.equal(record(doc, 'kafka-python', 'producer-async').config['linger_ms'], 5);
-    if (available.includes('pykafka')) assert.equal(record(doc, 'pykafka', 'producer-async').config['min_queued_messages'], 10_000);
-    if (available.includes('kafka-python-simple')) assert.equal(record(doc, 'kafka-python-simple', 'consumer').config['buffer_size'], 1_048_576);
-  });
-
-  await t.test('two processes over two partitions: each Python consumer reads only the partitions it is given', async () => {
-    const options: RunOptions = { ...base, drivers: available.join(','), scenarios: 'producer-async,consumer', messages: '4000', workers: '2', partitions: '2' };
-    const doc = await runBenchmark(buildRunSpec(options).spec);
-    for (const driver of available) {
-      for (const scenario of ['producer-async', 'consumer']) {
-        const r = record(doc, driver, scenario);
-        assert.equal(r.verified, true, `${driver} ${scenario}: ${JSON.stringify(r.repetitions.map((x) => x.error ?? x.verification.failures))}`);
-        assert.equal(r.repetitions[0]?.workers, 2, `${driver} ${scenario}: two processes`);
-      }
-    }
-    assert.ok(doc.warnings.some((w) => w.startsWith('py-confluent cannot load in several worker threads')) || !available.includes('py-confluent'));
-  });
+  for (const driver of DRIVERS.filter((id) => descriptions.get(id)?.available)) {
+    await t.test(driver, (st) => driverArms(st, arms, driver));
+  }
 });

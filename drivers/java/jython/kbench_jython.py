@@ -1,7 +1,8 @@
 # kbench's Jython driver (src/drivers/jython.ts): Python 2.7 syntax, run by Jython with kafka-clients and
 # the java driver's classes on the classpath. Python is what runs per message (the send loop, the
-# delivery callback); the spec, client settings, payload bytes, timing and outcome are the java
-# driver's own classes, so `jython` and `java` differ only by the interpreter and its crossings.
+# delivery callback); the spec, client settings, payload bytes (Payload.Source: copies of the arm's
+# payload source file), timing (the windows of src/contract/arm.ts) and outcome are the java driver's
+# own classes, so `jython` and `java` differ only by the interpreter and its crossings.
 #
 #   java [flags] -cp jython.jar:classes:lib/* org.python.util.jython kbench_jython.py SPEC.json
 import sys
@@ -36,13 +37,15 @@ def producer_async(s, progress):
     o = Outcome()
     p = open_producer(config)
     try:
-        template = Payload.template(s.messageSize())
+        source = Payload.Source.load(s.payload())
+        size = s.messageSize()
         topic = s.topic()
         cb = PyCallback()
         d = cb.counts
         first = s.firstSeq()
         for i in xrange(s.warmup()):
-            p.send(ProducerRecord(topic, Payload.make(template, first + i)), cb)
+            p.send(ProducerRecord(topic, source.make(size, first + i)), cb)
+        # flush() returns once every warm-up batch is done, and a batch runs its callbacks before that.
         p.flush()
         base_delivered, base_failed, base_errors = d.delivered(), d.failed(), d.errors()
         if base_failed > 0:
@@ -55,7 +58,7 @@ def producer_async(s, progress):
         for i in xrange(s.messages()):
             if rate > 0:
                 Meter.pace(t0, i, rate)
-            p.send(ProducerRecord(topic, Payload.make(template, first + i)), cb)
+            p.send(ProducerRecord(topic, source.make(size, first + i)), cb)
             if i & 255 == 255:
                 progress.report(i + 1)
         p.flush()
@@ -78,11 +81,12 @@ def producer_sync(s, progress):
     o = Outcome()
     p = open_producer(config)
     try:
-        template = Payload.template(s.messageSize())
+        source = Payload.Source.load(s.payload())
+        size = s.messageSize()
         topic = s.topic()
         first = s.firstSeq()
         for i in xrange(s.warmup()):
-            p.send(ProducerRecord(topic, Payload.make(template, first + i))).get()
+            p.send(ProducerRecord(topic, source.make(size, first + i))).get()
         samples = jarray.zeros(s.messages(), 'l')
         n = 0
         delivered = 0
@@ -95,7 +99,7 @@ def producer_sync(s, progress):
         for i in xrange(s.messages()):
             if rate > 0:
                 Meter.pace(t0, i, rate)
-            r = ProducerRecord(topic, Payload.make(template, first + i))
+            r = ProducerRecord(topic, source.make(size, first + i))
             st = System.nanoTime()
             try:
                 p.send(r).get()
@@ -125,6 +129,7 @@ def producer_sync(s, progress):
 def main(argv):
     s = ArmSpec.read(argv[1])
     try:
+        s.checkProtocol()
         if s.throwInScenario():
             raise RuntimeError('injected fault: the driver threw')
         run = {'producer-sync': producer_sync, 'producer-async': producer_async}.get(s.scenario())

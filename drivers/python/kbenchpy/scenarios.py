@@ -1,11 +1,16 @@
 """The four kbench scenarios, written once on top of a client's producer and consumer ports (the
-Python twin of src/scenarios/): warm-up first and left out of the figures, then the measured part,
-with wall time, CPU of the whole process (client threads included) and checksum cost accounted.
+Python twin of src/scenarios/), each measuring exactly the window src/contract/arm.ts WINDOWS defines:
+warm-up first and outside the window, then the measured part with wall time and CPU of the whole
+process (client threads included). Nothing is subtracted from a window (checksumming is inside it).
 
 A client module gives:
-  producer(ctx, sync) -> Producer: .config, .send(value), .send_and_wait(value, timeout_s),
+  producer(ctx, sync) -> Producer: .config, .notes, .send(value), .send_and_wait(value, timeout_s),
                                    .flush(timeout_s) -> Counts (cumulative), .close()
-  consumer(ctx) -> Consumer:       .config, .poll(max_messages, timeout_s) -> list of payloads, .close()
+  consumer(ctx) -> Consumer:       .config, .notes; connected when made, nothing assigned;
+                                   .assign(topic, partitions): read those partitions from their beginning
+                                   (replacing what was assigned before); .release(): the warm-up topic is
+                                   done with (called before the window opens); .poll(max_messages,
+                                   timeout_s) -> list of payloads; .close()
 """
 from __future__ import annotations
 
@@ -17,7 +22,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional
 
-from .payload import Checksum, LATENCY_HEADER_BYTES, Payloads, read_seq, read_timestamp_us
+from .payload import Checksum, LATENCY_HEADER_BYTES, Payloads, Source, read_seq, read_timestamp_us
 
 PROGRESS_PREFIX = "@kbench "
 #: How long a consumer may receive nothing before the arm fails (as src/scenarios/consumer.ts).
@@ -45,6 +50,10 @@ class Context:
     extra_config: Dict[str, Any]
     connection: Dict[str, Any]
     timeout_s: float
+    #: The payload source (spec.payload), read once.
+    source: Source
+    #: Consumer arms: the warm-up topic (one partition, spec.warmup messages), or None.
+    warmup_topic: Optional[str] = None
     #: librdkafka properties computed by kbench (src/drivers/librdkafka-config.ts), for librdkafka-based clients.
     librdkafka: Dict[str, Dict[str, Any]] = field(default_factory=dict)
 
@@ -104,10 +113,9 @@ class Progress:
 
 
 class Meter:
-    """Wall time, absolute start/end and process CPU (all threads) over the measured part."""
+    """Wall time, absolute start/end and process CPU (all threads) over the window; nothing subtracted."""
 
     def __init__(self) -> None:
-        self.verify_ns = 0
         self.started = False
 
     def start(self) -> None:
@@ -122,14 +130,12 @@ class Meter:
         elapsed = time.perf_counter_ns() - self._t0
         end_us = time.time_ns() // 1000
         ru = resource.getrusage(resource.RUSAGE_SELF)
-        verify_us = self.verify_ns / 1000
         return {
-            "elapsedNs": max(1, elapsed - self.verify_ns),
+            "elapsedNs": max(1, elapsed),
             "startUs": self._start_us,
-            "endUs": end_us,
-            "cpuUserUs": max(0.0, (ru.ru_utime - self._ru.ru_utime) * 1e6 - verify_us),
+            "endUs": max(end_us, self._start_us),
+            "cpuUserUs": max(0.0, (ru.ru_utime - self._ru.ru_utime) * 1e6),
             "cpuSysUs": max(0.0, (ru.ru_stime - self._ru.ru_stime) * 1e6),
-            "verifyNs": self.verify_ns,
             "rssPeakBytes": ru.ru_maxrss * 1024,
         }
 
@@ -148,18 +154,19 @@ def _base(spec: Dict[str, Any], measured: Dict[str, Any], config: Dict[str, Any]
 
 
 def producer_async(client: Any, ctx: Context, progress: Progress) -> Dict[str, Any]:
+    """WINDOWS['producer-async']: warm-up sent and acknowledged first; the window opens just before the
+    first measured send and closes when the flush waiting for the last acknowledgement returns."""
     spec = ctx.spec
     first, warmup, n = spec["firstSeq"], spec["warmup"], spec["messages"]
-    payloads = Payloads(ctx.size)
-    make = payloads.make
+    payloads = Payloads(ctx.size, ctx.source)
     rate = float(ctx.settings.get("rate") or 0)
     p = client.producer(ctx, sync=False)
     try:
         base = Counts()
         if warmup:
             Status.phase = "warm-up"
-            for seq in range(first, first + warmup):
-                p.send(make(seq))
+            for value in payloads.stream(first, warmup):
+                p.send(value)
             base = p.flush(ctx.timeout_s).copy()
             if base.failed:
                 raise RuntimeError(f"warm-up: {base.failed} of {warmup} deliveries failed ({describe_errors(base.errors)})")
@@ -168,11 +175,10 @@ def producer_async(client: Any, ctx: Context, progress: Progress) -> Dict[str, A
         meter.start()
         t0 = time.perf_counter_ns()
         send = p.send
-        start = first + warmup
-        for i in range(n):
+        for i, value in enumerate(payloads.stream(first + warmup, n)):
             if rate:
                 pace(t0, i, rate)
-            send(make(start + i))
+            send(value)
             if not i & 1023:
                 progress(i)
         Status.phase = f"waiting for the deliveries of {n} messages"
@@ -186,27 +192,27 @@ def producer_async(client: Any, ctx: Context, progress: Progress) -> Dict[str, A
 
 
 def producer_sync(client: Any, ctx: Context, progress: Progress) -> Dict[str, Any]:
+    """WINDOWS['producer-sync']: warm-up sent and acknowledged one by one first; the window opens just
+    before the first measured send and closes when the last measured message is acknowledged."""
     spec = ctx.spec
     first, warmup, n = spec["firstSeq"], spec["warmup"], spec["messages"]
-    payloads = Payloads(ctx.size)
+    payloads = Payloads(ctx.size, ctx.source)
     rate = float(ctx.settings.get("rate") or 0)
     p = client.producer(ctx, sync=True)
     try:
         Status.phase = "warm-up"
-        for seq in range(first, first + warmup):
-            p.send_and_wait(payloads.make(seq), ctx.timeout_s)
+        for value in payloads.stream(first, warmup):
+            p.send_and_wait(value, ctx.timeout_s)
         Status.phase = "sending one message at a time"
         samples: List[float] = []
         counts = Counts()
         meter = Meter()
         meter.start()
         t0 = time.perf_counter_ns()
-        start = first + warmup
         clock = time.perf_counter_ns
-        for i in range(n):
+        for i, value in enumerate(payloads.stream(first + warmup, n)):
             if rate:
                 pace(t0, i, rate)
-            value = payloads.make(start + i)
             s = clock()
             try:
                 p.send_and_wait(value, ctx.timeout_s)
@@ -243,53 +249,57 @@ def consume_until(c: Any, on_batch: Callable[[List[bytes]], bool], want: Callabl
 
 
 def consumer(client: Any, ctx: Context, progress: Progress) -> Dict[str, Any]:
+    """WINDOWS.consumer: the client is connected and has read the warm-up topic (spec.warmupTopic,
+    partition 0, exactly spec.warmup messages) to its end; the window opens just before the measured
+    topic's partitions are assigned from their beginning and closes when the last measured message has
+    been checksummed. consumed / consumedBytes / checksum cover the measured topic only."""
     spec = ctx.spec
     warmup, n = spec["warmup"], spec["messages"]
-    total = warmup + n
+    if warmup and not ctx.warmup_topic:
+        raise ValueError(f"a consumer arm with {warmup} warm-up messages needs spec.warmupTopic")
+    stall_s = min(STALL_S, ctx.timeout_s)
     sums = Checksum()
     meter = Meter()
-    state = {"consumed": 0, "start": 0}
     drop = bool((spec.get("faults") or {}).get("dropOne"))
-    clock = time.perf_counter_ns
+    state = {"warm": 0, "read": 0}
+
+    def on_warmup(batch: List[bytes]) -> bool:
+        state["warm"] += len(batch)
+        return state["warm"] < warmup
 
     def on_batch(batch: List[bytes]) -> bool:
         nonlocal drop
-        if not meter.started and warmup == 0:
-            meter.start()
-        v0 = clock()
         if drop:  # injected fault: one message is not accounted for
             drop = False
             sums.add_all(batch[1:])
         else:
             sums.add_all(batch)
-        if meter.started:
-            meter.verify_ns += clock() - v0
-        state["consumed"] += len(batch)
-        if not meter.started and state["consumed"] >= warmup:
-            meter.start()
-            state["start"] = state["consumed"]
-        progress(max(0, state["consumed"] - warmup))
-        return state["consumed"] < total
+        state["read"] += len(batch)
+        progress(state["read"])
+        return state["read"] < n
 
+    Status.phase = "connecting"
     c = client.consumer(ctx)
     try:
-        if total == 0:  # a worker's share with no messages (its partitions are empty): nothing to wait for
-            meter.start()
-            return {"ok": True, "messages": 0, "bytes": 0, **meter.stop(), "consumed": 0, "consumedBytes": 0,
-                    "checksum": sums.hex(), "config": c.config, "notes": ["no messages in this share's partitions"]}
+        if warmup:
+            Status.phase = f"reading the warm-up topic ({warmup} messages)"
+            c.assign(ctx.warmup_topic, [0])
+            consume_until(c, on_warmup, lambda: warmup - state["warm"], stall_s, lambda: f"read {state['warm']} of {warmup} warm-up messages")
+        c.release()
         Status.phase = "consuming"
-        def want() -> int:  # exactly the warm-up first, so that the measured part starts right after it
-            return (warmup if state["consumed"] < warmup else total) - state["consumed"]
-
-        consume_until(c, on_batch, want, min(STALL_S, ctx.timeout_s), lambda: f"read {state['consumed']} of {total}")
+        meter.start()
+        c.assign(ctx.topic, ctx.read_partitions)
+        if n:
+            consume_until(c, on_batch, lambda: n - state["read"], stall_s, lambda: f"read {state['read']} of {n}")
         measured = meter.stop()
-        progress(n, force=True)
-        got = state["consumed"] - state["start"]
+        progress(state["read"], force=True)
         notes = list(getattr(c, "notes", []))
-        if state["start"] > warmup:
-            notes.append(f"measurement started after {state['start']} messages (batch boundary)")
+        if not n:
+            notes.append("no messages in this share's partitions: the window closed at once")
+        got = state["read"]
         return {"ok": True, "messages": got, "bytes": got * ctx.size, **measured, "consumed": sums.count,
-                "consumedBytes": sums.bytes, "checksum": sums.hex(), "config": c.config, "notes": notes}
+                "consumedBytes": sums.bytes, "checksum": sums.hex(), "warmupConsumed": state["warm"],
+                "config": c.config, "notes": notes}
     finally:
         c.close()
 
@@ -325,6 +335,7 @@ def e2e_latency(client: Any, ctx: Context, progress: Progress) -> Dict[str, Any]
         return st["received"] < total
 
     c = client.consumer(ctx)
+    c.assign(ctx.topic, ctx.read_partitions)
     p = client.producer(ctx, sync=False)
 
     def consume() -> None:
@@ -338,7 +349,7 @@ def e2e_latency(client: Any, ctx: Context, progress: Progress) -> Dict[str, Any]
     reader = threading.Thread(target=consume, name="kbench-e2e-consumer", daemon=True)
     try:
         reader.start()
-        payloads = Payloads(ctx.size)
+        payloads = Payloads(ctx.size, ctx.source)
         Status.phase = "warm-up"
         t0 = time.perf_counter_ns()
         for i in range(warmup):

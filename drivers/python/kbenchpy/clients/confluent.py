@@ -67,12 +67,29 @@ class ConfluentProducer:
         self._p.flush(5)
 
 
+#: Consumer prefetch of every librdkafka-based arm (the same as the other librdkafka clients); the
+#: properties kbench passes in (extraConfig included, last) override them.
+PREFETCH: Dict[str, Any] = {"fetch.queue.backoff.ms": 10, "queued.min.messages": 100000}
+#: How long connecting (a metadata request) may take before the arm fails.
+CONNECT_TIMEOUT_S = 30
+
+
 class ConfluentConsumer:
     def __init__(self, ctx: Context) -> None:
-        self.config: Dict[str, Any] = dict(ctx.librdkafka["consumer"])
-        self.notes = ["assign() every partition at OFFSET_BEGINNING; consume(n) batches"]
+        self.config: Dict[str, Any] = {**PREFETCH, **ctx.librdkafka["consumer"]}
+        self.notes = ["window opens just before assign() of the measured partitions at OFFSET_BEGINNING (replacing the warm-up "
+                      "topic's assignment); consume(n) batches",
+                      "the warm-up topic is read with assign() of its partition 0 at OFFSET_BEGINNING; without a warm-up, "
+                      "list_topics() connects before the window"]
         self._c = Consumer(self.config)
-        self._c.assign([TopicPartition(ctx.topic, p, confluent_kafka.OFFSET_BEGINNING) for p in ctx.read_partitions])
+        if not ctx.spec.get("warmup"):
+            self._c.list_topics(timeout=CONNECT_TIMEOUT_S)  # connected before the window, as the warm-up read would leave it
+
+    def assign(self, topic: str, partitions: List[int]) -> None:
+        self._c.assign([TopicPartition(topic, p, confluent_kafka.OFFSET_BEGINNING) for p in partitions])
+
+    def release(self) -> None:
+        pass  # assign() replaces the warm-up topic's assignment
 
     def poll(self, max_messages: int, timeout_s: float) -> List[bytes]:
         msgs = self._c.consume(num_messages=max_messages, timeout=timeout_s)

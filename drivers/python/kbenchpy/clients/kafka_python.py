@@ -84,11 +84,18 @@ class Consumer:
         kwargs: Dict[str, Any] = dict(bootstrap_servers=ctx.brokers, client_id=ctx.client_id, group_id=None,
                                       enable_auto_commit=False, auto_offset_reset="earliest", **security(ctx))
         self.config = recorded(kwargs)
-        self.notes = ["assign() every partition, seek_to_beginning(), poll(max_records=n) batches"]
+        self.notes = ["window opens just before assign() + seek_to_beginning() of the measured partitions (replacing the "
+                      "warm-up topic's assignment); poll(max_records=n) batches",
+                      "KafkaConsumer() connects (bootstrap, API versions) before the warm-up topic is read the same way"]
         self._c = KafkaConsumer(**kwargs)
-        parts = [TopicPartition(ctx.topic, p) for p in ctx.read_partitions]
+
+    def assign(self, topic: str, partitions: List[int]) -> None:
+        parts = [TopicPartition(topic, p) for p in partitions]
         self._c.assign(parts)
         self._c.seek_to_beginning(*parts)
+
+    def release(self) -> None:
+        pass  # assign() replaces the warm-up topic's assignment
 
     def poll(self, max_messages: int, timeout_s: float) -> List[bytes]:
         got = self._c.poll(timeout_ms=int(timeout_s * 1000), max_records=max_messages)

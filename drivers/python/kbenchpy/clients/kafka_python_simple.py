@@ -13,6 +13,7 @@ import kafka
 try:
     from kafka import SimpleClient, SimpleConsumer, SimpleProducer
     import kafka.producer.base as _producer_base
+    from kafka.consumer.base import FETCH_MIN_BYTES
     from kafka.errors import RETRY_ERROR_TYPES, RequestTimedOutError, for_code
     from kafka.protocol import CODEC_GZIP, CODEC_NONE
     from kafka.protocol.legacy import create_message_set as _create_message_set
@@ -165,22 +166,35 @@ class Producer:
 
 
 class Consumer:
+    """SimpleConsumer serves one topic: one per topic over the same connected SimpleClient."""
+
     def __init__(self, ctx: Context) -> None:
-        self._client = _client(ctx)
-        self._c = SimpleConsumer(self._client, None, ctx.topic, partitions=list(ctx.read_partitions), auto_commit=False,
-                                 buffer_size=FETCH_BYTES, max_buffer_size=FETCH_BYTES)
-        self._c.seek(0, 0)  # whence 0: from the earliest offset of every partition
-        self.config = {"group": "none", "auto_commit": False, "fetch_min_bytes": self._c.fetch_min_bytes,
-                       "buffer_size": self._c.buffer_size, "max_buffer_size": self._c.max_buffer_size,
+        self._client = _client(ctx)  # connects: SimpleClient loads the cluster's metadata at once
+        self._c: Any = None
+        self.config = {"group": "none", "auto_commit": False, "fetch_min_bytes": FETCH_MIN_BYTES, "buffer_size": FETCH_BYTES, "max_buffer_size": FETCH_BYTES,
                        "api": "SimpleClient + SimpleConsumer (kafka-python 1.4 legacy API)"}
         self.notes = ["SimpleConsumer.get_messages(count=n, block=True) batches (FetchRequest v0)",
+                      "a SimpleConsumer serves one topic: the warm-up topic's is stopped before the window; the window opens just "
+                      "before the measured topic's SimpleConsumer is made (its metadata request) and seek(0, 0) (ListOffsets v0, "
+                      "earliest) sets every partition to its beginning: that is its assignment; one connected SimpleClient throughout",
                       "buffer_size = max_buffer_size = 1 MiB instead of the library's 4 KiB / 32 KiB, with which it stalls on Kafka 3.x (see kafka_python_simple.py)"]
+
+    def assign(self, topic: str, partitions: List[int]) -> None:
+        self.release()
+        self._c = SimpleConsumer(self._client, None, topic, partitions=list(partitions), auto_commit=False,
+                                 buffer_size=FETCH_BYTES, max_buffer_size=FETCH_BYTES)
+        self._c.seek(0, 0)  # whence 0: from the earliest offset of every partition
+
+    def release(self) -> None:
+        if self._c is not None:
+            self._c.stop()
+            self._c = None
 
     def poll(self, max_messages: int, timeout_s: float) -> List[bytes]:
         return [m.message.value for m in self._c.get_messages(count=max_messages, block=True, timeout=timeout_s)]
 
     def close(self) -> None:
-        self._c.stop()
+        self.release()
         self._client.close()
 
 

@@ -124,6 +124,13 @@ class Producer:
         self._p.stop()
 
 
+#: Consumer prefetch of every librdkafka-based arm (the same as the other librdkafka clients): pykafka
+#: maps queued_max_messages onto queued.min.messages; fetch.queue.backoff.ms is added by kbench.
+#: pykafka takes no --client-config, so nothing overrides them.
+RDKAFKA_QUEUED_MIN_MESSAGES = 100000
+RDKAFKA_FETCH_QUEUE_BACKOFF_MS = 10
+
+
 def _rdkafka_consumer_class() -> Any:
     from pykafka.rdkafka import RdKafkaSimpleConsumer
 
@@ -134,35 +141,66 @@ def _rdkafka_consumer_class() -> Any:
           it ("... is outside allowed range 1..2097151"): clamped to 2097151;
         - fetch.max.bytes: pykafka predates it, and librdkafka's default (50 MB) fails pykafka's
           receive.message.max.bytes ("`receive.message.max.bytes` must be >= `fetch.max.bytes` + 512"):
-          set to receive.message.max.bytes - 512."""
+          set to receive.message.max.bytes - 512.
+        Plus kbench's prefetch setting every librdkafka consumer gets: fetch.queue.backoff.ms."""
 
         def _mk_rdkafka_config_lists(self) -> Any:
             conf, topic_conf = super()._mk_rdkafka_config_lists()
             conf = [(k, str(min(int(v), MAX_QUEUED_KBYTES)) if k == "queued.max.messages.kbytes" else v) for k, v in conf]
             receive = int(dict(conf)["receive.message.max.bytes"])
-            return conf + [("fetch.max.bytes", str(receive - 512))], topic_conf
+            return conf + [("fetch.max.bytes", str(receive - 512)), ("fetch.queue.backoff.ms", str(RDKAFKA_FETCH_QUEUE_BACKOFF_MS))], topic_conf
 
     return CompatibleRdKafkaSimpleConsumer
 
 
 class Consumer:
+    """A pykafka SimpleConsumer serves one topic: one per topic over the same connected KafkaClient."""
+
     def __init__(self, ctx: Context, rdkafka: bool) -> None:
-        self._client = _kafka_client(ctx)
-        topic = self._client.topics[ctx.topic]
-        kwargs: Dict[str, Any] = dict(consumer_group=None, partitions=[topic.partitions[p] for p in ctx.read_partitions],
-                                      auto_offset_reset=OffsetType.EARLIEST, reset_offset_on_start=True,
-                                      consumer_timeout_ms=int(POLL_TIMEOUT_S * 1000))
-        cls = _rdkafka_consumer_class() if rdkafka else SimpleConsumer
-        # What topic.get_simple_consumer() does, with the class chosen here (topic._cluster is its argument there too).
-        self._c = cls(topic, topic._cluster, **kwargs)
-        self.config: Dict[str, Any] = {"use_rdkafka": rdkafka, "consumer_group": "none", "auto_offset_reset": "earliest",
-                                       "reset_offset_on_start": True, "queued_max_messages": self._c._queued_max_messages,
-                                       "fetch_message_max_bytes": self._c._fetch_message_max_bytes, "broker_version": BROKER_VERSION}
-        self.notes = ["SimpleConsumer without a group, the arm's partitions, consume() per message gathered into batches"]
+        self._client = _kafka_client(ctx)  # connects: KafkaClient loads the cluster's metadata at once
+        self._rdkafka = rdkafka
+        self._cls = _rdkafka_consumer_class() if rdkafka else SimpleConsumer
+        self._c: Any = None
+        self._last: Any = None
+        self._kwargs: Dict[str, Any] = dict(consumer_group=None, auto_offset_reset=OffsetType.EARLIEST, reset_offset_on_start=True,
+                                            consumer_timeout_ms=int(POLL_TIMEOUT_S * 1000))
         if rdkafka:
-            self.config.update({f"librdkafka.{k}": v for k, v in self._c._mk_rdkafka_config_lists()[0] if "fetch" in k or "queued" in k or "receive" in k})
+            self._kwargs["queued_max_messages"] = RDKAFKA_QUEUED_MIN_MESSAGES
+        self._config: Dict[str, Any] = {"use_rdkafka": rdkafka, "consumer_group": "none", "auto_offset_reset": "earliest",
+                                        "reset_offset_on_start": True, "broker_version": BROKER_VERSION}
+        self.notes = ["SimpleConsumer without a group, the arm's partitions, consume() per message gathered into batches",
+                      "a SimpleConsumer serves one topic: the warm-up topic's is stopped before the window; the window opens just "
+                      "before the measured topic's SimpleConsumer is made and started (reset_offset_on_start: ListOffsets v0, "
+                      "earliest; then its fetchers start): that is its assignment; one connected KafkaClient throughout"]
+        if rdkafka:
+            self.notes.append("its librdkafka handle serves one topic, so the measured topic's handle is created, and connects "
+                              "to the broker, inside the window (the warm-up topic's handle is stopped before it)")
             self.notes.append("two librdkafka properties pykafka 2.8 sets out of librdkafka 2.x's bounds are fixed by kbench: "
-                              "queued.max.messages.kbytes clamped to 2097151, fetch.max.bytes = receive.message.max.bytes - 512")
+                              "queued.max.messages.kbytes clamped to 2097151, fetch.max.bytes = receive.message.max.bytes - 512; "
+                              f"prefetch as every librdkafka consumer: queued.min.messages {RDKAFKA_QUEUED_MIN_MESSAGES} "
+                              f"(pykafka's queued_max_messages), fetch.queue.backoff.ms {RDKAFKA_FETCH_QUEUE_BACKOFF_MS}")
+
+    def assign(self, topic_name: str, partitions: List[int]) -> None:
+        self.release()
+        topic = self._client.topics[topic_name]
+        # What topic.get_simple_consumer() does, with the class chosen here (topic._cluster is its argument there too).
+        self._c = self._last = self._cls(topic, topic._cluster, partitions=[topic.partitions[p] for p in partitions], **self._kwargs)
+
+    @property
+    def config(self) -> Dict[str, Any]:
+        """The options given and, once a SimpleConsumer exists, what it made of them (read after the window)."""
+        out = dict(self._config)
+        c = self._last
+        if c is not None:
+            out.update(queued_max_messages=c._queued_max_messages, fetch_message_max_bytes=c._fetch_message_max_bytes)
+            if self._rdkafka:
+                out.update({f"librdkafka.{k}": v for k, v in c._mk_rdkafka_config_lists()[0] if "fetch" in k or "queued" in k or "receive" in k})
+        return out
+
+    def release(self) -> None:
+        if self._c is not None:
+            self._c.stop()
+            self._c = None
 
     def poll(self, max_messages: int, _timeout_s: float) -> List[bytes]:
         first = self._c.consume(block=True)  # waits at most consumer_timeout_ms
@@ -178,7 +216,7 @@ class Consumer:
         return out
 
     def close(self) -> None:
-        self._c.stop()
+        self.release()
 
 
 class Client:

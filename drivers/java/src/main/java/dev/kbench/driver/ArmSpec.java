@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The arm kbench asks for (src/scenarios/types.ts ArmSpec, protocol 1), read from the spec file.
+ * The arm kbench asks for (src/contract/arm.ts ArmSpec, protocol 2), read from the spec file.
  * Unknown fields are ignored so that kbench may add fields without breaking a built driver.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -26,6 +26,8 @@ public record ArmSpec(
     String topic,
     int partitions,
     List<Integer> readPartitions,
+    String warmupTopic,
+    PayloadSpec payload,
     Connection connection,
     Settings settings,
     Map<String, Object> extraConfig,
@@ -34,6 +36,13 @@ public record ArmSpec(
     String groupId,
     String resultFile,
     Faults faults) {
+
+  /** The arm protocol this driver speaks (src/contract/arm.ts ARM_PROTOCOL). */
+  public static final int PROTOCOL = 2;
+
+  /** spec.payload: the source file every program of the run reads, and how far it advances per sequence number. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record PayloadSpec(String kind, String source, long stride) {}
 
   /** `ssl` is `true` or `{ca, rejectUnauthorized}` in kbench's Connection, so it stays a JsonNode. */
   @JsonIgnoreProperties(ignoreUnknown = true)
@@ -51,9 +60,12 @@ public record ArmSpec(
   static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   public static ArmSpec read(String path) throws IOException {
-    ArmSpec s = JSON.readValue(new File(path), ArmSpec.class);
-    if (s.protocol() != 1) throw new IllegalArgumentException("unsupported kbench driver protocol " + s.protocol() + " (this driver speaks 1)");
-    return s;
+    return JSON.readValue(new File(path), ArmSpec.class);
+  }
+
+  /** Refuses a spec of another protocol version (the caller turns this into a failed outcome). */
+  public void checkProtocol() {
+    if (protocol != PROTOCOL) throw new IllegalArgumentException("unsupported kbench arm protocol " + protocol + ": this driver speaks protocol " + PROTOCOL);
   }
 
   /** The partitions to read: spec.readPartitions, else every partition. */

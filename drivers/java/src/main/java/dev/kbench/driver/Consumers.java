@@ -12,7 +12,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
-/** consumer and e2e-latency (src/scenarios/consumer.ts and e2e-latency.ts semantics). */
+/** consumer and e2e-latency, each timing exactly its window (src/contract/arm.ts WINDOWS). */
 final class Consumers {
   /** How long a consumer may receive nothing before the arm fails (src/scenarios/consumer.ts STALL_MS). */
   static final long STALL_MS = 30_000;
@@ -22,67 +22,92 @@ final class Consumers {
 
   private Consumers() {}
 
-  /** assign() the partitions to read and seek to their beginning: no group coordination at all. */
-  static KafkaConsumer<byte[], byte[]> open(ArmSpec s, Map<String, Object> config) {
-    KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Configs.props(config), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    List<TopicPartition> tps = s.partitionsToRead().stream().map(p -> new TopicPartition(s.topic(), p)).toList();
+  /** A consumer with nothing assigned yet (KafkaConsumer connects on its first request). */
+  static KafkaConsumer<byte[], byte[]> open(Map<String, Object> config) {
+    return new KafkaConsumer<>(Configs.props(config), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /** assign() `partitions` of `topic` (replacing what was assigned) and seek to their beginning: no group at all. */
+  static void assignFromBeginning(KafkaConsumer<byte[], byte[]> c, String topic, List<Integer> partitions) {
+    List<TopicPartition> tps = partitions.stream().map(p -> new TopicPartition(topic, p)).toList();
     c.assign(tps);
     c.seekToBeginning(tps);
-    return c;
   }
 
   static long stallMs(ArmSpec s) {
     return Math.min(STALL_MS, s.timeoutMs());
   }
 
+  /** Polls until `want` records have arrived, handing each batch to `onBatch`; fails after stallMs without any. */
+  private static long read(KafkaConsumer<byte[], byte[]> c, ArmSpec s, long want, String what, java.util.function.Consumer<ConsumerRecords<byte[], byte[]>> onBatch) {
+    long got = 0;
+    long lastData = System.currentTimeMillis();
+    while (got < want) {
+      ConsumerRecords<byte[], byte[]> records = c.poll(POLL);
+      if (records.isEmpty()) {
+        if (System.currentTimeMillis() - lastData > stallMs(s)) {
+          throw new IllegalStateException("no messages for " + stallMs(s) / 1000 + " s (read " + got + " of " + want + " " + what + ")");
+        }
+        continue;
+      }
+      lastData = System.currentTimeMillis();
+      onBatch.accept(records);
+      got += records.count();
+    }
+    return got;
+  }
+
   /**
-   * Reads warm-up + N messages; the measured part covers the N after the warm-up. Every payload goes
-   * into the checksum, whose cost is timed and taken out of the figures.
+   * WINDOWS.consumer: the consumer connects and reads the warm-up topic (spec.warmupTopic, partition 0,
+   * exactly spec.warmup messages) to its end; the window opens just before the measured topic's
+   * partitions are assigned from their beginning and closes when the last measured message has been
+   * checksummed. consumed / consumedBytes / checksum cover the measured topic only; nothing is subtracted.
    */
   static Outcome consume(ArmSpec s, Progress progress) {
+    if (s.warmup() > 0 && (s.warmupTopic() == null || s.warmupTopic().isEmpty())) {
+      throw new IllegalArgumentException("a consumer arm with " + s.warmup() + " warm-up messages needs spec.warmupTopic");
+    }
     Map<String, Object> config = Configs.consumer(s);
-    long total = (long) s.warmup() + s.messages();
     Payload.Checksum sum = new Payload.Checksum();
     Meter m = new Meter();
     Outcome o = new Outcome();
-    long consumed = 0;
-    boolean dropped = !s.dropOne();
-    try (KafkaConsumer<byte[], byte[]> c = open(s, config)) {
-      long lastData = System.currentTimeMillis();
-      while (consumed < total) {
-        ConsumerRecords<byte[], byte[]> records = c.poll(POLL);
-        if (records.isEmpty()) {
-          if (System.currentTimeMillis() - lastData > stallMs(s)) {
-            throw new IllegalStateException("no messages for " + stallMs(s) / 1000 + " s (read " + consumed + " of " + total + ")");
-          }
-          continue;
-        }
-        lastData = System.currentTimeMillis();
-        // The measured part starts when the poll holding the first measured message returns, and counts
-        // exactly the messages after the warm-up ones (a poll may straddle the boundary).
-        if (!m.started() && consumed + records.count() > s.warmup()) m.start();
-        long v0 = System.nanoTime();
+    long warm = 0;
+    long measured;
+    boolean[] dropped = {!s.dropOne()};
+    try (KafkaConsumer<byte[], byte[]> c = open(config)) {
+      if (s.warmup() > 0) {
+        assignFromBeginning(c, s.warmupTopic(), List.of(0));
+        warm = read(c, s, s.warmup(), "warm-up messages", r -> {});
+      } else {
+        c.listTopics(Duration.ofMillis(s.timeoutMs())); // connected before the window, as the warm-up read would leave it
+      }
+      m.start();
+      assignFromBeginning(c, s.topic(), s.partitionsToRead());
+      long[] done = {0};
+      measured = read(c, s, s.messages(), "measured messages", records -> {
         for (ConsumerRecord<byte[], byte[]> r : records) {
-          if (!dropped) {
-            dropped = true; // injected fault: this message is not accounted for
+          if (!dropped[0]) {
+            dropped[0] = true; // injected fault: this message is not accounted for
             continue;
           }
           sum.add(r.value());
         }
-        if (m.started()) m.verifyNs += System.nanoTime() - v0;
-        consumed += records.count();
-        progress.report(Math.max(0, consumed - s.warmup()));
-      }
+        done[0] += records.count();
+        progress.report(done[0]);
+      });
       m.stop(o);
+      progress.finish(measured);
     }
-    long measured = consumed - s.warmup();
     o.messages = measured;
     o.bytes = measured * s.messageSize();
     o.consumed = sum.count();
     o.consumedBytes = sum.bytes();
     o.checksum = sum.hex();
+    o.warmupConsumed = warm;
     o.config = config;
-    o.notes.add("assign() + seekToBeginning(), poll(100 ms) loop; max.poll.records and fetch sizes at kafka-clients defaults");
+    o.notes.add("window opens just before assign() + seekToBeginning() of the measured partitions (replacing the warm-up topic's assignment); "
+        + "poll(100 ms) loop, every payload checksummed inside the window; max.poll.records and fetch sizes at kafka-clients defaults");
+    o.notes.add(s.warmup() > 0 ? "warm-up topic read first with assign() + seekToBeginning() of its partition 0" : "no warm-up: listTopics() connects before the window");
     return o;
   }
 
@@ -111,7 +136,8 @@ final class Consumers {
 
     @Override
     public void run() {
-      try (KafkaConsumer<byte[], byte[]> c = open(s, config)) {
+      try (KafkaConsumer<byte[], byte[]> c = open(config)) {
+        assignFromBeginning(c, s.topic(), s.partitionsToRead());
         long lastData = System.currentTimeMillis();
         while (received.get() < total && !stop) {
           ConsumerRecords<byte[], byte[]> records = c.poll(POLL);
@@ -150,23 +176,24 @@ final class Consumers {
    * Produces at a fixed rate with the send time in each payload; a consumer thread in the same process
    * records produce→consume latency per message and accounts for every sequence number.
    */
-  static Outcome e2e(ArmSpec s, Progress progress) throws InterruptedException {
+  static Outcome e2e(ArmSpec s, Progress progress) throws InterruptedException, java.io.IOException {
     if (s.messageSize() < Payload.LATENCY_HEADER_BYTES) {
       throw new IllegalArgumentException("e2e-latency needs messages of at least " + Payload.LATENCY_HEADER_BYTES + " bytes (size " + s.messageSize() + ")");
     }
     double rate = s.settings().rate() > 0 ? s.settings().rate() : DEFAULT_E2E_RATE;
     Map<String, Object> pconfig = Configs.producer(s);
+    Payload.Source source = Payload.Source.load(s.payload());
+    int size = s.messageSize();
     Receiver rx = new Receiver(s, Configs.consumer(s));
     rx.start();
     Outcome o = new Outcome();
     try (KafkaProducer<byte[], byte[]> p = Producers.open(pconfig)) {
-      byte[] template = Payload.template(s.messageSize());
       Deliveries d = new Deliveries();
       // Warm-up: also proves the consumer is assigned and fetching before anything is measured.
       long t0 = System.nanoTime();
       for (int i = 0; i < s.warmup(); i++) {
         Meter.pace(t0, i, rate);
-        p.send(new ProducerRecord<>(s.topic(), Payload.makeStamped(template, s.firstSeq() + i, Meter.wallClockUs())), d);
+        p.send(new ProducerRecord<>(s.topic(), source.makeStamped(size, s.firstSeq() + i, Meter.wallClockUs())), d);
       }
       p.flush();
       long baseDelivered = d.delivered();
@@ -181,7 +208,7 @@ final class Consumers {
       long first = s.firstSeq() + s.warmup();
       for (int i = 0; i < s.messages(); i++) {
         Meter.pace(t0, i, rate);
-        p.send(new ProducerRecord<>(s.topic(), Payload.makeStamped(template, first + i, Meter.wallClockUs())), d);
+        p.send(new ProducerRecord<>(s.topic(), source.makeStamped(size, first + i, Meter.wallClockUs())), d);
         if ((i & 63) == 63) progress.report(Math.max(0, rx.received.get() - s.warmup()));
       }
       p.flush();

@@ -1,7 +1,12 @@
 package dev.kbench.driver;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.utils.AppInfoParser;
 
@@ -10,7 +15,10 @@ import org.apache.kafka.common.utils.AppInfoParser;
  *
  * <pre>
  *   java [flags] -cp CLASSPATH dev.kbench.driver.Main SPEC.json     run the arm, write the outcome
- *   java ... dev.kbench.driver.Main --selftest SIZE FIRST_SEQ COUNT... print payload checksums (tests)
+ *   java ... dev.kbench.driver.Main --vectors                          payloads and checksums for the tests: reads
+ *       {"cases": [{"source": FILE, "stride": N, "checksums": [[size, firstSeq, count]...], "payloads": [[size, seq(, sendUs)]...],
+ *       "batches": [[size, firstSeq, count]...]}...]} on stdin, prints {"cases": [{"checksums": [{"hex", "bytes"}...],
+ *       "payloads": [hex...], "batches": [hex...]}...]} (the same exchange as drivers/python's `vectors`)
  *   java ... dev.kbench.driver.Main --version                          print versions as JSON
  * </pre>
  */
@@ -18,15 +26,8 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) throws Exception {
-    if (args.length >= 4 && args.length % 3 == 1 && args[0].equals("--selftest")) {
-      // One line per (size, first seq, count) triple: one JVM checks many cases.
-      for (int i = 1; i < args.length; i += 3) {
-        Payload.Checksum sum = Payload.expected(Integer.parseInt(args[i]), Long.parseLong(args[i + 1]), Long.parseLong(args[i + 2]));
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("hex", sum.hex());
-        out.put("bytes", sum.bytes());
-        System.out.println(ArmSpec.JSON.writeValueAsString(out));
-      }
+    if (args.length == 1 && args[0].equals("--vectors")) {
+      vectors();
       return;
     }
     if (args.length == 1 && args[0].equals("--version")) {
@@ -39,7 +40,7 @@ public final class Main {
       return;
     }
     if (args.length != 1) {
-      System.err.println("usage: dev.kbench.driver.Main <spec.json> | --selftest SIZE FIRST_SEQ COUNT [...] | --version");
+      System.err.println("usage: dev.kbench.driver.Main <spec.json> | --vectors | --version");
       System.exit(2);
     }
     ArmSpec spec = ArmSpec.read(args[0]);
@@ -59,6 +60,7 @@ public final class Main {
   }
 
   static Outcome run(ArmSpec spec, Progress progress) throws Exception {
+    spec.checkProtocol();
     if (spec.throwInScenario()) throw new IllegalStateException("injected fault: the driver threw");
     return switch (spec.scenario()) {
       case "producer-sync" -> Producers.sync(spec, progress);
@@ -67,6 +69,49 @@ public final class Main {
       case "e2e-latency" -> Consumers.e2e(spec, progress);
       default -> throw new IllegalArgumentException("unknown scenario " + spec.scenario());
     };
+  }
+
+  private static String hex(byte[] b) {
+    StringBuilder sb = new StringBuilder(b.length * 2);
+    for (byte x : b) sb.append(Character.forDigit((x >> 4) & 0xf, 16)).append(Character.forDigit(x & 0xf, 16));
+    return sb.toString();
+  }
+
+  /** See the class comment: every case's checksums, single payloads and back-to-back batches. */
+  static void vectors() throws java.io.IOException {
+    JsonNode req = ArmSpec.JSON.readTree(System.in);
+    List<Object> cases = new ArrayList<>();
+    for (JsonNode c : req.path("cases")) {
+      Payload.Source source = new Payload.Source(Files.readAllBytes(Path.of(c.get("source").asText())), c.get("stride").asLong());
+      List<Object> sums = new ArrayList<>();
+      for (JsonNode v : c.path("checksums")) {
+        Payload.Checksum sum = Payload.expected(source, v.get(0).asInt(), v.get(1).asLong(), v.get(2).asLong());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("hex", sum.hex());
+        out.put("bytes", sum.bytes());
+        sums.add(out);
+      }
+      List<String> payloads = new ArrayList<>();
+      for (JsonNode v : c.path("payloads")) {
+        int size = v.get(0).asInt();
+        long seq = v.get(1).asLong();
+        payloads.add(hex(v.size() > 2 ? source.makeStamped(size, seq, v.get(2).asLong()) : source.make(size, seq)));
+      }
+      List<String> batches = new ArrayList<>();
+      for (JsonNode v : c.path("batches")) {
+        int size = v.get(0).asInt();
+        int count = v.get(2).asInt();
+        byte[] b = new byte[size * count];
+        source.fill(b, 0, size, v.get(1).asLong(), count);
+        batches.add(hex(b));
+      }
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("checksums", sums);
+      out.put("payloads", payloads);
+      out.put("batches", batches);
+      cases.add(out);
+    }
+    System.out.println(ArmSpec.JSON.writeValueAsString(Map.of("cases", cases)));
   }
 
   static String message(Throwable t) {

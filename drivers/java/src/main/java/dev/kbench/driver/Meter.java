@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 
 /**
- * Timing of the measured part of a scenario, as src/scenarios/measure.ts does it: wall time, absolute
- * start/end (µs since the epoch), and CPU of the whole JVM over exactly that interval. CPU comes from
+ * Timing of a scenario's window (src/contract/arm.ts WINDOWS): wall time, absolute start/end (µs since
+ * the epoch), and CPU of the whole JVM over exactly that interval; nothing is subtracted from it. CPU comes from
  * /proc/self/stat (utime/stime summed over every thread: client I/O threads, GC and JIT included), so
  * JVM start-up, class loading before the interval and shutdown are not counted.
  */
@@ -21,8 +21,6 @@ public final class Meter {
   private long startUs;
   private long[] cpu0;
   private boolean started;
-  /** Checksum work inside the interval (ns): taken out of wall time and user CPU, as the Node scenarios do. */
-  public long verifyNs;
 
   public boolean started() {
     return started;
@@ -41,11 +39,10 @@ public final class Meter {
     long elapsed = System.nanoTime() - t0;
     o.endUs = wallClockUs();
     o.startUs = startUs;
-    o.elapsedNs = Math.max(1, elapsed - verifyNs);
-    o.verifyNs = verifyNs;
+    o.elapsedNs = Math.max(1, elapsed);
     long[] cpu1 = cpuTicks();
     if (cpu0 != null && cpu1 != null) {
-      o.cpuUserUs = Math.max(0, (cpu1[0] - cpu0[0]) * TICK_US - verifyNs / 1000);
+      o.cpuUserUs = (cpu1[0] - cpu0[0]) * TICK_US;
       o.cpuSysUs = (cpu1[1] - cpu0[1]) * TICK_US;
     }
   }

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the driver writes to spec.resultFile: src/scenarios/types.ts ScenarioOutcome. (No method may share
+ * What the driver writes to spec.resultFile: src/contract/arm.ts ScenarioOutcome. (No method may share
  * a field's name: Jython would then treat the field as a read-only bean property.)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -23,7 +23,6 @@ public final class Outcome {
   public long endUs;
   public Long cpuUserUs;
   public Long cpuSysUs;
-  public Long verifyNs;
   public Long rssPeakBytes;
   public Long delivered;
   public Long failed;
@@ -31,6 +30,8 @@ public final class Outcome {
   public Long consumed;
   public String checksum;
   public Long consumedBytes;
+  /** Consumer: warm-up messages read (from spec.warmupTopic) before the window. */
+  public Long warmupConsumed;
   public Long lost;
   public Long duplicated;
   /** Raw latency samples (µs); kbench builds the HDR histogram from them. */

@@ -7,7 +7,11 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** producer-sync and producer-async with the plain Java producer (src/scenarios/producer.ts semantics). */
+/**
+ * producer-sync and producer-async with the plain Java producer, each timing exactly its window
+ * (src/contract/arm.ts WINDOWS): the warm-up sent and acknowledged first, the window from just before
+ * the first measured send to the acknowledgement of the last measured message.
+ */
 final class Producers {
   private Producers() {}
 
@@ -16,13 +20,15 @@ final class Producers {
   }
 
   /** send(), then flush(): every delivery is counted by the callback; failures by exception class. */
-  static Outcome async(ArmSpec s, Progress progress) throws InterruptedException {
+  static Outcome async(ArmSpec s, Progress progress) throws InterruptedException, java.io.IOException {
     Map<String, Object> config = Configs.producer(s);
+    Payload.Source source = Payload.Source.load(s.payload());
+    int size = s.messageSize();
     Outcome o = new Outcome();
     try (KafkaProducer<byte[], byte[]> p = open(config)) {
-      byte[] template = Payload.template(s.messageSize());
       Deliveries d = new Deliveries();
-      for (int i = 0; i < s.warmup(); i++) p.send(new ProducerRecord<>(s.topic(), Payload.make(template, s.firstSeq() + i)), d);
+      for (int i = 0; i < s.warmup(); i++) p.send(new ProducerRecord<>(s.topic(), source.make(size, s.firstSeq() + i)), d);
+      // flush() returns once every warm-up batch is done, and a batch runs its callbacks before that.
       p.flush();
       long baseDelivered = d.delivered();
       long baseFailed = d.failed();
@@ -36,7 +42,7 @@ final class Producers {
       double rate = s.settings().rate();
       for (int i = 0; i < s.messages(); i++) {
         Meter.pace(t0, i, rate);
-        p.send(new ProducerRecord<>(s.topic(), Payload.make(template, first + i)), d);
+        p.send(new ProducerRecord<>(s.topic(), source.make(size, first + i)), d);
         if ((i & 255) == 255) progress.report(i + 1);
       }
       p.flush();
@@ -49,17 +55,18 @@ final class Producers {
     o.messages = s.messages();
     o.bytes = (long) s.messages() * s.messageSize();
     o.config = config;
-    o.notes.add("one send(record, callback) per message, then flush(); a new byte[] per payload");
+    o.notes.add("one send(record, callback) per message, then flush(); a new byte[] per payload, copied from the payload source");
     return o;
   }
 
   /** send().get() per message; the latency of each acknowledged message is recorded. */
-  static Outcome sync(ArmSpec s, Progress progress) throws InterruptedException, ExecutionException {
+  static Outcome sync(ArmSpec s, Progress progress) throws InterruptedException, ExecutionException, java.io.IOException {
     Map<String, Object> config = Configs.producer(s);
+    Payload.Source source = Payload.Source.load(s.payload());
+    int size = s.messageSize();
     Outcome o = new Outcome();
     try (KafkaProducer<byte[], byte[]> p = open(config)) {
-      byte[] template = Payload.template(s.messageSize());
-      for (int i = 0; i < s.warmup(); i++) p.send(new ProducerRecord<>(s.topic(), Payload.make(template, s.firstSeq() + i))).get();
+      for (int i = 0; i < s.warmup(); i++) p.send(new ProducerRecord<>(s.topic(), source.make(size, s.firstSeq() + i))).get();
       long[] samples = new long[s.messages()];
       int n = 0;
       long delivered = 0;
@@ -72,7 +79,7 @@ final class Producers {
       double rate = s.settings().rate();
       for (int i = 0; i < s.messages(); i++) {
         Meter.pace(t0, i, rate);
-        ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(s.topic(), Payload.make(template, first + i));
+        ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(s.topic(), source.make(size, first + i));
         long st = System.nanoTime();
         try {
           p.send(r).get();
