@@ -221,6 +221,7 @@ export const driver: ExternalDriver = {
     const base = {
       id: 'java-perf', client: `Kafka's ProducerPerformance / ConsumerPerformance (kafka-tools ${DEFAULT_KAFKA_VERSION})`, runtime: rt.version ? `java ${rt.version}` : 'java',
       scenarios: ['producer-async', 'consumer'] as DriverDescription['scenarios'], workerThreads: false, supportsWarmup: false, security: FULL_SECURITY,
+      ownPayloads: 'ProducerPerformance sends random capital letters of its own (--record-size), not kbench payloads: its topic is checked by count and bytes only',
       notes: [
         'the Java reference: Apache Kafka’s own benchmark tools on kafka-clients, from the broker’s jars',
         'no warm-up, its own timing, its own payloads (random capital letters per record), no payload checksum (counts and bytes are verified); producer-sync and e2e-latency are not modes of the tools',
