@@ -1,7 +1,10 @@
-// c: librdkafka's own benchmark tool, rdkafka_performance, built from the same librdkafka source
-// and linked to the same shared library as every other librdkafka-based arm — the C ceiling.
-// It runs producer-async (-P) and consumer (-G, batch consume), prints its own summary, which is
-// parsed here; it cannot checksum payloads or leave warm-up out, and says so in the results.
+// c-perf: librdkafka's own benchmark tool, rdkafka_performance, built from the same librdkafka source
+// and linked to the same shared library as every other librdkafka-based arm — a labelled reference,
+// not an implementation of the arm contract (src/contract/arm.ts; kbench's own C arm is `c`,
+// src/drivers/c.ts). It runs producer-async (-P) and consumer (-G, batch consume) with its own timing
+// (ms resolution, from before its broker connection), no warm-up, one shared constant payload sent
+// without copy, no checksum (count and bytes are checked only), and it ignores --rate. Its summary
+// line is parsed here.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,6 +18,11 @@ import { contextFor } from '../scenarios/index.js';
 import { lastMatch } from '../util/text.js';
 
 const TOOL = 'rdkafka_performance';
+const ID = 'c-perf';
+
+/** What this arm is, on every result and in `kbench drivers`. */
+export const C_PERF_LABEL =
+  "librdkafka's rdkafka_performance: its own timing (ms resolution, from before its broker connection), no warm-up, one shared constant payload without copy, no checksum (count and bytes checked only), ignores --rate";
 const CONSUME_BATCH = 1000;
 
 /** Settings that never go on the command line (it is visible in `ps`): they go to a 0600 file read with `-X file=`. */
@@ -77,7 +85,7 @@ export function parsePerfOutput(out: { stdout: string; stderr: string; exitCode:
       delivered,
       failed,
       errors: failed ? { 'delivery failed': failed } : {},
-      notes: ['timing from rdkafka_performance (ms resolution); CPU and RSS of the whole process', 'payload: one shared buffer for every message (no copy), as the tool does by default'],
+      notes: [C_PERF_LABEL, 'CPU and RSS of the whole process'],
     };
   }
   const m = lastMatch(CONSUMED, text);
@@ -92,22 +100,22 @@ export function parsePerfOutput(out: { stdout: string; stderr: string; exitCode:
     consumed: msgs,
     consumedBytes: bytes,
     checksumUnavailable: `${TOOL} does not checksum payloads (count and bytes checked)`,
-    notes: ['timing from rdkafka_performance (ms resolution, from the first message); CPU and RSS of the whole process'],
+    notes: [C_PERF_LABEL, 'CPU and RSS of the whole process'],
   };
 }
 
 export const driver: ExternalDriver = {
   kind: 'external',
-  id: 'c',
+  id: ID,
   client: TOOL,
   async describe(): Promise<DriverDescription> {
     const tool = toolPath(TOOL);
     const base = {
-      id: 'c', client: `${TOOL} (librdkafka examples/)`, runtime: 'C', scenarios: ['producer-async', 'consumer'] as DriverDescription['scenarios'],
+      id: ID, client: `${TOOL} (librdkafka examples/)`, runtime: 'C', scenarios: ['producer-async', 'consumer'] as DriverDescription['scenarios'],
       workerThreads: false, supportsWarmup: false, security: FULL_SECURITY,
       notes: [
-        'the C ceiling: librdkafka’s own benchmark tool from the same source and shared library',
-        'no warm-up, no payload checksum (counts and bytes are verified); producer-sync and e2e-latency are not modes of the tool',
+        C_PERF_LABEL,
+        'a reference next to `c` (kbench’s own C arm on the same librdkafka), not an implementation of kbench’s arm contract; producer-sync and e2e-latency are not modes of the tool',
         `${securityNote(FULL_SECURITY)}; the SASL credentials reach the tool in a 0600 file (-X file=), never on its command line`,
       ],
     };
