@@ -1,6 +1,7 @@
 #include "producer.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "config.h"
@@ -158,7 +159,7 @@ class Producer::LoopJob : public Job {
   LoopJob(Napi::Env env, Producer* p) : Job(env), p_(p) {}
 
   void Run(const std::atomic<bool>& stop) override {
-    PayloadWriter w(size, timestamps);
+    PayloadWriter w(size, timestamps, source.empty() ? nullptr : &source, stride);
     // The delivery handler also counts into this loop's tally while the loop runs (even if it throws).
     struct TallyScope {
       Producer* p;
@@ -236,6 +237,10 @@ class Producer::LoopJob : public Job {
   bool timestamps = false;
   uint64_t poll_every = 1000;
   int64_t flush_timeout_ms = 30000;
+  // options.payload: a copy of the source's bytes, owned by the job (the loop runs off the JS thread,
+  // where the caller's buffer may be changed, detached or collected at any time). Empty: the filler.
+  std::vector<uint8_t> source;
+  uint64_t stride = 0;
 
  private:
   Producer* p_;
@@ -730,7 +735,7 @@ Napi::Value Producer::Flush(const Napi::CallbackInfo& info) {
   return Submit(env, std::make_unique<FlushJob>(env, this, timeout));
 }
 
-// produceLoop({ topic, partition?, count, size, firstSeq?, timestamps?, pollEvery?, flushTimeoutMs? }) → Promise<result>
+// produceLoop({ topic, partition?, count, size, firstSeq?, timestamps?, payload?: { source, stride }, pollEvery?, flushTimeoutMs? }) → Promise<result>
 Napi::Value Producer::ProduceLoop(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   CheckUsable(env, "produceLoop");
@@ -751,6 +756,23 @@ Napi::Value Producer::ProduceLoop(const Napi::CallbackInfo& info) {
     job->timestamps = ts.As<Napi::Boolean>().Value();
   }
   if (job->timestamps && job->size < 16) ThrowRangeError(env, "options.size", "must be >= 16 when options.timestamps is set");
+  Napi::Value payload = o.Get("payload");
+  if (!payload.IsUndefined()) {
+    if (!payload.IsObject()) ThrowTypeError(env, "options.payload", "an object { source, stride }");
+    Napi::Object po = payload.As<Napi::Object>();
+    // Both read before any byte is copied: a getter could change or detach the source.
+    Napi::Value src = po.Get("source");
+    Napi::Value st = po.Get("stride");
+    if (!st.IsNumber()) ThrowTypeError(env, "options.payload.stride", "a non-negative integer");
+    const double stride = st.As<Napi::Number>().DoubleValue();
+    if (!(stride >= 0) || stride != std::floor(stride) || stride > 9007199254740991.0) ThrowTypeError(env, "options.payload.stride", "a non-negative integer");
+    if (!src.IsTypedArray() || src.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array || src.As<Napi::Uint8Array>().ElementLength() == 0) {
+      ThrowTypeError(env, "options.payload.source", "a non-empty Buffer or Uint8Array");
+    }
+    Napi::Uint8Array bytes = src.As<Napi::Uint8Array>();
+    job->source.assign(bytes.Data(), bytes.Data() + bytes.ElementLength());  // copied here, on the JS thread (see LoopJob::source)
+    job->stride = static_cast<uint64_t>(stride);
+  }
   if (!o.Get("pollEvery").IsUndefined()) job->poll_every = ReadCount(env, o.Get("pollEvery"), "options.pollEvery");
   if (job->poll_every == 0) ThrowRangeError(env, "options.pollEvery", "must be >= 1");
   job->flush_timeout_ms = ReadTimeoutMs(env, o.Get("flushTimeoutMs"), "options.flushTimeoutMs", 30000);

@@ -181,12 +181,13 @@ function stepTools() {
   must('tools: rdkafka_performance', perf);
   info.tools.rdkafka_performance = path.join(P.bin, 'rdkafka_performance');
 
-  // kbench's own C programs (the C reference for `kbench overhead` and the `c` arms).
+  // kbench's own C programs (the C reference for `kbench overhead`, the mock cluster and the `c` arm,
+  // kbench-arm). zlib for the payload checksum (crc32), as the addon links it; unused ones are dropped.
   const cDir = path.join(P.root, 'native', 'cbench');
   if (fs.existsSync(cDir)) {
     for (const f of fs.readdirSync(cDir).filter((x) => x.endsWith('.c'))) {
       const name = `kbench-${path.basename(f, '.c')}`;
-      must(`tools: ${name}`, cc(path.join(P.bin, name), [path.join(cDir, f)], { librdkafka: true }));
+      must(`tools: ${name}`, cc(path.join(P.bin, name), [path.join(cDir, f)], { librdkafka: true, extra: ['-lz'] }));
       info.tools[name] = path.join(P.bin, name);
     }
   }

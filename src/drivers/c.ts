@@ -1,99 +1,147 @@
-// c: librdkafka's own benchmark tool, rdkafka_performance, built from the same librdkafka source
-// and linked to the same shared library as every other librdkafka-based arm — the C ceiling.
-// It runs producer-async (-P) and consumer (-G, batch consume), prints its own summary, which is
-// parsed here; it cannot checksum payloads or leave warm-up out, and says so in the results.
+// c: kbench's own C arm, native/cbench/arm.c (built into .kbench/bin/kbench-arm), a plain C loop on
+// the same shared librdkafka as every other librdkafka-based arm. It implements the arm contract
+// (src/contract/arm.ts) itself: the windows of WINDOWS, the payloads of the payload rule (from the
+// arm's payload source file) and the kbench checksum. The client configuration is the addon's
+// (librdkafkaProducerConfig / librdkafkaConsumerConfig), handed over as -X key=value; SASL
+// credentials and other secrets go in a 0600 file in the arm's private directory (-X file=), never on
+// the command line. The program prints `@kbench-result {…}` and writes the same JSON to a file next
+// to the spec (a producer-sync result carries every latency sample, more than the stdout tail the
+// runner keeps); parse() turns it into the ScenarioOutcome. librdkafka's rdkafka_performance is the
+// separate `c-perf` reference (src/drivers/c-perf.ts).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { readBuildInfo, toolPath } from '../paths.js';
+import { kbenchVersion, toolPath } from '../paths.js';
 import type { ArmSpec, ScenarioOutcome } from '../scenarios/types.js';
+import type { ScenarioId } from '../results/types.js';
+import { isSecretKey } from '../util/redact.js';
 import type { ExternalCommand, ExternalDriver } from './external.js';
 import { configError, librdkafkaConsumerConfig, librdkafkaProducerConfig } from './librdkafka-config.js';
 import { FULL_SECURITY, securityNote } from './security.js';
 import type { ClientConfig, DriverContext, DriverDescription } from './types.js';
 import { contextFor } from '../scenarios/index.js';
-import { lastMatch } from '../util/text.js';
 
-const TOOL = 'rdkafka_performance';
-const CONSUME_BATCH = 1000;
+const TOOL = 'kbench-arm';
+export const RESULT_PREFIX = '@kbench-result ';
+/** In the arm's private directory, next to the spec (removed with it). */
+export const SECRETS_FILE = 'sasl.properties';
+export const RESULT_FILE = 'c-result.json';
 
-/** Settings that never go on the command line (it is visible in `ps`): they go to a 0600 file read with `-X file=`. */
-const FILE_ONLY = new Set(['sasl.username', 'sasl.password']);
+const SCENARIOS: readonly ScenarioId[] = ['producer-async', 'producer-sync', 'consumer'];
 
-function toArgs(config: ClientConfig, secretsFile: string | undefined): string[] {
-  const args: string[] = [];
-  for (const [k, v] of Object.entries(config)) {
-    if (k === 'bootstrap.servers' || FILE_ONLY.has(k)) continue;
-    args.push('-X', `${k}=${String(v)}`);
-  }
-  if (secretsFile && Object.keys(config).some((k) => FILE_ONLY.has(k))) args.push('-X', `file=${secretsFile}`);
-  return args;
+const NOTES = ['kbench’s own C loop (native/cbench/arm.c) on the shared librdkafka, with the contract’s window, payloads and checksum (src/contract/arm.ts)'];
+const SCENARIO_NOTES: Partial<Record<ScenarioId, string>> = {
+  'producer-async': 'rd_kafka_produce() per message (RD_KAFKA_MSG_F_COPY, partitioner’s choice), reports served by rd_kafka_poll() every 1000 messages; the window closes when nothing is left in flight',
+  'producer-sync': 'rd_kafka_produce() per message, then rd_kafka_poll() until its report arrives; latency per message',
+  consumer: 'rd_kafka_assign() at the beginning, rd_kafka_consume_batch_queue() 1000 at a time; every payload checksummed (zlib crc32) inside the window',
+};
+const CPU_NOTE = 'CPU: getrusage(RUSAGE_SELF) over the window (every librdkafka thread)';
+
+/** Settings that never go on the command line (visible in `ps`): a 0600 file read with -X file=. */
+export function isFileOnly(key: string): boolean {
+  return key === 'sasl.username' || isSecretKey(key);
 }
 
-/** The SASL credentials as the tool's config file (key=value lines), or undefined when there are none. */
+/** The client configuration of the arm: the addon's, for the same spec. */
+export function configFor(spec: ArmSpec, ctx: DriverContext): ClientConfig {
+  if (spec.scenario === 'consumer') return librdkafkaConsumerConfig(ctx);
+  if (spec.scenario === 'producer-async' || spec.scenario === 'producer-sync') return librdkafkaProducerConfig(ctx);
+  throw new Error(`${TOOL} runs ${SCENARIOS.join(', ')}, not ${spec.scenario}`);
+}
+
+/** The secret settings as key=value lines, or undefined when there are none. */
 export function secretsFileText(config: ClientConfig): string | undefined {
-  const lines = Object.entries(config).filter(([k]) => FILE_ONLY.has(k)).map(([k, v]) => `${k}=${String(v)}`);
-  if (lines.some((l) => l.includes('\n'))) throw new Error('SASL credentials for rdkafka_performance cannot contain line breaks');
-  return lines.length ? `${lines.join('\n')}\n` : undefined;
+  const entries = Object.entries(config).filter(([k]) => isFileOnly(k));
+  if (entries.some(([k, v]) => /[\r\n]/.test(`${k}${String(v)}`))) throw new Error(`the SASL credentials (and other secret settings) for ${TOOL} cannot contain line breaks`);
+  return entries.length ? `${entries.map(([k, v]) => `${k}=${String(v)}`).join('\n')}\n` : undefined;
 }
 
-export function commandFor(spec: ArmSpec, ctx: DriverContext, tool: string, secretsFile?: string): { cmd: string; args: string[]; config: ClientConfig } {
-  const total = spec.warmup + spec.messages;
-  const common = ['-t', spec.topic, '-b', spec.connection.brokers.join(','), '-c', String(total), '-i', '1000'];
-  if (spec.scenario === 'producer-async') {
-    const config = librdkafkaProducerConfig(ctx);
-    return { cmd: tool, args: ['-P', ...common, '-s', String(spec.messageSize), ...toArgs(config, secretsFile)], config };
-  }
+/** kbench-arm's own deadline: a little before the runner's, so that it can still report how far it got. */
+export function armTimeoutMs(timeoutMs: number): number {
+  const margin = Math.min(5000, Math.floor(timeoutMs / 5));
+  return Math.max(1, Math.floor(timeoutMs - margin));
+}
+
+/**
+ * The kbench-arm command line of an arm. `armDir` is the arm's private directory: the secrets file
+ * (written by command()) and the result file go there.
+ */
+export function commandFor(spec: ArmSpec, ctx: DriverContext, tool: string, armDir?: string): { cmd: string; args: string[]; config: ClientConfig } {
+  const config = configFor(spec, ctx);
+  const args = [
+    spec.scenario,
+    '--topic', spec.topic,
+    '--messages', String(spec.messages),
+    '--warmup', String(spec.warmup),
+    '--size', String(spec.messageSize),
+    '--first-seq', String(spec.firstSeq),
+    '--payload-source', spec.payload.source,
+    '--payload-stride', String(spec.payload.stride),
+  ];
   if (spec.scenario === 'consumer') {
-    const config = { ...librdkafkaConsumerConfig(ctx), 'enable.partition.eof': false };
-    delete (config as Record<string, unknown>)['group.id'];
-    return { cmd: tool, args: ['-G', ctx.groupId, ...common, '-B', String(CONSUME_BATCH), ...toArgs(config, secretsFile)], config: { ...config, 'group.id': ctx.groupId } };
+    if (spec.warmup > 0) {
+      if (!spec.warmupTopic) throw new Error('a consumer arm with warm-up needs its warm-up topic (spec.warmupTopic)');
+      args.push('--warmup-topic', spec.warmupTopic);
+    }
+    args.push('--partitions', ctx.readPartitions.join(','));
+  } else if (spec.settings.rate > 0) {
+    args.push('--rate', String(spec.settings.rate));
   }
-  throw new Error(`${TOOL} runs producer-async and consumer only, not ${spec.scenario}`);
+  args.push('--timeout-ms', String(armTimeoutMs(spec.timeoutMs)));
+  if (armDir) args.push('--result-file', path.join(armDir, RESULT_FILE));
+  for (const [k, v] of Object.entries(config)) {
+    if (!isFileOnly(k)) args.push('-X', `${k}=${String(v)}`);
+  }
+  if (armDir && Object.keys(config).some(isFileOnly)) args.push('-X', `file=${path.join(armDir, SECRETS_FILE)}`);
+  return { cmd: tool, args, config };
 }
 
-const PRODUCED = /% (\d+) messages produced \((\d+) bytes\), (\d+) delivered \(offset -?\d+, (\d+) failed\) in (\d+)ms/g;
-const CONSUMED = /% (\d+) messages \((\d+) bytes\) consumed in (\d+)ms/g;
+function notesFor(scenario: ScenarioId): string[] {
+  const own = SCENARIO_NOTES[scenario];
+  return [...NOTES, ...(own ? [own] : []), CPU_NOTE];
+}
 
-export function parsePerfOutput(out: { stdout: string; stderr: string; exitCode: number | null }, spec: ArmSpec, config: ClientConfig): ScenarioOutcome {
+/** The JSON of the last `@kbench-result` line of stdout. */
+export function resultLine(stdout: string): string | undefined {
+  const lines = stdout.split('\n').filter((l) => l.startsWith(RESULT_PREFIX));
+  return lines.at(-1)?.slice(RESULT_PREFIX.length);
+}
+
+/**
+ * kbench-arm's output as a ScenarioOutcome: its result JSON (`resultText`, from the result file, else
+ * the last `@kbench-result` line), with the client configuration and notes added. A missing or
+ * unreadable result, a failure or a non-zero exit code give ok: false with the error (counts so far
+ * kept); librdkafka configuration errors name the --client-config key they are about.
+ */
+export function parseArmOutput(out: { stdout: string; stderr: string; exitCode: number | null }, spec: ArmSpec, config: ClientConfig, resultText?: string): ScenarioOutcome {
   const now = Date.now() * 1000;
-  const base = { startUs: now, endUs: now, config, notes: [] as string[] };
-  const fail = (why: string): ScenarioOutcome => ({ ok: false, error: why, messages: 0, bytes: 0, elapsedNs: 0, ...base });
-  const text = `${out.stdout}\n${out.stderr}`;
-  if (out.exitCode !== 0) {
-    // A setting librdkafka refuses ends the tool at once ("% No such configuration property: …"): name the --client-config key.
-    return fail(configError(new Error(`${TOOL} exited with code ${out.exitCode}: ${out.stderr.trim().split('\n').slice(-2).join(' | ') || 'no output'}`), spec.extraConfig).message);
+  const notes = notesFor(spec.scenario);
+  const base = { ok: false, messages: 0, bytes: 0, elapsedNs: 0, startUs: now, endUs: now };
+  const fail = (why: string, counts: Partial<ScenarioOutcome> = {}): ScenarioOutcome => ({
+    ...base, ...counts, ok: false, error: configError(new Error(why), spec.extraConfig).message, config, notes,
+  });
+  const stderrTail = out.stderr.trim().split('\n').slice(-2).join(' | ');
+  const raw = resultText ?? resultLine(out.stdout);
+  let r: Partial<ScenarioOutcome> | undefined;
+  if (raw !== undefined) {
+    try {
+      const parsed: unknown = JSON.parse(raw);
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) r = parsed as Partial<ScenarioOutcome>;
+    } catch {
+      r = undefined;
+    }
   }
-  if (spec.scenario === 'producer-async') {
-    const m = lastMatch(PRODUCED, text);
-    if (!m) return fail(`no summary line in ${TOOL}'s output`);
-    const [produced, bytes, delivered, failed, ms] = m.slice(1, 6).map(Number) as [number, number, number, number, number];
-    return {
-      ok: true,
-      messages: produced,
-      bytes,
-      elapsedNs: Math.max(1, ms) * 1e6,
-      ...base,
-      delivered,
-      failed,
-      errors: failed ? { 'delivery failed': failed } : {},
-      notes: ['timing from rdkafka_performance (ms resolution); CPU and RSS of the whole process', 'payload: one shared buffer for every message (no copy), as the tool does by default'],
-    };
+  if (!r) {
+    const why = raw === undefined ? 'without a result' : 'with an unreadable result';
+    return fail(`${TOOL} exited with code ${out.exitCode} ${why}${stderrTail ? `: ${stderrTail}` : ''}`);
   }
-  const m = lastMatch(CONSUMED, text);
-  if (!m) return fail(`no summary line in ${TOOL}'s output`);
-  const [msgs, bytes, ms] = m.slice(1, 4).map(Number) as [number, number, number];
-  return {
-    ok: true,
-    messages: msgs,
-    bytes,
-    elapsedNs: Math.max(1, ms) * 1e6,
-    ...base,
-    consumed: msgs,
-    consumedBytes: bytes,
-    checksumUnavailable: `${TOOL} does not checksum payloads (count and bytes checked)`,
-    notes: ['timing from rdkafka_performance (ms resolution, from the first message); CPU and RSS of the whole process'],
-  };
+  const { config: _c, notes: _n, ok, error, ...counts } = r;
+  if (ok !== true) return fail(typeof error === 'string' && error ? error : `${TOOL} reported a failure without a reason`, counts);
+  if (out.exitCode !== 0) return fail(`${TOOL} exited with code ${out.exitCode} after reporting success${stderrTail ? `: ${stderrTail}` : ''}`, counts);
+  for (const k of ['messages', 'bytes', 'elapsedNs', 'startUs', 'endUs'] as const) {
+    if (typeof counts[k] !== 'number') return fail(`${TOOL}'s result has no ${k}`, counts);
+  }
+  return { ...base, ...counts, ok: true, config, notes };
 }
 
 export const driver: ExternalDriver = {
@@ -103,30 +151,40 @@ export const driver: ExternalDriver = {
   async describe(): Promise<DriverDescription> {
     const tool = toolPath(TOOL);
     const base = {
-      id: 'c', client: `${TOOL} (librdkafka examples/)`, runtime: 'C', scenarios: ['producer-async', 'consumer'] as DriverDescription['scenarios'],
-      workerThreads: false, supportsWarmup: false, security: FULL_SECURITY,
+      id: 'c', client: 'kbench-arm (native/cbench/arm.c)', version: kbenchVersion(), runtime: 'C', scenarios: [...SCENARIOS],
+      workerThreads: false, security: FULL_SECURITY,
       notes: [
-        'the C ceiling: librdkafka’s own benchmark tool from the same source and shared library',
-        'no warm-up, no payload checksum (counts and bytes are verified); producer-sync and e2e-latency are not modes of the tool',
-        `${securityNote(FULL_SECURITY)}; the SASL credentials reach the tool in a 0600 file (-X file=), never on its command line`,
+        ...NOTES,
+        'librdkafka’s own rdkafka_performance is the separate `c-perf` reference',
+        `${securityNote(FULL_SECURITY)}; the SASL credentials reach the program in a 0600 file (-X file=), never on its command line`,
       ],
     };
-    if (!tool) return { ...base, version: 'not built', available: false, reason: `${TOOL} was not built (run npm install; see .kbench/build-info.json)` };
-    const r = spawnSync(tool, ['-h'], { encoding: 'utf8' });
-    const v = /librdkafka version (\S+)/.exec(`${r.stdout}${r.stderr}`)?.[1];
-    return { ...base, version: v ?? 'unknown', librdkafka: v ?? readBuildInfo().librdkafka?.version ?? 'unknown', available: true };
+    if (!tool) return { ...base, available: false, reason: `${TOOL} was not built (run \`node scripts/install.mjs --only tools\`; see .kbench/build-info.json)` };
+    const r = spawnSync(tool, ['--version'], { encoding: 'utf8', timeout: 30_000 });
+    const v = r.status === 0 ? r.stdout.trim() : '';
+    if (!/^\d+\.\d+\.\d+/.test(v)) {
+      const why = r.error ? r.error.message : `exit code ${r.status}${r.stderr?.trim() ? `: ${r.stderr.trim().split('\n').slice(-2).join(' | ')}` : ''}`;
+      return { ...base, available: false, reason: `${TOOL} --version failed (${why})` };
+    }
+    return { ...base, librdkafka: v, available: true };
   },
   command(spec: ArmSpec, specFile: string): ExternalCommand {
     const tool = toolPath(TOOL);
-    if (!tool) throw new Error(`${TOOL} was not built`);
-    // Next to the spec, in the arm's private directory (removed with it).
-    const secretsFile = path.join(path.dirname(specFile), 'sasl.properties');
-    const { cmd, args, config } = commandFor(spec, contextFor(spec), tool, secretsFile);
+    if (!tool) throw new Error(`${TOOL} was not built (run \`node scripts/install.mjs --only tools\`)`);
+    const dir = path.dirname(specFile);
+    const { cmd, args, config } = commandFor(spec, contextFor(spec), tool, dir);
     const text = secretsFileText(config);
-    if (text) fs.writeFileSync(secretsFile, text, { mode: 0o600 });
+    if (text) fs.writeFileSync(path.join(dir, SECRETS_FILE), text, { mode: 0o600 });
     return { cmd, args };
   },
   parse(out, spec) {
-    return parsePerfOutput(out, spec, commandFor(spec, contextFor(spec), TOOL).config);
+    const { config } = commandFor(spec, contextFor(spec), TOOL);
+    let text: string | undefined;
+    try {
+      text = fs.readFileSync(path.join(path.dirname(spec.resultFile), RESULT_FILE), 'utf8');
+    } catch {
+      text = undefined; // not written (it died first, or bad arguments): the stdout line, if any
+    }
+    return parseArmOutput(out, spec, config, text);
   },
 };

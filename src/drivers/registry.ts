@@ -18,7 +18,8 @@ export interface DriverEntry {
 export const DRIVERS: readonly DriverEntry[] = [
   { id: 'addon', summary: 'kbench’s addon, batch API driven from TypeScript', kind: 'node', inDefault: true, load: async () => (await import('./addon.js')).driver },
   { id: 'addon-loop', summary: 'kbench’s addon, whole produce / consume loop in C++', kind: 'node', inDefault: true, load: async () => (await import('./addon.js')).loopDriver },
-  { id: 'c', summary: 'librdkafka’s rdkafka_performance, the C ceiling', kind: 'external', inDefault: true, load: async () => (await import('./c.js')).driver },
+  { id: 'c', summary: 'kbench’s own C loop on librdkafka (native/cbench/arm.c), the C ceiling', kind: 'external', inDefault: true, load: async () => (await import('./c.js')).driver },
+  { id: 'c-perf', summary: 'librdkafka’s rdkafka_performance: its own timing, no warm-up, no checksum, ignores --rate (a reference)', kind: 'external', inDefault: false, load: async () => (await import('./c-perf.js')).driver },
   { id: 'node-rdkafka', summary: 'node-rdkafka (Producer / KafkaConsumer)', kind: 'node', inDefault: true, load: async () => (await import('./node-rdkafka.js')).driver },
   { id: 'confluent', summary: '@confluentinc/kafka-javascript, KafkaJS-compatible API over librdkafka', kind: 'node', inDefault: true, load: async () => (await import('./confluent.js')).driver },
   { id: 'kafkajs', summary: 'kafkajs, pure JavaScript', kind: 'node', inDefault: true, load: async () => (await import('./kafkajs.js')).driver },

@@ -93,6 +93,12 @@ export interface ProduceLoopOptions {
   firstSeq?: number;
   /** Write the send time (µs since the epoch) into bytes 8..16 of every payload (size >= 16). */
   timestamps?: boolean;
+  /**
+   * The payload source of the arm contract (src/contract/arm.ts): byte i of message seq is
+   * source[(seq * stride + i) mod source.length], then the header (seq, and the timestamp). Without
+   * it, kbench's compressible filler. The source is copied when the loop starts: the caller may reuse it.
+   */
+  payload?: { source: Buffer | Uint8Array; stride: number };
   /** Serve delivery reports every this many messages (default 1000). */
   pollEvery?: number;
   /** How long to wait for the last deliveries after enqueueing (default 30 000 ms). */
@@ -106,7 +112,7 @@ export interface ProduceLoopResult {
   errors: Partial<Record<KafkaErrorCode, number>>;
   /** Enqueue-to-report latency of this loop's deliveries. */
   latency: LatencyBuckets;
-  /** kbench checksum of the payloads enqueued. */
+  /** kbench checksum of the payloads enqueued (from options.payload when given). */
   checksum: string;
   bytes: number;
   /** Enqueueing only. */

@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { commandFor, secretsFileText } from '../../src/drivers/c.js';
+import { commandFor as cCommandFor, secretsFileText as cSecretsFileText } from '../../src/drivers/c.js';
+import { commandFor, secretsFileText } from '../../src/drivers/c-perf.js';
 import { configError, librdkafkaProducerConfig } from '../../src/drivers/librdkafka-config.js';
 import { FULL_SECURITY, nodeTlsOptions, securityLabel, securityNote, securityUnsupportedReason } from '../../src/drivers/security.js';
 import type { Connection } from '../../src/results/types.js';
@@ -60,9 +61,9 @@ function armSpec(over: Partial<ArmSpec> = {}): ArmSpec {
   };
 }
 
-test('c: the SASL credentials go to a file (-X file=), never on the tool’s command line', () => {
+test('c-perf: the SASL credentials go to a file (-X file=), never on the tool’s command line', () => {
   for (const scenario of ['producer-async', 'consumer'] as const) {
-    const spec = armSpec({ scenario });
+    const spec = armSpec({ scenario, driver: 'c-perf' });
     const { args, config } = commandFor(spec, contextFor(spec), '/bin/rdkafka_performance', '/arm/sasl.properties');
     assert.equal(args.join(' ').includes('pw-secret'), false);
     assert.equal(args.join(' ').includes('sasl.username'), false);
@@ -73,4 +74,21 @@ test('c: the SASL credentials go to a file (-X file=), never on the tool’s com
   const plain = armSpec({ connection: { brokers: ['h:1'] } });
   assert.equal(commandFor(plain, contextFor(plain), '/t', '/f').args.some((a) => a.startsWith('file=')), false);
   assert.equal(secretsFileText(librdkafkaProducerConfig(contextFor(plain))), undefined);
+});
+
+test('c: the SASL credentials (and other secret settings) go to a file in the arm directory (-X file=), never on the command line', () => {
+  for (const scenario of ['producer-async', 'producer-sync', 'consumer'] as const) {
+    const spec = armSpec({ scenario, warmup: 0, extraConfig: { 'ssl.key.password': 'key-secret' } });
+    const { args, config } = cCommandFor(spec, contextFor(spec), '/bin/kbench-arm', '/arm');
+    const line = args.join(' ');
+    for (const hidden of ['pw-secret', 'key-secret', 'sasl.username', 'sasl.password', 'ssl.key.password']) assert.equal(line.includes(hidden), false, `${scenario}: ${hidden}`);
+    assert.ok(args.includes('file=/arm/sasl.properties'));
+    assert.ok(args.includes('security.protocol=sasl_plaintext') && args.includes('sasl.mechanisms=SCRAM-SHA-512'));
+    assert.ok(args.includes('bootstrap.servers=h:1'), 'the bootstrap servers are a -X setting too');
+    assert.equal(cSecretsFileText(config), 'sasl.username=u\nsasl.password=pw-secret\nssl.key.password=key-secret\n');
+  }
+  const plain = armSpec({ connection: { brokers: ['h:1'] } });
+  assert.equal(cCommandFor(plain, contextFor(plain), '/t', '/arm').args.some((a) => a.startsWith('file=')), false);
+  assert.equal(cSecretsFileText(librdkafkaProducerConfig(contextFor(plain))), undefined);
+  assert.throws(() => cSecretsFileText({ 'sasl.password': 'a\nb' }), /cannot contain line breaks/);
 });

@@ -1,12 +1,14 @@
-// NativeProducer without a broker: errors, queue-full handling, close, and the produceLoop checksum.
+// NativeProducer without a broker: errors, queue-full handling, close, and the produceLoop checksum
+// (payloads from a source read back through kbench-mock, librdkafka's mock cluster in its own process).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import {
-  KafkaError, NativeProducer, errorName, packBatch, payloadBatch, type MessageBatch,
+  KafkaError, NativeConsumer, NativeProducer, errorName, packBatch, payloadBatch, type MessageBatch,
 } from '../../src/native/index.js';
-import { expectedChecksum } from '../../src/verify/payload.js';
+import { startMock } from '../../src/overhead/mock.js';
+import { expectedChecksum, fillPayloads, randomSource, type PayloadBytes } from '../../src/verify/payload.js';
 import { MOCK, UNREACHABLE, sleep } from './helpers.js';
 
 const kafkaError = (code: string, message?: RegExp) => (err: unknown): boolean => {
@@ -171,6 +173,85 @@ test("produceLoop's checksum is expectedChecksum() of the payloads it sent", asy
     assert.equal(r.latency.count, 5000);
     assert.ok(r.elapsedNs >= r.enqueueNs && r.enqueueNs > 0);
   }
+});
+
+test('produceLoop({ payload }) validates the source and the stride: TypeErrors naming them', async (t) => {
+  const p = new NativeProducer(MOCK);
+  t.after(() => p.close());
+  const loop = (payload: unknown) => p.produceLoop({ topic: 'bad', count: 1, size: 10, payload } as unknown as Parameters<NativeProducer['produceLoop']>[0]);
+  const cases: [unknown, RegExp][] = [
+    ['abc', /^options\.payload must be an object/],
+    [{ source: Buffer.alloc(0), stride: 0 }, /^options\.payload\.source must be a non-empty Buffer or Uint8Array/],
+    [{ source: 'abc', stride: 0 }, /^options\.payload\.source must be/],
+    [{ source: new Uint16Array(4), stride: 0 }, /^options\.payload\.source must be/],
+    [{ stride: 0 }, /^options\.payload\.source must be/],
+    [{ source: Buffer.from('abc') }, /^options\.payload\.stride must be a non-negative integer/],
+    [{ source: Buffer.from('abc'), stride: -1 }, /^options\.payload\.stride must be/],
+    [{ source: Buffer.from('abc'), stride: 1.5 }, /^options\.payload\.stride must be/],
+    [{ source: Buffer.from('abc'), stride: '3' }, /^options\.payload\.stride must be/],
+  ];
+  for (const [payload, message] of cases) await assert.rejects(() => loop(payload), { name: 'TypeError', message });
+  assert.equal(p.state, 'open', 'a refused loop leaves the producer usable');
+});
+
+test("produceLoop({ payload }): the checksum is expectedChecksum() of the contract's payloads", async (t) => {
+  const p = new NativeProducer(MOCK);
+  t.after(() => p.close());
+  const random = randomSource();
+  const odd = Buffer.from('0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ!');
+  const cases: [string, number, PayloadBytes, boolean][] = [
+    ['random, stride = size', 100, { source: random, stride: 100 }, false],
+    ['random, stride = size < 8', 4, { source: random, stride: 4 }, false],
+    ['a short source, stride 0 (constant body)', 100, { source: odd, stride: 0 }, false],
+    ['a short source, stride = its length (constant body)', 100, { source: odd, stride: odd.length }, false],
+    ['a short source, odd stride', 100, { source: odd, stride: 7 }, false],
+    ['random, with timestamps', 64, { source: random, stride: 64 }, true],
+    ['size 0', 0, { source: odd, stride: 3 }, false],
+  ];
+  for (const [what, size, payload, timestamps] of cases) {
+    const r = await p.produceLoop({ topic: 'loop-src', count: 3000, size, firstSeq: 11, pollEvery: 100, payload, timestamps });
+    assert.equal(r.error, undefined, what);
+    assert.equal(r.delivered, 3000, what);
+    assert.equal(r.bytes, 3000 * size, what);
+    if (!timestamps) assert.equal(r.checksum, expectedChecksum(size, 11, 3000, payload).hex, what);
+    else assert.notEqual(r.checksum, expectedChecksum(size, 11, 3000, payload).hex, 'the send times are in the payloads (and the checksum)');
+  }
+  // The source is copied when the loop starts: changing the caller's buffer afterwards changes nothing.
+  const mine = Buffer.from(random.subarray(0, 1000));
+  const loop = p.produceLoop({ topic: 'loop-src', count: 2000, size: 100, payload: { source: mine, stride: 100 } });
+  mine.fill(0);
+  assert.equal((await loop).checksum, expectedChecksum(100, 0, 2000, { source: random.subarray(0, 1000), stride: 100 }).hex);
+});
+
+test('produceLoop({ payload }) through a mock cluster: every payload read back is its seq’s, per fillPayloads()', async (t) => {
+  const mock = await startMock({ topic: 'payloads', partitions: 1 });
+  t.after(() => mock.stop());
+  const size = 100;
+  const count = 3000;
+  const firstSeq = 40;
+  const payload: PayloadBytes = { source: randomSource(), stride: size };
+  const p = new NativeProducer({ 'bootstrap.servers': mock.bootstrap, 'linger.ms': 5, log_level: 2 });
+  const sent = await p.produceLoop({ topic: 'payloads', partition: 0, count, size, firstSeq, payload });
+  await p.close();
+  assert.equal(sent.delivered, count);
+  const expected = expectedChecksum(size, firstSeq, count, payload).hex;
+  assert.equal(sent.checksum, expected);
+
+  const c = new NativeConsumer({ 'bootstrap.servers': mock.bootstrap, 'enable.auto.commit': false, 'auto.offset.reset': 'earliest', log_level: 2 });
+  t.after(() => c.close());
+  c.assign([{ topic: 'payloads', partition: 0, offset: 'beginning' }]);
+  const want = Buffer.allocUnsafe(size);
+  let read = 0;
+  const deadline = Date.now() + 30_000;
+  while (read < count && Date.now() < deadline) {
+    const got = await c.consume(1000, 500);
+    assert.deepEqual(got.errors, []);
+    for (let i = 0; i < got.count; i++, read++) {
+      fillPayloads(want, 0, size, firstSeq + read, 1, payload); // one partition: offset order is seq order
+      assert.ok(got.value(i).equals(want), `message ${read} (seq ${firstSeq + read}) differs from fillPayloads()`);
+    }
+  }
+  assert.equal(read, count);
 });
 
 test('while produceLoop runs, other calls fail with ERR__STATE (busy)', async (t) => {
