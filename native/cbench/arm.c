@@ -904,6 +904,16 @@ static int run_consumer(rd_kafka_conf_t *conf, const args_t *a) {
   const int32_t *parts = a->nparts ? a->parts : default_parts;
   const int nparts = a->nparts ? a->nparts : 1;
   checksum_t sum = {0, 0, 0};
+  /* The contract's consumer window: the client knows where the measured partitions are before it
+   * opens (without this, librdkafka waits ~500 ms for the leader of a topic it has never seen). */
+  if (a->messages > 0) {
+    rd_kafka_topic_t *mt = rd_kafka_topic_new(rk, a->topic, NULL);
+    const struct rd_kafka_metadata *md = NULL;
+    const rd_kafka_resp_err_t merr = rd_kafka_metadata(rk, 0, mt, &md, ms_left(10000));
+    if (merr) failf("metadata of %s: %s", a->topic, rd_kafka_err2str(merr));
+    rd_kafka_metadata_destroy(md);
+    rd_kafka_topic_destroy(mt);
+  }
   atomic_store(&g_phase_window, 1);
   window_t w;
   window_open(&w);

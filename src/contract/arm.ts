@@ -51,7 +51,7 @@ export const WINDOWS: Readonly<Record<ScenarioId, string>> = {
     'opens just before the first send of the first measured message (the warm-up messages already sent and acknowledged); closes when the acknowledgement of the last measured message has been received (the flush that waits for it returned)',
   'producer-sync': 'opens just before the first measured send; closes when the last measured message is acknowledged',
   consumer:
-    'opens just before the measured topic is assigned — the client is connected and has read its warm-up topic to the end, so nothing of the measured topic can have been prefetched; closes when the last measured message has been received and checksummed',
+    'opens just before the measured topic is assigned — the client is connected, has read its warm-up topic to the end (so nothing of the measured topic can have been prefetched) and has fetched the measured topic\'s metadata (so it knows where its partitions are); closes when the last measured message has been received and checksummed',
   'e2e-latency': 'opens at the first measured send (the consumer already assigned and receiving warm-up messages); closes when every measured message has been received',
 };
 
