@@ -11,7 +11,7 @@ import { errorMessage } from '../util/errors.js';
 import { QUEUE_MAX_KBYTES, QUEUE_MAX_MESSAGES, librdkafkaConsumerConfig, librdkafkaProducerConfig, withConfigErrors } from './librdkafka-config.js';
 import { FULL_SECURITY, securityNote } from './security.js';
 import { codeName, createRdConsumer, type RdkafkaModule } from './node-rdkafka.js';
-import type { ClientConfig, ConsumerPort, DeliveryCounts, DriverContext, DriverDescription, InBatch, NodeDriver, ProducerPort } from './types.js';
+import type { ClientConfig, ConsumerPort, ConsumeTarget, DeliveryCounts, DriverContext, DriverDescription, InBatch, NodeDriver, ProducerPort } from './types.js';
 
 const PACKAGE = '@confluentinc/kafka-javascript';
 
@@ -27,17 +27,20 @@ interface CkProducer {
   logger(): CkLogger;
 }
 interface CkBatchPayload {
-  batch: { messages: { value: Buffer | null }[] };
+  batch: { topic: string; messages: { value: Buffer | null }[] };
 }
 interface CkConsumer {
   connect(): Promise<void>;
   disconnect(): Promise<void>;
-  subscribe(subscription: { topics: string[] }): Promise<void>;
+  /** `replace`: the subscription becomes these topics (else they are added to it). */
+  subscribe(subscription: { topics: string[]; replace?: boolean }): Promise<void>;
   run(config: { eachBatch: (payload: CkBatchPayload) => Promise<void>; eachBatchAutoResolve?: boolean }): Promise<void>;
   logger(): CkLogger;
 }
+/** A rebalance_cb the KafkaJS API calls (before applying the assignment, when it returns nothing). */
+type RebalanceHook = (err: { code?: number }, assignment: { topic: string }[]) => void;
 interface CkKafkaJs {
-  Kafka: new (common: ClientConfig) => { producer(config: ClientConfig): CkProducer; consumer(config: ClientConfig): CkConsumer };
+  Kafka: new (common: ClientConfig) => { producer(config: ClientConfig): CkProducer; consumer(config: Record<string, ClientConfig[string] | RebalanceHook>): CkConsumer };
   logLevel: { ERROR: number };
 }
 /** The package: node-rdkafka's API at the top level, the promisified one under KafkaJS. */
@@ -138,28 +141,62 @@ class ConfluentProducer implements ProducerPort {
   }
 }
 
-class ConfluentConsumer implements ConsumerPort {
-  private stopped = false;
-  constructor(private readonly c: CkConsumer, private readonly topic: string, readonly config: ClientConfig) {}
+/** librdkafka's RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS: the rebalance callback is handed an assignment. */
+const ERR_ASSIGN_PARTITIONS = -175;
 
-  async consume(onBatch: (b: InBatch) => boolean): Promise<void> {
-    await this.c.subscribe({ topics: [this.topic] });
-    await new Promise<void>((resolve, reject) => {
-      this.c
-        .run({
-          eachBatchAutoResolve: true,
-          eachBatch: async ({ batch }) => {
-            // run() keeps fetching until disconnect(): batches after the last one are ignored.
-            if (this.stopped) return;
-            const msgs = batch.messages;
-            if (!onBatch({ count: msgs.length, payload: (i) => msgs[i]?.value ?? Buffer.alloc(0) })) {
-              this.stopped = true;
-              resolve();
-            }
-          },
-        })
-        .catch(reject);
-    });
+/**
+ * The KafkaJS API can only subscribe: each topic read replaces the subscription (librdkafka revokes
+ * the previous topic's partitions and the group hands out the new topic's). One run() serves every
+ * topic; its batches go to the current consume() call. The window opens in the client's rebalance
+ * callback (rebalance_cb), which it calls with the new assignment just before it assigns it.
+ */
+class ConfluentConsumer implements ConsumerPort {
+  readonly assignment = 'group' as const;
+  private stopped = false;
+  private running = false;
+  private sink: ((batch: CkBatchPayload['batch']) => void) | undefined;
+  private fail: ((err: unknown) => void) | undefined;
+
+  constructor(private readonly c: CkConsumer, private readonly hook: { rebalance?: RebalanceHook }, readonly config: ClientConfig) {}
+
+  async consume(target: ConsumeTarget, onBatch: (b: InBatch) => boolean, onAssigned?: () => void): Promise<void> {
+    let assigned = false;
+    this.hook.rebalance = (err, assignment) => {
+      if (assigned || err?.code !== ERR_ASSIGN_PARTITIONS || !assignment.some((a) => a.topic === target.topic)) return;
+      assigned = true;
+      onAssigned?.();
+    };
+    try {
+      await this.c.subscribe({ topics: [target.topic], replace: true });
+      await new Promise<void>((resolve, reject) => {
+        this.fail = reject;
+        this.sink = (batch) => {
+          if (batch.topic !== target.topic) {
+            this.sink = undefined;
+            return reject(new Error(`${PACKAGE} delivered messages of ${batch.topic} while reading ${target.topic}`));
+          }
+          const msgs = batch.messages;
+          if (!onBatch({ count: msgs.length, payload: (i) => msgs[i]?.value ?? Buffer.alloc(0) })) {
+            this.sink = undefined;
+            resolve();
+          }
+        };
+        if (this.running) return;
+        this.running = true;
+        this.c
+          .run({
+            eachBatchAutoResolve: true,
+            eachBatch: async ({ batch }) => {
+              // run() keeps fetching until disconnect(): batches between targets and after the last are ignored.
+              if (!this.stopped) this.sink?.(batch);
+            },
+          })
+          .catch((err: unknown) => this.fail?.(err));
+      });
+    } finally {
+      this.hook.rebalance = undefined;
+      this.fail = undefined;
+    }
   }
 
   async close(): Promise<void> {
@@ -183,6 +220,7 @@ export const driver: NodeDriver = {
       `KafkaJS-compatible API: producer.send({ messages }) per --send-batch messages, up to ${SEND_WINDOW} outstanding; consumer.run({ eachBatch }) (the client hands out at most 32 messages per batch)`,
       'configured with raw librdkafka properties only (no kafkaJS block, whose compatibility defaults differ); the API forces dr_cb=true, enable.auto.offset.store=false and doubles max.poll.interval.ms',
       'a consumer split across workers reads its partitions through the node-rdkafka-style KafkaConsumer.assign() (the KafkaJS API has no assign)',
+      'consumer (KafkaJS API): group subscription only; each topic read replaces the subscription (one run() for all); the window opens in rebalance_cb, just before the client assigns the measured partitions',
       'a failed send() reports one error for the whole call: all its messages are counted as failed',
       'cannot load in two worker threads at once ("Module did not self-register"): --workers uses processes',
       securityNote(FULL_SECURITY),
@@ -209,12 +247,21 @@ export const driver: NodeDriver = {
     if (ctx.readPartitions.length !== ctx.partitions) {
       // Explicit partitions need assign(), which only the node-rdkafka-style API has.
       const port = await createRdConsumer(mod, ctx);
-      return { config: { ...port.config, 'kbench.api': 'KafkaConsumer assign() + consume(n)' }, consume: (f) => port.consume(f), close: () => port.close() };
+      return { config: { ...port.config, 'kbench.api': 'KafkaConsumer assign() + consume(n)' }, assignment: port.assignment, consume: (t, f, a) => port.consume(t, f, a), close: () => port.close() };
     }
     const config = librdkafkaConsumerConfig(ctx);
-    const c = await withConfigErrors(ctx.extraConfig, () => new mod.KafkaJS.Kafka({}).consumer({ ...config }));
+    const hook: { rebalance?: RebalanceHook } = {};
+    // The client calls a rebalance_cb given in its configuration before it applies an assignment (and
+    // then applies it itself, as the callback returns nothing).
+    const rebalance: RebalanceHook = (err, assignment) => hook.rebalance?.(err, assignment);
+    const c = await withConfigErrors(ctx.extraConfig, () => new mod.KafkaJS.Kafka({}).consumer({ ...config, rebalance_cb: rebalance }));
     c.logger().setLogLevel(mod.KafkaJS.logLevel.ERROR);
     await withConfigErrors(ctx.extraConfig, () => c.connect());
-    return new ConfluentConsumer(c, ctx.topic, { ...config, ...consumerForced(config), 'kbench.api': 'KafkaJS run({ eachBatch })' });
+    return new ConfluentConsumer(c, hook, {
+      ...config,
+      ...consumerForced(config),
+      'kbench.api': 'KafkaJS run({ eachBatch })',
+      'kbench.assignment': 'subscribe({ replace: true }) per topic read; window opened in rebalance_cb before the measured assignment is applied',
+    });
   },
 };

@@ -5,15 +5,16 @@
 // delivery result per message. In the default autoFlush mode every send() flushes, and a flush takes
 // ~100 ms here whatever it waits for (measured), so a pipelined producer would be limited by kbench's
 // window of sends, not by the client. Consumer: recvBatch(n, ms) on a manual assignment at the
-// beginning of each partition.
+// beginning of each partition (subscribe() with partitionOffset), one per topic read, the previous
+// one dropped (unsubscribe()) first.
 import fs from 'node:fs';
 import { SCENARIOS } from '../results/types.js';
 import type { OutBatch } from '../scenarios/batch.js';
 import { clientVersion, requireClient, resolveClient } from '../util/clients.js';
 import { errorMessage } from '../util/errors.js';
-import { QUEUE_MAX_MESSAGES, librdkafkaConsumerConfig, librdkafkaProducerConfig, withConfigErrors } from './librdkafka-config.js';
+import { CONSUMER_PREFETCH, QUEUE_MAX_MESSAGES, librdkafkaConsumerConfig, librdkafkaProducerConfig, withConfigErrors } from './librdkafka-config.js';
 import { ALL_SASL_MECHANISMS, securityNote, type DriverSecurity } from './security.js';
-import type { ClientConfig, ConsumerPort, DeliveryCounts, DriverContext, DriverDescription, InBatch, NodeDriver, ProducerPort } from './types.js';
+import type { ClientConfig, ConsumerPort, ConsumeTarget, DeliveryCounts, DriverContext, DriverDescription, InBatch, NodeDriver, ProducerPort } from './types.js';
 
 const PACKAGE = 'kafka-crab-js';
 /** The prebuilt native binding; the package loads it from this optional dependency. */
@@ -34,10 +35,12 @@ interface CrabProducer {
 }
 interface CrabMessage {
   payload: Buffer;
+  topic: string;
 }
 type CrabOffset = { position: 'Beginning' };
 interface CrabConsumer {
   subscribe(topics: { topic: string; partitionOffset: { partition: number; offset: CrabOffset }[] }[]): Promise<void>;
+  unsubscribe(): void;
   recvBatch(size: number, timeoutMs: number): Promise<CrabMessage[]>;
   disconnect(): Promise<void>;
 }
@@ -66,11 +69,6 @@ const CONSUME_BATCH = 1000;
 const RECV_TIMEOUT_MS = 2;
 /** crab sets these librdkafka properties itself unless told otherwise. */
 const CRAB_DEFAULTS: ClientConfig = { 'broker.address.family': 'v4' };
-/**
- * crab lowers fetch.queue.backoff.ms to 20 ms by default; kbench pins librdkafka's default so the
- * consumer runs with the settings of every other librdkafka arm (--client-config still overrides).
- */
-const LIBRDKAFKA_FETCH_QUEUE_BACKOFF_MS = 1000;
 const CLOSE_TIMEOUT_MS = 15_000;
 
 /** Resolves with `p`, or after `ms` whatever p does (close() must never hang an arm). */
@@ -222,12 +220,18 @@ class CrabProducerPort implements ProducerPort {
 }
 
 class CrabConsumerPort implements ConsumerPort {
+  readonly assignment = 'assign' as const;
   private closed = false;
-  constructor(private readonly c: CrabConsumer, private readonly topic: string, private readonly partitions: readonly number[], readonly config: ClientConfig) {}
+  private assigned = false;
+  constructor(private readonly c: CrabConsumer, readonly config: ClientConfig) {}
 
-  async consume(onBatch: (b: InBatch) => boolean): Promise<void> {
+  async consume(target: ConsumeTarget, onBatch: (b: InBatch) => boolean, onAssigned?: () => void): Promise<void> {
+    // The previous target is dropped first (librdkafka stops fetching it).
+    if (this.assigned) this.c.unsubscribe();
+    onAssigned?.();
     // A manual assignment at the beginning: neither a group rebalance nor committed offsets matter.
-    await this.c.subscribe([{ topic: this.topic, partitionOffset: this.partitions.map((partition) => ({ partition, offset: { position: 'Beginning' } })) }]);
+    await this.c.subscribe([{ topic: target.topic, partitionOffset: target.partitions.map((partition) => ({ partition, offset: { position: 'Beginning' } })) }]);
+    this.assigned = true;
     while (!this.closed) {
       let msgs: CrabMessage[];
       try {
@@ -238,7 +242,9 @@ class CrabConsumerPort implements ConsumerPort {
         await new Promise((r) => setTimeout(r, 10));
         continue;
       }
-      if (msgs.length > 0 && !onBatch({ count: msgs.length, payload: (i) => msgs[i]?.payload ?? Buffer.alloc(0) })) return;
+      if (msgs.length === 0) continue;
+      if (msgs[0]?.topic !== target.topic) throw new Error(`${PACKAGE} delivered messages of ${msgs[0]?.topic} while reading ${target.topic}`);
+      if (!onBatch({ count: msgs.length, payload: (i) => msgs[i]?.payload ?? Buffer.alloc(0) })) return;
     }
   }
 
@@ -303,7 +309,7 @@ export const driver: NodeDriver = {
       `producer: send({ messages }) per --send-batch messages with autoFlush off (enqueue only); flush() collects the delivery results (queueTimeout ${QUEUE_TIMEOUT_MS / 1000} s)`,
       'measured: every flush() takes ~100 ms, even for one delivered message (rust-rdkafka ThreadedProducer, 100 ms poll interval), so a sync send (send + flush) manages ~10 msgs/s',
       `consumer: manual assignment at the beginning, recvBatch(${CONSUME_BATCH}, ${RECV_TIMEOUT_MS} ms); transient errors it rejects with (BrokerTransportFailure, …) are skipped, as librdkafka recovers from them`,
-      `crab's own librdkafka defaults: broker.address.family=v4; its fetch.queue.backoff.ms=20 is pinned back to librdkafka's ${LIBRDKAFKA_FETCH_QUEUE_BACKOFF_MS}`,
+      `crab's own librdkafka defaults: broker.address.family=v4; its fetch.queue.backoff.ms=20 is replaced by kbench's consumer prefetch settings (${Object.entries(CONSUMER_PREFETCH).map(([k, v]) => `${k}=${v}`).join(', ')}), as for every librdkafka consumer`,
       'the package declares engines node 24; its linux-x64-gnu binding is installed explicitly and runs on Node 20',
     ];
     const version = clientVersion(PACKAGE);
@@ -329,9 +335,10 @@ export const driver: NodeDriver = {
   },
   async createConsumer(ctx: DriverContext) {
     const { KafkaClient } = load();
-    const config = { 'fetch.queue.backoff.ms': LIBRDKAFKA_FETCH_QUEUE_BACKOFF_MS, ...librdkafkaConsumerConfig(ctx) };
+    // The prefetch settings are in the configuration map, so crab's own fetch.queue.backoff.ms=20 does not apply.
+    const config = librdkafkaConsumerConfig(ctx);
     const { brokers, clientId, rest } = split(config);
     const c = await withConfigErrors(ctx.extraConfig, () => create(config, () => new KafkaClient({ brokers, clientId, logLevel: 'error' }).createConsumer({ groupId: ctx.groupId, enableAutoCommit: false, configuration: rest })));
-    return new CrabConsumerPort(c, ctx.topic, ctx.readPartitions, { ...CRAB_DEFAULTS, ...config, 'kbench.api': `assign + recvBatch(${CONSUME_BATCH}, ${RECV_TIMEOUT_MS} ms)` });
+    return new CrabConsumerPort(c, { ...CRAB_DEFAULTS, ...config, 'kbench.api': `assign + recvBatch(${CONSUME_BATCH}, ${RECV_TIMEOUT_MS} ms)`, 'kbench.assignment': 'subscribe() with partitionOffset (manual assignment) per topic read, unsubscribe() in between' });
   },
 };

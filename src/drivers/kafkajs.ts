@@ -1,10 +1,12 @@
 // kafkajs: the pure-JavaScript client (and kbench's default baseline, as kafka-python was the 2018
-// study's). It has no linger: a batch is what one send() call carries, i.e. --send-batch messages.
+// study's). It has no linger: a batch is what one send() call carries, which kbench fills with
+// --batch-size bytes' worth of messages (send-window.ts). Its consumer can only subscribe (no assign):
+// each topic it reads is one run() of a group subscription; a topic read before is paused in the next.
 import type { Consumer, Kafka as KafkaT, KafkaConfig, Producer } from 'kafkajs';
 import type { Connection } from '../results/types.js';
 import { clientVersion, requireClient } from '../util/clients.js';
-import { messagesPerSend, SEND_WINDOW, SendWindow } from './send-window.js';
-import type { ClientConfig, ConsumerPort, DeliveryCounts, DriverContext, DriverDescription, InBatch, NodeDriver, ProducerPort } from './types.js';
+import { batchingConfig, messagesPerRequest, SendWindow } from './send-window.js';
+import type { ClientConfig, ConsumerPort, ConsumeTarget, DeliveryCounts, DriverContext, DriverDescription, InBatch, NodeDriver, ProducerPort } from './types.js';
 import type { OutBatch } from '../scenarios/batch.js';
 import { SCENARIOS } from '../results/types.js';
 import { errorCode } from '../scenarios/measure.js';
@@ -48,9 +50,10 @@ const acksOf = (ctx: DriverContext): number => (ctx.settings.acks === 'all' ? -1
 
 class KafkajsProducer implements ProducerPort {
   readonly config: ClientConfig;
-  private readonly window = new SendWindow((values) => this.sendRaw(values), errorCode);
+  private readonly window: SendWindow;
 
   constructor(private readonly p: Producer, private readonly ctx: DriverContext, private readonly compression: number) {
+    this.window = new SendWindow((values) => this.sendRaw(values), errorCode, messagesPerRequest(ctx.settings.batchSize, ctx.messageSize), ctx.purpose === 'throughput');
     this.config = {
       brokers: ctx.connection.brokers.join(','),
       clientId: ctx.clientId,
@@ -58,8 +61,7 @@ class KafkajsProducer implements ProducerPort {
       acks: acksOf(ctx),
       compression: ctx.settings.compression,
       idempotent: ctx.settings.idempotence,
-      messagesPerSend: messagesPerSend(ctx.settings.sendBatch, ctx.messageSize),
-      'kbench.sendWindow': SEND_WINDOW,
+      ...batchingConfig(ctx.settings.batchSize, ctx.messageSize, 'none (client has no linger)'),
     };
   }
 
@@ -97,7 +99,12 @@ class KafkajsProducer implements ProducerPort {
 
 class KafkajsConsumer implements ConsumerPort {
   readonly config: ClientConfig;
-  constructor(private readonly c: Consumer, private readonly ctx: DriverContext) {
+  readonly assignment = 'group' as const;
+  private running = false;
+  /** Topics read by earlier consume() calls: subscriptions cannot be dropped, so they are paused. */
+  private readonly done: string[] = [];
+
+  constructor(private readonly c: Consumer, ctx: DriverContext) {
     this.config = {
       brokers: ctx.connection.brokers.join(','),
       clientId: ctx.clientId,
@@ -106,30 +113,57 @@ class KafkajsConsumer implements ConsumerPort {
       fromBeginning: true,
       autoCommit: false,
       api: 'eachBatch',
+      'kbench.assignment': 'subscribe + run() per topic read (stop() in between; earlier topics paused)',
     };
   }
 
-  async consume(onBatch: (b: InBatch) => boolean): Promise<void> {
-    await this.c.subscribe({ topic: this.ctx.topic, fromBeginning: true });
-    await new Promise<void>((resolve, reject) => {
-      let done = false;
-      this.c
-        .run({
-          autoCommit: false,
-          eachBatchAutoResolve: true,
-          eachBatch: async ({ batch }) => {
-            if (done) return;
-            const msgs = batch.messages;
-            const more = onBatch({ count: msgs.length, payload: (i) => msgs[i]?.value ?? Buffer.alloc(0) });
-            if (!more) {
-              done = true;
-              resolve();
-            }
-          },
-        })
-        .catch(reject);
-      this.c.on(this.c.events.CRASH, (e) => reject(e.payload.error));
-    });
+  async consume(target: ConsumeTarget, onBatch: (b: InBatch) => boolean, onAssigned?: () => void): Promise<void> {
+    // A subscription cannot change while the consumer runs: stop the previous topic's run first.
+    if (this.running) await this.c.stop();
+    this.running = false;
+    await this.c.subscribe({ topic: target.topic, fromBeginning: true });
+    const listeners: (() => void)[] = [];
+    try {
+      await new Promise<void>((resolve, reject) => {
+        let done = false;
+        let assigned = false;
+        // Emitted after JoinGroup and SyncGroup, before the first fetch of the new assignment.
+        listeners.push(
+          this.c.on(this.c.events.GROUP_JOIN, (e) => {
+            if (assigned || !e.payload.memberAssignment[target.topic]) return;
+            assigned = true;
+            onAssigned?.();
+          }),
+        );
+        listeners.push(this.c.on(this.c.events.CRASH, (e) => reject(e.payload.error)));
+        this.c
+          .run({
+            autoCommit: false,
+            eachBatchAutoResolve: true,
+            eachBatch: async ({ batch }) => {
+              if (done) return;
+              if (batch.topic !== target.topic) {
+                done = true;
+                return reject(new Error(`kafkajs delivered messages of ${batch.topic} while reading ${target.topic}`));
+              }
+              const msgs = batch.messages;
+              const more = onBatch({ count: msgs.length, payload: (i) => msgs[i]?.value ?? Buffer.alloc(0) });
+              if (!more) {
+                done = true;
+                resolve();
+              }
+            },
+          })
+          .catch(reject);
+        // run() creates its consumer group synchronously, before anything is fetched: the topics
+        // read before stay subscribed (kafkajs cannot unsubscribe) but are never fetched again.
+        this.running = true;
+        if (this.done.length) this.c.pause(this.done.map((topic) => ({ topic })));
+      });
+    } finally {
+      for (const off of listeners) off();
+    }
+    this.done.push(target.topic);
   }
 
   async close(): Promise<void> {
@@ -153,7 +187,7 @@ export const driver: NodeDriver = {
       scenarios: [...SCENARIOS],
       workerThreads: true,
       security: FULL_SECURITY,
-      notes: ['pure JavaScript; no linger: one send() call per --send-batch messages', 'compression: gzip only (no codec packages installed)', 'takes no --client-config settings (librdkafka properties): an arm given any fails naming them', securityNote(FULL_SECURITY)],
+      notes: ['pure JavaScript; no linger: one send() call per --batch-size bytes of messages (at most 512 KiB), up to 16 outstanding', 'consumer: group subscription only (no assign); each topic is one subscribe() + run(), stop() in between, topics read before paused; the window opens at the group join (GROUP_JOIN) that hands out the measured topic', 'compression: gzip only (no codec packages installed)', 'takes no --client-config settings (librdkafka properties): an arm given any fails naming them', securityNote(FULL_SECURITY)],
     };
   },
   async createProducer(ctx) {

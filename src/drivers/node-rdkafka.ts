@@ -7,7 +7,7 @@ import { errorMessage } from '../util/errors.js';
 import { clientVersion, requireClient } from '../util/clients.js';
 import { OFFSET_BEGINNING, librdkafkaConsumerConfig, librdkafkaProducerConfig, withConfigErrors } from './librdkafka-config.js';
 import { FULL_SECURITY, securityNote } from './security.js';
-import type { ClientConfig, ConsumerPort, DeliveryCounts, DriverContext, DriverDescription, InBatch, NodeDriver, ProducerPort } from './types.js';
+import type { ClientConfig, ConsumerPort, ConsumeTarget, DeliveryCounts, DriverContext, DriverDescription, InBatch, NodeDriver, ProducerPort } from './types.js';
 
 // The slice of node-rdkafka's API this driver uses (its own typings live under clients/).
 interface RdError extends Error {
@@ -32,6 +32,7 @@ interface RdConsumer {
   connect(opts: object, cb: (err: RdError | null) => void): void;
   disconnect(cb: (err: RdError | null) => void): void;
   assign(a: { topic: string; partition: number; offset: number }[]): void;
+  unassign(): void;
   consume(n: number, cb: (err: RdError | null, msgs: RdMessage[]) => void): void;
   consume(cb: (err: RdError | null, msg: RdMessage) => void): void;
   setDefaultConsumeTimeout(ms: number): void;
@@ -147,37 +148,50 @@ export class RdProducerPort implements ProducerPort {
 }
 
 /**
- * Consumer port shared with the confluent driver: assign every partition at the beginning, then
- * consume(n) in batches (throughput), or the flowing consume(cb) mode — one callback per message as
- * soon as it arrives — for latency, where consume(n) would hold messages until n have arrived.
+ * Consumer port shared with the confluent driver: assign the target's partitions at the beginning
+ * (after unassigning the previous target), then consume(n) in batches (throughput), or the flowing
+ * consume(cb) mode — one callback per message as soon as it arrives — for latency, where consume(n)
+ * would hold messages until n have arrived. The flowing loop runs until disconnect: it is started
+ * once and hands messages to the current target's callback.
  */
 export class RdConsumerPort implements ConsumerPort {
+  readonly assignment = 'assign' as const;
   private closed = false;
+  private assigned = false;
+  private flowing = false;
+  /** Flowing mode: where the loop's messages go (none between targets). */
+  private sink: ((err: RdError | null, msg: RdMessage) => void) | undefined;
+
   constructor(
     private readonly c: RdConsumer,
-    private readonly topic: string,
-    private readonly partitions: readonly number[],
     readonly config: ClientConfig,
     private readonly mode: 'batch' | 'flowing' = 'batch',
-  ) {}
-
-  consume(onBatch: (b: InBatch) => boolean): Promise<void> {
-    this.c.assign(this.partitions.map((partition) => ({ topic: this.topic, partition, offset: OFFSET_BEGINNING })));
+  ) {
     this.c.setDefaultConsumeTimeout(100);
+  }
+
+  consume(target: ConsumeTarget, onBatch: (b: InBatch) => boolean, onAssigned?: () => void): Promise<void> {
+    // The previous target is unassigned first: librdkafka stops fetching it and drops what it prefetched.
+    if (this.assigned) this.c.unassign();
+    onAssigned?.();
+    this.c.assign(target.partitions.map((partition) => ({ topic: target.topic, partition, offset: OFFSET_BEGINNING })));
+    this.assigned = true;
     return new Promise((resolve, reject) => {
       if (this.mode === 'flowing') {
-        let done = false;
-        this.c.consume((err, msg) => {
-          if (done) return;
+        this.sink = (err, msg) => {
           if (err) {
-            done = true;
+            this.sink = undefined;
             return reject(new Error(`consume: ${errorMessage(err)}`));
           }
           if (!onBatch({ count: 1, payload: () => msg.value ?? Buffer.alloc(0) })) {
-            done = true;
+            this.sink = undefined;
             resolve();
           }
-        });
+        };
+        if (!this.flowing) {
+          this.flowing = true;
+          this.c.consume((err, msg) => this.sink?.(err, msg));
+        }
         return;
       }
       const next = (): void => {
@@ -197,6 +211,7 @@ export class RdConsumerPort implements ConsumerPort {
 
   close(): Promise<void> {
     this.closed = true;
+    this.sink = undefined;
     return new Promise((resolve) => this.c.disconnect(() => resolve()));
   }
 }
@@ -214,7 +229,7 @@ export async function createRdConsumer(mod: RdkafkaModule, ctx: DriverContext): 
   const c = await withConfigErrors(ctx.extraConfig, () => new mod.KafkaConsumer(config, {}));
   c.on('event.error', () => undefined);
   await withConfigErrors(ctx.extraConfig, () => connectAsync(c, 30_000));
-  return new RdConsumerPort(c, ctx.topic, ctx.readPartitions, config, ctx.purpose === 'latency' ? 'flowing' : 'batch');
+  return new RdConsumerPort(c, { ...config, 'kbench.assignment': 'assign() per topic read (unassign() in between)' }, ctx.purpose === 'latency' ? 'flowing' : 'batch');
 }
 
 const load = (): RdkafkaModule => requireClient<RdkafkaModule>('node-rdkafka');
@@ -225,7 +240,7 @@ export const driver: NodeDriver = {
   client: 'node-rdkafka',
   async describe(): Promise<DriverDescription> {
     const base = { id: 'node-rdkafka', client: 'node-rdkafka', runtime: `node ${process.versions.node}`, scenarios: [...SCENARIOS], workerThreads: false, security: FULL_SECURITY };
-    const notes = ['Producer.produce() per message; delivery-report event per message (polled every 5 ms, every 1 ms while a sync send waits); KafkaConsumer.consume(n) batches (flowing consume() for e2e-latency)', 'cannot load in two worker threads at once: --workers uses processes', securityNote(FULL_SECURITY)];
+    const notes = ['Producer.produce() per message; delivery-report event per message (polled every 5 ms, every 1 ms while a sync send waits); KafkaConsumer.consume(n) batches (flowing consume() for e2e-latency)', 'consumer: assign() of each topic read (unassign() in between); the window opens right before assign() of the measured partitions', 'cannot load in two worker threads at once: --workers uses processes', securityNote(FULL_SECURITY)];
     const version = clientVersion('node-rdkafka');
     if (!version) return { ...base, version: 'not installed', available: false, reason: 'node-rdkafka is not installed (clients/; run npm ci)', notes };
     try {

@@ -1,8 +1,10 @@
 // platformatic: @platformatic/kafka, a pure TypeScript client (ESM). Pinned to 1.x: 2.x needs Node ≥ 22
-// (its send() uses Promise.withResolvers). Like kafkajs it has no linger: one send() call is one
-// Produce request per leader, so a batch is what one call carries (--send-batch messages, split so
-// that no record batch exceeds the broker's message.max.bytes). Consumer: its MessagesStream in
-// 'earliest' mode (offsets from ListOffsets, never from the group's commits), read batch-wise.
+// (its send() uses Promise.withResolvers). Like kafkajs its send() has no linger: one send() call is
+// one Produce request per leader, so a batch is what one call carries (--batch-size bytes' worth of
+// messages, at most what the broker's message.max.bytes allows: send-window.ts). Consumer: its
+// MessagesStream in 'earliest' mode (offsets from ListOffsets, never from the group's commits), read
+// batch-wise. It can only follow the group's assignment: each topic it reads is one stream, and
+// consume() of a new topic (re)joins the group for it after the previous stream was closed.
 import { pathToFileURL } from 'node:url';
 import type { Consumer, ConsumerOptions, Message, MessagesStream, Producer, ProducerOptions } from '@platformatic/kafka';
 import type { Connection } from '../results/types.js';
@@ -11,8 +13,8 @@ import type { OutBatch } from '../scenarios/batch.js';
 import { clientVersion, resolveClient } from '../util/clients.js';
 import { errorMessage } from '../util/errors.js';
 import { FULL_SECURITY, nodeTlsOptions, securityLabel, securityNote } from './security.js';
-import { MAX_SEND_BYTES, messagesPerSend, SEND_WINDOW, SendWindow } from './send-window.js';
-import type { ClientConfig, ConsumerPort, DeliveryCounts, DriverContext, DriverDescription, InBatch, NodeDriver, ProducerPort } from './types.js';
+import { MAX_SEND_BYTES, SEND_WINDOW, SendWindow, batchingConfig, messagesPerRequest } from './send-window.js';
+import type { ClientConfig, ConsumerPort, ConsumeTarget, DeliveryCounts, DriverContext, DriverDescription, InBatch, NodeDriver, ProducerPort } from './types.js';
 
 const PACKAGE = '@platformatic/kafka';
 type Platformatic = typeof import('@platformatic/kafka');
@@ -61,10 +63,15 @@ function noExtraConfig(ctx: DriverContext): void {
 
 const acksOf = (ctx: DriverContext): -1 | 0 | 1 => (ctx.settings.acks === 'all' ? -1 : ctx.settings.acks === '0' ? 0 : 1);
 
-class PlatformaticProducer implements ProducerPort {
-  private readonly window = new SendWindow((values) => this.sendRaw(values), failureCode);
+/** What kbench records for the producer's batching (send-window.ts). */
+const LINGER = 'none: send() has no linger (its ProducerStream has batchTime, but keeps one send in flight at a time; not used)';
 
-  constructor(private readonly p: Producer, private readonly topic: string, readonly config: ClientConfig) {}
+class PlatformaticProducer implements ProducerPort {
+  private readonly window: SendWindow;
+
+  constructor(private readonly p: Producer, private readonly topic: string, readonly config: ClientConfig, perRequest: number, coalesce: boolean) {
+    this.window = new SendWindow((values) => this.sendRaw(values), failureCode, perRequest, coalesce);
+  }
 
   private sendRaw(values: Buffer[]): Promise<unknown> {
     return this.p.send({ messages: values.map((value) => ({ topic: this.topic, value })) });
@@ -93,13 +100,40 @@ class PlatformaticProducer implements ProducerPort {
   }
 }
 
-class PlatformaticConsumer implements ConsumerPort {
-  private stream: Stream | undefined;
-  constructor(private readonly c: Consumer, private readonly topic: string, readonly config: ClientConfig) {}
+interface GroupJoin {
+  assignments?: { topic: string }[] | null;
+}
 
-  async consume(onBatch: (b: InBatch) => boolean): Promise<void> {
-    const stream = await this.c.consume({ topics: [this.topic], mode: 'earliest', autocommit: false, maxWaitTime: FETCH_MAX_WAIT_MS, maxBytesPerPartition: MAX_BYTES_PER_PARTITION });
+class PlatformaticConsumer implements ConsumerPort {
+  readonly assignment = 'group' as const;
+  private stream: Stream | undefined;
+  constructor(private readonly c: Consumer, readonly config: ClientConfig) {}
+
+  async consume(target: ConsumeTarget, onBatch: (b: InBatch) => boolean, onAssigned?: () => void): Promise<void> {
+    // The previous topic's stream is closed first: the client stops tracking its topic, and the
+    // consume() below rejoins the group for the new one.
+    if (this.stream) await within(this.stream.close().catch(() => undefined), CLOSE_TIMEOUT_MS);
+    this.stream = undefined;
+    let assigned = false;
+    const assign = (): void => {
+      if (assigned) return;
+      assigned = true;
+      onAssigned?.();
+    };
+    // consume() joins the group and emits this before it creates the stream (nothing fetched yet).
+    const onJoin = (p: GroupJoin): void => {
+      if (p?.assignments?.some((a) => a.topic === target.topic)) assign();
+    };
+    this.c.on('consumer:group:join', onJoin);
+    let stream: Stream;
+    try {
+      stream = await this.c.consume({ topics: [target.topic], mode: 'earliest', autocommit: false, maxWaitTime: FETCH_MAX_WAIT_MS, maxBytesPerPartition: MAX_BYTES_PER_PARTITION });
+    } finally {
+      this.c.off('consumer:group:join', onJoin);
+    }
     this.stream = stream;
+    // No join was needed (the group already handed out the topic): the stream fetches once read.
+    if (this.c.assignments?.some((a) => a.topic === target.topic)) assign();
     await new Promise<void>((resolve, reject) => {
       const stop = (err?: Error): void => {
         stream.off('readable', onReadable);
@@ -114,7 +148,10 @@ class PlatformaticConsumer implements ConsumerPort {
         for (;;) {
           const values: Buffer[] = [];
           let m: Message<Buffer, Buffer, Buffer, Buffer> | null = null;
-          while (values.length < CONSUME_BATCH && (m = stream.read() as Message<Buffer, Buffer, Buffer, Buffer> | null) !== null) values.push(m.value);
+          while (values.length < CONSUME_BATCH && (m = stream.read() as Message<Buffer, Buffer, Buffer, Buffer> | null) !== null) {
+            if (m.topic !== target.topic) return stop(new Error(`${PACKAGE} delivered messages of ${m.topic} while reading ${target.topic}`));
+            values.push(m.value);
+          }
           if (values.length === 0) return;
           if (!onBatch({ count: values.length, payload: (i) => values[i] ?? Buffer.alloc(0) })) return stop();
           if (m === null) return;
@@ -140,7 +177,8 @@ export const driver: NodeDriver = {
     const base = { id: 'platformatic', client: PACKAGE, runtime: `node ${process.versions.node}`, scenarios: [...SCENARIOS], workerThreads: true, security: FULL_SECURITY };
     const notes = [
       'pure TypeScript; pinned to 1.x (2.x needs Node ≥ 22)',
-      `no linger or batch.size: one send() call (one Produce request per leader) per --send-batch messages, split at ${MAX_SEND_BYTES / 1024} KiB, up to ${SEND_WINDOW} outstanding`,
+      `send() has no linger or batch.size: one send() call (one Produce request per leader) per --batch-size bytes of messages, at most ${MAX_SEND_BYTES / 1024} KiB, up to ${SEND_WINDOW} outstanding`,
+      'consumer: group assignment only; each topic read is one MessagesStream (the previous one closed, the group rejoined); the window opens at the group join (consumer:group:join) that hands out the measured topic',
       `consumer: MessagesStream in 'earliest' mode, read() in batches of ${CONSUME_BATCH}; fetch maxWaitTime ${FETCH_MAX_WAIT_MS} ms and maxBytesPerPartition 1 MiB (librdkafka's defaults, not the client's 5 s / 10 MB)`,
       'a consumer cannot be told which partitions to read (group assignment only; a custom assigner is skipped for a single member), so a consumer arm cannot be split across workers',
       'takes no --client-config settings (librdkafka properties): an arm given any fails naming them',
@@ -170,7 +208,7 @@ export const driver: NodeDriver = {
       autocreateTopics: false,
     };
     const p = new Producer(options);
-    const per = messagesPerSend(ctx.settings.sendBatch, ctx.messageSize);
+    const per = messagesPerRequest(ctx.settings.batchSize, ctx.messageSize);
     return new PlatformaticProducer(p, ctx.topic, {
       bootstrapBrokers: ctx.connection.brokers.join(','),
       clientId: ctx.clientId,
@@ -180,10 +218,8 @@ export const driver: NodeDriver = {
       idempotent: ctx.settings.idempotence,
       // The client forces one in-flight request per connection for an idempotent producer.
       maxInflights: ctx.settings.idempotence ? 1 : 5,
-      messagesPerSend: per,
-      linger: 'none',
-      'kbench.sendWindow': SEND_WINDOW,
-    });
+      ...batchingConfig(ctx.settings.batchSize, ctx.messageSize, LINGER),
+    }, per, ctx.purpose === 'throughput');
   },
   async createConsumer(ctx) {
     noExtraConfig(ctx);
@@ -199,7 +235,7 @@ export const driver: NodeDriver = {
       maxBytesPerPartition: MAX_BYTES_PER_PARTITION,
     };
     const c = new Consumer(options);
-    return new PlatformaticConsumer(c, ctx.topic, {
+    return new PlatformaticConsumer(c, {
       bootstrapBrokers: ctx.connection.brokers.join(','),
       clientId: ctx.clientId,
       security: securityLabel(ctx.connection),
@@ -209,6 +245,7 @@ export const driver: NodeDriver = {
       maxWaitTime: FETCH_MAX_WAIT_MS,
       maxBytesPerPartition: MAX_BYTES_PER_PARTITION,
       api: `MessagesStream read(), ${CONSUME_BATCH} per batch`,
+      'kbench.assignment': 'group: one MessagesStream per topic read (the previous one closed, the group rejoined)',
     });
   },
 };

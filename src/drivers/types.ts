@@ -84,13 +84,34 @@ export interface InBatch {
   payload(i: number): Uint8Array;
 }
 
+/** What one consume() call reads: these partitions of the topic, each from its earliest offset. */
+export interface ConsumeTarget {
+  topic: string;
+  partitions: readonly number[];
+}
+
+/**
+ * How a consumer is handed a target's partitions: `assign` — it assigns them itself (manual
+ * assignment, no group); `group` — it can only subscribe, and the consumer group's join hands them out.
+ */
+export type AssignmentMode = 'assign' | 'group';
+
 export interface ConsumerPort {
   readonly config: ClientConfig;
+  readonly assignment: AssignmentMode;
   /**
-   * Reads the topic from the earliest offset on every partition and calls onBatch for each batch
-   * until onBatch returns false; then resolves. Rejects on a client error.
+   * Reads `target` from the earliest offset of each of its partitions and calls onBatch for each
+   * batch until onBatch returns false; then resolves, the client still connected. One client reads
+   * several targets in sequence (the consumer scenario: its warm-up topic, then the measured one):
+   * each call first stops reading the previous target (unassign / unsubscribe / pause), so that
+   * nothing of it is fetched afterwards, then assigns or subscribes to this one.
+   *
+   * `onAssigned` is called once, before anything of the target can be fetched: for `assign`
+   * clients right before the assign() call, for `group` clients when the group join that hands out
+   * the target's partitions has completed (before the client starts fetching them). The consumer
+   * scenario opens its window there (WINDOWS in src/contract/arm.ts). Rejects on a client error.
    */
-  consume(onBatch: (batch: InBatch) => boolean): Promise<void>;
+  consume(target: ConsumeTarget, onBatch: (batch: InBatch) => boolean, onAssigned?: () => void): Promise<void>;
   close(): Promise<void>;
 }
 

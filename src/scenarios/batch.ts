@@ -1,6 +1,8 @@
 // A batch of outgoing kbench payloads: one packed buffer plus offsets (what the addon takes in one
-// call), with per-message views for clients that take one Buffer per message.
-import { payloadTemplate, writeSeq, writeTimestampUs, LATENCY_HEADER_BYTES } from '../verify/payload.js';
+// call), with per-message views for clients that take one Buffer per message. The bytes follow the
+// arm's payload (src/contract/arm.ts, src/verify/payload.ts): every driver sends the same bytes.
+import type { PayloadSpec } from '../contract/arm.js';
+import { compressiblePayloads, fillPayloads, loadPayload, writeTimestampUs, LATENCY_HEADER_BYTES, type PayloadBytes } from '../verify/payload.js';
 
 export class OutBatch {
   private views: Buffer[] | undefined;
@@ -16,21 +18,18 @@ export class OutBatch {
   ) {}
 
   /**
-   * Builds `count` payloads of `size` bytes with sequence numbers firstSeq..; stamps send time when
-   * asked. `template` is one payload, or `repeated(template, n)` (n ≥ count) so that the batch is
-   * filled with a single copy instead of one per message.
+   * Builds `count` payloads of `size` bytes with sequence numbers firstSeq.. from the payload source
+   * (fillPayloads); stamps the send time into bytes [8, 16) when asked (latency scenarios).
    */
-  static build(template: Buffer, size: number, firstSeq: number, count: number, stampTime = false): OutBatch {
+  static build(payload: PayloadBytes, size: number, firstSeq: number, count: number, stampTime = false): OutBatch {
     if (stampTime && size < LATENCY_HEADER_BYTES) {
       throw new RangeError(`latency payloads need at least ${LATENCY_HEADER_BYTES} bytes, message size is ${size}`);
     }
     const buffer = Buffer.allocUnsafe(size * count);
-    if (template.length >= size * count) template.copy(buffer, 0, 0, size * count);
-    else for (let off = 0; off < buffer.length; off += size) template.copy(buffer, off, 0, size);
+    fillPayloads(buffer, 0, size, firstSeq, count, payload);
     const offsets = new Uint32Array(count + 1);
     const nowUs = stampTime ? wallClockUs() : 0;
     for (let i = 0, off = 0; i < count; i++, off += size) {
-      writeSeq(buffer, off, size, firstSeq + i);
       if (stampTime) writeTimestampUs(buffer, off, nowUs);
       offsets[i] = off;
     }
@@ -52,24 +51,32 @@ export class OutBatch {
   }
 }
 
-/** Batches of at most `sendBatch` messages covering seq firstSeq .. firstSeq+count-1. */
-export function* batches(size: number, firstSeq: number, count: number, sendBatch: number, stampTime = false): Generator<OutBatch> {
-  const template = repeated(payloadTemplate(size), Math.min(sendBatch, count));
+/**
+ * Batches of at most `sendBatch` messages covering seq firstSeq .. firstSeq+count-1, from `payload`
+ * (the compressible payloads of `size` bytes when not given, for callers outside an arm).
+ */
+export function* batches(size: number, firstSeq: number, count: number, sendBatch: number, stampTime = false, payload: PayloadBytes = compressiblePayloads(size)): Generator<OutBatch> {
   for (let done = 0; done < count; ) {
     const n = Math.min(sendBatch, count - done);
-    yield OutBatch.build(template, size, firstSeq + done, n, stampTime);
+    yield OutBatch.build(payload, size, firstSeq + done, n, stampTime);
     done += n;
   }
+}
+
+const loaded = new Map<string, PayloadBytes>();
+
+/** The arm's payload source, read once per process (per thread: worker threads have their own modules). */
+export function armPayload(spec: PayloadSpec): PayloadBytes {
+  const key = `${spec.stride}\u0000${spec.source}`;
+  let p = loaded.get(key);
+  if (!p) {
+    p = loadPayload(spec);
+    loaded.set(key, p);
+  }
+  return p;
 }
 
 /** Wall-clock µs since the epoch with sub-ms resolution (producer and consumer share this clock). */
 export function wallClockUs(): number {
   return (performance.timeOrigin + performance.now()) * 1000;
-}
-
-/** `n` copies of a payload template back to back (each message starts from the same filler bytes). */
-export function repeated(template: Buffer, n: number): Buffer {
-  const out = Buffer.allocUnsafe(template.length * Math.max(1, n));
-  for (let off = 0; off < out.length; off += template.length) template.copy(out, off);
-  return out;
 }

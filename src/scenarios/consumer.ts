@@ -1,7 +1,11 @@
-// consumer — read back warm-up + N messages from the start of a pre-filled topic. The measured part
-// begins once the warm-up messages are read; every payload goes into the order-independent checksum
-// (its cost is timed and taken out of the figures), which the parent compares with what was written.
-import type { ConsumerPort, DriverContext, InBatch, NodeDriver } from '../drivers/types.js';
+// consumer — one connected client reads two topics in sequence: the arm's warm-up topic (partition 0,
+// exactly `warmup` messages), then the measured topic (its partitions of it, exactly `messages`). The
+// window (WINDOWS in src/contract/arm.ts) opens just before the measured topic is assigned — for
+// clients that can only subscribe, when the group join handing them its partitions completes — so
+// nothing of it can have been prefetched during the warm-up; it closes when the last measured
+// message has been received and checksummed. Every payload goes into the order-independent checksum
+// inside the window (nothing is subtracted), which the parent compares with what was written.
+import type { ConsumerPort, ConsumeTarget, DriverContext, InBatch, NodeDriver } from '../drivers/types.js';
 import { Checksum } from '../verify/payload.js';
 import { Meter } from './measure.js';
 import type { ScenarioOutcome, ScenarioRun } from './types.js';
@@ -10,14 +14,16 @@ import type { ScenarioOutcome, ScenarioRun } from './types.js';
 export const STALL_MS = 30_000;
 
 /**
- * Runs consumer.consume() until onBatch says stop, failing when nothing arrives for `stallMs`.
+ * Runs consumer.consume(target) until onBatch says stop, failing when nothing arrives for `stallMs`.
  * Resolves normally on completion; rejects with a message saying how far it got.
  */
 export async function consumeUntil(
   c: ConsumerPort,
+  target: ConsumeTarget,
   onBatch: (b: InBatch) => boolean,
   stallMs: number,
   progressText: () => string,
+  onAssigned?: () => void,
 ): Promise<void> {
   let last = Date.now();
   let timer: NodeJS.Timeout | undefined;
@@ -28,10 +34,14 @@ export async function consumeUntil(
   });
   try {
     await Promise.race([
-      c.consume((b) => {
-        last = Date.now();
-        return onBatch(b);
-      }),
+      c.consume(
+        target,
+        (b) => {
+          last = Date.now();
+          return onBatch(b);
+        },
+        onAssigned,
+      ),
       stalled,
     ]);
   } finally {
@@ -39,31 +49,60 @@ export async function consumeUntil(
   }
 }
 
+/** How each kind of client had the measured topic handed to it, for the outcome's notes. */
+export function windowNote(mode: ConsumerPort['assignment']): string {
+  return mode === 'assign'
+    ? 'window: opened right before assign() of the measured partitions (manual assignment)'
+    : 'window: opened when the consumer group join handing out the measured partitions completed (the client can only subscribe)';
+}
+
+export const noWarmupTopic = (warmup: number): Error => new Error(`a consumer arm with ${warmup} warm-up messages needs its warm-up topic (spec.warmupTopic)`);
+
+/**
+ * The outcome of a worker's share whose partitions hold nothing (the split gives each part exactly
+ * what its partitions hold): there is nothing to read or to wait for, warm-up included.
+ */
+export function nothingToRead(): ScenarioOutcome {
+  const now = Date.now() * 1000;
+  return { ok: true, messages: 0, bytes: 0, elapsedNs: 0, startUs: now, endUs: now, consumed: 0, consumedBytes: 0, checksum: new Checksum().hex(), warmupConsumed: 0, config: {}, notes: ['its partitions hold no messages: nothing to read'] };
+}
+
 export async function consumer(driver: NodeDriver, ctx: DriverContext, run: ScenarioRun): Promise<ScenarioOutcome> {
   const { spec } = run;
-  const total = spec.warmup + spec.messages;
   const sum = new Checksum();
   const meter = new Meter();
-  let consumed = 0;
+  if (spec.messages === 0) return nothingToRead();
+  const stallMs = Math.min(STALL_MS, spec.timeoutMs);
+  let warm = 0;
+  let measured = 0;
   let dropped = !spec.faults?.dropOne;
-  if (total === 0) {
-    // A worker's share whose partitions hold nothing (the split gives each part exactly what its
-    // partitions hold): there is nothing to read or to wait for.
-    const now = Date.now() * 1000;
-    return { ok: true, messages: 0, bytes: 0, elapsedNs: 0, startUs: now, endUs: now, consumed: 0, consumedBytes: 0, checksum: sum.hex(), config: {}, notes: ['its partitions hold no messages: nothing to read'] };
-  }
+  let late = false;
   const c = await driver.createConsumer(ctx);
-  run.live = () => ({ consumed, messages: Math.max(0, consumed - spec.warmup) });
+  run.live = () => ({ messages: measured, consumed: sum.count, warmupConsumed: warm });
   try {
+    // Checked once the client exists, so that a client refusing its configuration says so first.
+    if (spec.warmup > 0 && !spec.warmupTopic) throw noWarmupTopic(spec.warmup);
+    if (spec.warmup > 0) {
+      await consumeUntil(
+        c,
+        { topic: spec.warmupTopic as string, partitions: [0] },
+        (batch) => {
+          warm += batch.count;
+          return warm < spec.warmup;
+        },
+        stallMs,
+        () => `warm-up: read ${warm} of ${spec.warmup}`,
+      );
+    }
     await consumeUntil(
       c,
+      { topic: spec.topic, partitions: ctx.readPartitions },
       (batch) => {
-        // The measured part starts when the batch holding the first measured message arrives, and
-        // counts exactly the messages after the warm-up ones (a batch may straddle the boundary).
-        if (!meter.started && consumed + batch.count > spec.warmup) {
+        if (!meter.started) {
+          // The driver did not say when the measured topic was assigned: the arm fails below.
+          late = true;
           meter.start();
         }
-        const v0 = process.hrtime.bigint();
         for (let i = 0; i < batch.count; i++) {
           if (!dropped) {
             dropped = true; // injected fault: this message is not accounted for
@@ -71,17 +110,18 @@ export async function consumer(driver: NodeDriver, ctx: DriverContext, run: Scen
           }
           sum.add(batch.payload(i));
         }
-        if (meter.started) meter.verifyNs += Number(process.hrtime.bigint() - v0);
-        consumed += batch.count;
-        run.progress(Math.max(0, consumed - spec.warmup));
-        return consumed < total;
+        measured += batch.count;
+        run.progress(measured);
+        return measured < spec.messages;
       },
-      Math.min(STALL_MS, spec.timeoutMs),
-      () => `read ${consumed} of ${total}`,
+      stallMs,
+      () => `read ${measured} of ${spec.messages}${spec.warmup > 0 ? ` after ${warm} warm-up messages` : ''}`,
+      () => {
+        if (!meter.started) meter.start();
+      },
     );
     const m = meter.stop();
-    // A share that holds only warm-up messages (a worker's partitions) measured nothing.
-    const measured = Math.max(0, consumed - spec.warmup);
+    if (late) throw new Error(`the ${driver.id} driver delivered measured messages without reporting the assignment first (onAssigned): the window cannot be placed`);
     return {
       ok: true,
       messages: measured,
@@ -90,8 +130,9 @@ export async function consumer(driver: NodeDriver, ctx: DriverContext, run: Scen
       consumed: sum.count,
       consumedBytes: sum.bytes,
       checksum: sum.hex(),
+      warmupConsumed: warm,
       config: c.config,
-      notes: [],
+      notes: [windowNote(c.assignment)],
     };
   } finally {
     await c.close();

@@ -1,10 +1,12 @@
 // e2e-latency — produce at a fixed rate with the send time in each payload; a consumer in the same
 // process (same clock) records produce→consume latency per message into an HDR histogram, and
-// accounts for every sequence number (lost and duplicated are counted, not guessed).
+// accounts for every sequence number (lost and duplicated are counted, not guessed). The consumer
+// reads the arm's topic (warm-up and measured messages alike) and is assigned to it before the first
+// warm-up send; the window opens at the first measured send (WINDOWS in src/contract/arm.ts).
 import type { DriverContext, NodeDriver } from '../drivers/types.js';
 import { encodeHistogram, newHistogram } from '../stats/latency.js';
-import { LATENCY_HEADER_BYTES, payloadTemplate, readSeq, readTimestampUs } from '../verify/payload.js';
-import { OutBatch, wallClockUs } from './batch.js';
+import { LATENCY_HEADER_BYTES, readSeq, readTimestampUs } from '../verify/payload.js';
+import { OutBatch, armPayload, wallClockUs } from './batch.js';
 import { consumeUntil, STALL_MS } from './consumer.js';
 import { Meter, addErrors, pace } from './measure.js';
 import type { ScenarioOutcome, ScenarioRun } from './types.js';
@@ -25,17 +27,22 @@ export async function e2eLatency(driver: NodeDriver, ctx: DriverContext, run: Sc
   let received = 0;
   let duplicated = 0;
   let outside = 0;
+  const payload = armPayload(spec.payload);
+  const stallMs = Math.min(STALL_MS, spec.timeoutMs);
 
   const c = await driver.createConsumer(ctx);
   const p = await driver.createProducer(ctx);
   try {
+    let onAssigned = (): void => undefined;
+    const assigned = new Promise<void>((resolve) => (onAssigned = resolve));
     const consuming = consumeUntil(
       c,
+      { topic: spec.topic, partitions: ctx.readPartitions },
       (batch) => {
         const now = wallClockUs();
         for (let i = 0; i < batch.count; i++) {
-          const payload = batch.payload(i);
-          const idx = readSeq(payload) - first;
+          const v = batch.payload(i);
+          const idx = readSeq(v) - first;
           if (idx < 0 || idx >= total) {
             outside++;
             continue;
@@ -46,33 +53,43 @@ export async function e2eLatency(driver: NodeDriver, ctx: DriverContext, run: Sc
           }
           seen[idx] = 1;
           received++;
-          if (idx >= spec.warmup) hist.recordValue(Math.max(1, Math.round(now - readTimestampUs(payload))));
+          if (idx >= spec.warmup) hist.recordValue(Math.max(1, Math.round(now - readTimestampUs(v))));
         }
         run.progress(Math.max(0, received - spec.warmup));
         return received < total;
       },
-      Math.min(STALL_MS, spec.timeoutMs),
+      stallMs,
       () => `received ${received} of ${total}`,
+      () => onAssigned(),
     );
     const consumeFailed = consuming.then(() => undefined, (err: unknown) => err);
 
-    const template = payloadTemplate(spec.messageSize);
-    // Warm-up: also proves the consumer is assigned and fetching before anything is measured.
+    // Nothing is sent before the consumer has its partitions (a group join can take seconds).
+    let waitTimer: NodeJS.Timeout | undefined;
+    const notAssigned = await Promise.race([
+      assigned.then(() => undefined),
+      consumeFailed.then((err) => err ?? new Error('the consumer stopped before it was assigned')),
+      new Promise<Error>((r) => (waitTimer = setTimeout(() => r(new Error(`the consumer was not assigned its partitions within ${stallMs / 1000} s`)), stallMs))),
+    ]);
+    clearTimeout(waitTimer);
+    if (notAssigned) throw notAssigned;
+
+    // Warm-up: also proves the consumer is fetching before anything is measured.
     let t0 = process.hrtime.bigint();
     for (let i = 0; i < spec.warmup; i++) {
       await pace(t0, i, rate);
-      await p.send(OutBatch.build(template, spec.messageSize, first + i, 1, true));
+      await p.send(OutBatch.build(payload, spec.messageSize, first + i, 1, true));
     }
     const warm = await p.flush(spec.timeoutMs);
     const waitStart = Date.now();
-    while (received < spec.warmup && Date.now() - waitStart < STALL_MS) await new Promise((r) => setTimeout(r, 20));
+    while (received < spec.warmup && Date.now() - waitStart < stallMs) await new Promise((r) => setTimeout(r, 20));
 
     const meter = new Meter();
     meter.start();
     t0 = process.hrtime.bigint();
     for (let i = 0; i < spec.messages; i++) {
       await pace(t0, i, rate);
-      await p.send(OutBatch.build(template, spec.messageSize, first + spec.warmup + i, 1, true));
+      await p.send(OutBatch.build(payload, spec.messageSize, first + spec.warmup + i, 1, true));
     }
     const sent = await p.flush(spec.timeoutMs);
     const err = await consumeFailed;

@@ -1,21 +1,24 @@
 // The producer scenarios of the classic studies:
 //  producer-async — send everything, then wait until every delivery is reported; failures counted.
 //  producer-sync  — send one message, wait for its acknowledgement, then the next (latency per message).
+// Windows (WINDOWS in src/contract/arm.ts): the warm-up is sent and acknowledged (flushed) first; the
+// meter starts just before the first measured send and stops when the last measured message is
+// acknowledged (producer-async: when the flush that waits for it returns).
 import type { DriverContext, NodeDriver } from '../drivers/types.js';
 import { newHistogram, encodeHistogram } from '../stats/latency.js';
-import { payloadTemplate } from '../verify/payload.js';
-import { OutBatch, batches } from './batch.js';
+import { OutBatch, armPayload, batches } from './batch.js';
 import { Meter, addErrors, describeErrors, errorCode, pace } from './measure.js';
 import type { ScenarioOutcome, ScenarioRun } from './types.js';
 
 export async function producerAsync(driver: NodeDriver, ctx: DriverContext, run: ScenarioRun): Promise<ScenarioOutcome> {
   const { spec } = run;
   const flushTimeout = spec.timeoutMs;
+  const payload = armPayload(spec.payload);
   const p = await driver.createProducer(ctx);
   try {
     let base = { delivered: 0, failed: 0, errors: {} as Record<string, number> };
     if (spec.warmup > 0) {
-      for (const b of batches(spec.messageSize, spec.firstSeq, spec.warmup, ctx.settings.sendBatch)) await p.send(b);
+      for (const b of batches(spec.messageSize, spec.firstSeq, spec.warmup, ctx.settings.sendBatch, false, payload)) await p.send(b);
       base = await p.flush(flushTimeout);
       if (base.failed > 0) throw new Error(`warm-up: ${base.failed} of ${spec.warmup} deliveries failed (${describeErrors(base.errors)})`);
     }
@@ -27,7 +30,7 @@ export async function producerAsync(driver: NodeDriver, ctx: DriverContext, run:
       const now = p.snapshot?.();
       return { messages: done, ...(now ? { delivered: now.delivered - base.delivered, failed: now.failed - base.failed, errors: now.errors } : {}) };
     };
-    for (const b of batches(spec.messageSize, spec.firstSeq + spec.warmup, spec.messages, ctx.settings.sendBatch)) {
+    for (const b of batches(spec.messageSize, spec.firstSeq + spec.warmup, spec.messages, ctx.settings.sendBatch, false, payload)) {
       await pace(t0, done, ctx.settings.rate);
       await p.send(b);
       done += b.count;
@@ -58,11 +61,11 @@ export async function producerAsync(driver: NodeDriver, ctx: DriverContext, run:
 
 export async function producerSync(driver: NodeDriver, ctx: DriverContext, run: ScenarioRun): Promise<ScenarioOutcome> {
   const { spec } = run;
+  const payload = armPayload(spec.payload);
   const p = await driver.createProducer(ctx);
   try {
-    const template = payloadTemplate(spec.messageSize);
     for (let i = 0; i < spec.warmup; i++) {
-      await p.sendAndWait(OutBatch.build(template, spec.messageSize, spec.firstSeq + i, 1));
+      await p.sendAndWait(OutBatch.build(payload, spec.messageSize, spec.firstSeq + i, 1));
     }
     const hist = newHistogram();
     const errors: Record<string, number> = {};
@@ -75,7 +78,7 @@ export async function producerSync(driver: NodeDriver, ctx: DriverContext, run: 
     run.live = () => ({ messages: delivered + failed, delivered, failed, errors });
     for (let i = 0; i < spec.messages; i++) {
       await pace(t0, i, ctx.settings.rate);
-      const b = OutBatch.build(template, spec.messageSize, first + i, 1);
+      const b = OutBatch.build(payload, spec.messageSize, first + i, 1);
       const s = process.hrtime.bigint();
       try {
         await p.sendAndWait(b);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { DriverContext, NodeDriver } from '../../src/drivers/types.js';
-import { consumer } from '../../src/scenarios/consumer.js';
+import type { ConsumerPort, DriverContext, NodeDriver } from '../../src/drivers/types.js';
+import { consumeUntil, consumer } from '../../src/scenarios/consumer.js';
 import type { ArmSpec } from '../../src/scenarios/types.js';
 import { Checksum } from '../../src/verify/payload.js';
 
@@ -20,6 +20,23 @@ test('a consumer share whose partitions hold nothing returns at once, verified e
   assert.equal(o.ok, true);
   assert.equal(o.messages, 0);
   assert.equal(o.consumed, 0);
+  assert.equal(o.warmupConsumed, 0, 'nor its warm-up');
   assert.equal(o.checksum, new Checksum().hex());
   assert.match(o.notes.join(' '), /hold no messages/);
+});
+
+test('a consumer that receives nothing fails after the stall time, saying how far it got', async () => {
+  let target: unknown;
+  const silent: ConsumerPort = {
+    config: {},
+    assignment: 'assign',
+    consume: (t, _onBatch, onAssigned) => {
+      target = t;
+      onAssigned?.();
+      return new Promise(() => undefined);
+    },
+    close: async () => undefined,
+  };
+  await assert.rejects(consumeUntil(silent, { topic: 't', partitions: [1] }, () => true, 600, () => 'read 0 of 10'), /no messages for 0\.6 s \(read 0 of 10\)/);
+  assert.deepEqual(target, { topic: 't', partitions: [1] });
 });
