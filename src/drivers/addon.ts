@@ -124,8 +124,6 @@ export const driver: NodeDriver = {
 
 // ---- addon-loop: the whole loop in C++ ------------------------------------------------------------
 
-type ProduceLoopOptions = Parameters<NativeProducerT['produceLoop']>[0];
-
 const loopProducerAsync: ScenarioOverride = async (ctx, run: ScenarioRun): Promise<ScenarioOutcome> => {
   const { NativeProducer, latencyToHdr } = await native();
   const { spec } = run;
@@ -133,11 +131,8 @@ const loopProducerAsync: ScenarioOverride = async (ctx, run: ScenarioRun): Promi
   const { source, stride } = armPayload(spec.payload);
   const p = await withConfigErrors(ctx.extraConfig, () => new NativeProducer(config));
   try {
-    // The payload option (the arm's source and stride, src/contract/arm.ts) comes with the native
-    // change to produceLoop; until it is in this build the cast keeps the call compiling.
-    // TODO(lead): drop the cast when produceLoop's payload option is merged.
-    const loop = (count: number, firstSeq: number) =>
-      p.produceLoop({ topic: ctx.topic, count, size: spec.messageSize, firstSeq, flushTimeoutMs: spec.timeoutMs, payload: { source, stride } } as ProduceLoopOptions);
+    // The arm's payload source and stride (src/contract/arm.ts), copied into the loop once.
+    const loop = (count: number, firstSeq: number) => p.produceLoop({ topic: ctx.topic, count, size: spec.messageSize, firstSeq, flushTimeoutMs: spec.timeoutMs, payload: { source, stride } });
     if (spec.warmup > 0) {
       const w = await loop(spec.warmup, spec.firstSeq);
       if (w.failed > 0 || w.delivered !== spec.warmup) throw new Error(`warm-up: ${w.delivered} of ${spec.warmup} delivered, ${w.failed} failed`);

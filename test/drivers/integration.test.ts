@@ -12,10 +12,7 @@ const DRIVERS = ['confluent', 'platformatic', 'crab'];
 
 test('confluent, platformatic and crab through the runner', async (t) => {
   const broker = await withBroker(t);
-  // No warm-up: a consumer arm's warm-up is a topic of its own, which the runner fills (see
-  // test/scenarios/arms.test.ts for every driver reading its warm-up topic, on hand-made specs).
-  // TODO(lead): drop `warmup: '0'` once runBenchmark prefills warmupTopic.
-  const base: RunOptions = { brokers: broker.bootstrap, drivers: DRIVERS.join(','), repeat: '1', brokerWarmup: '0', warmup: '0', quiet: true };
+  const base: RunOptions = { brokers: broker.bootstrap, drivers: DRIVERS.join(','), repeat: '1', brokerWarmup: '0', quiet: true };
 
   await t.test('every scenario of every driver is verified, with exact counts', async () => {
     const options: RunOptions = { ...base, scenarios: 'producer-sync,producer-async,consumer,e2e-latency', messages: '5000', syncMessages: '30', e2eMessages: '500' };

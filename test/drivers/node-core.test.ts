@@ -12,10 +12,7 @@ const ALL = ['producer-sync', 'producer-async', 'consumer', 'e2e-latency'];
 
 test('addon, addon-loop, node-rdkafka and kafkajs through the runner', async (t) => {
   const broker = await withBroker(t);
-  // No warm-up: a consumer arm's warm-up is a topic of its own, which the runner fills (see
-  // test/scenarios/arms.test.ts for every driver reading its warm-up topic, on hand-made specs).
-  // TODO(lead): drop `warmup: '0'` once runBenchmark prefills warmupTopic.
-  const base: RunOptions = { brokers: broker.bootstrap, repeat: '1', brokerWarmup: '0', warmup: '0', quiet: true };
+  const base: RunOptions = { brokers: broker.bootstrap, repeat: '1', brokerWarmup: '0', quiet: true };
 
   await t.test('every scenario each driver offers is verified, with exact counts', async () => {
     const doc = await runBenchmark(

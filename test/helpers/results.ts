@@ -17,8 +17,14 @@ export function assertVerified(r: RunRecord): void {
     if (r.scenario === 'producer-sync' || r.scenario === 'producer-async') {
       assert.equal(rep.delivered, r.messages, `${what}: delivered`);
       assert.equal(rep.failed, 0, `${what}: failed`);
+      assert.equal(rep.verification.method, 'read-back', `${what}: the topic read back by kbench`);
     }
-    if (r.scenario === 'consumer' || r.scenario === 'e2e-latency') assert.equal(rep.consumed, r.messages + r.warmup, `${what}: consumed`);
+    // A consumer's count is the measured topic's (its warm-up topic is read first); e2e counts every sequence number.
+    if (r.scenario === 'consumer') {
+      assert.equal(rep.consumed, r.messages, `${what}: consumed`);
+      assert.equal(rep.verification.method, 'checksum', `${what}: checksummed`);
+    }
+    if (r.scenario === 'e2e-latency') assert.equal(rep.consumed, r.messages + r.warmup, `${what}: consumed`);
     if (r.scenario === 'e2e-latency') {
       assert.equal(rep.delivered, r.messages, `${what}: delivered`);
       assert.ok(rep.latencyUs, `${what}: latency percentiles`);
