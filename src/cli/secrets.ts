@@ -4,7 +4,7 @@
 // variable, never the value.
 import fs from 'node:fs';
 import { UsageError } from '../util/errors.js';
-import { registerSecret } from '../util/redact.js';
+import { isSecretKey, registerSecret } from '../util/redact.js';
 
 export const ENV_USERNAME = 'KBENCH_SASL_USERNAME';
 export const ENV_PASSWORD = 'KBENCH_SASL_PASSWORD';
@@ -116,7 +116,11 @@ export function resolveCredentials(src: SaslCredentialSources): ResolvedCredenti
   };
 }
 
-/** --client-config keys that hold secrets: refused, because the command line is visible to every user. */
+/**
+ * --client-config keys that may hold secrets (isSecretKey, the one rule): refused, because the command
+ * line is visible to every user. A `*.location` key holds the path of a file, not the secret itself
+ * (ssl.key.location for mutual TLS): it is redacted in what kbench writes, but may be given.
+ */
 export function secretClientConfigKeys(config: Readonly<Record<string, string>>): string[] {
-  return Object.keys(config).filter((k) => /password|secret|jaas|token|\.pem$/i.test(k));
+  return Object.keys(config).filter((k) => isSecretKey(k) && !k.endsWith('.location'));
 }

@@ -67,7 +67,8 @@ function baseConfig(): TopLevelSpec['config'] {
 
 /**
  * Grouped bars, one group per message size and one bar per driver, like the classic client
- * benchmark studies; whiskers span the repetitions (min–max); failed arms are faded and marked.
+ * benchmark studies; whiskers span the median's confidence interval (min–max of the repetitions
+ * below 6 of them); failed arms are faded and marked.
  */
 function groupedBars(id: string, title: string, caption: string, yTitle: string, data: BarDatum[], drivers: readonly string[], yFormat: string): ChartSpec {
   const sizes = [...new Set(data.map((d) => d.size))];
@@ -115,12 +116,12 @@ export function throughputChart(scenario: string, groups: readonly ArmGroup[], d
       size: fmtSize(g.messageSize),
       sizeOrder: g.messageSize,
       value: r.msgsPerSec.median,
-      lo: r.msgsPerSec.min,
-      hi: r.msgsPerSec.max,
+      lo: r.msgsCi?.low ?? r.msgsPerSec.min,
+      hi: r.msgsCi?.high ?? r.msgsPerSec.max,
       verified: r.verified,
     })),
   );
-  return groupedBars(`throughput-${scenario}`, `${scenario}: throughput`, 'median msgs/s, higher is better · whiskers: min–max of repetitions · faded ✗: verification failed', 'msgs/s', finite(data), drivers, '~s');
+  return groupedBars(`throughput-${scenario}`, `${scenario}: throughput`, 'median msgs/s, higher is better · whiskers: the median’s confidence interval (the min–max range below 6 repetitions) · faded ✗: verification failed', 'msgs/s', finite(data), drivers, '~s');
 }
 
 /** CPU µs per message per driver, sizes grouped: one chart per scenario. */
@@ -132,12 +133,12 @@ export function cpuChart(scenario: string, groups: readonly ArmGroup[], drivers:
       size: fmtSize(g.messageSize),
       sizeOrder: g.messageSize,
       value: r.cpuUsPerMsg.median,
-      lo: r.cpuUsPerMsg.min,
-      hi: r.cpuUsPerMsg.max,
+      lo: r.cpuCi?.low ?? r.cpuUsPerMsg.min,
+      hi: r.cpuCi?.high ?? r.cpuUsPerMsg.max,
       verified: r.verified,
     })),
   );
-  return groupedBars(`cpu-${scenario}`, `${scenario}: CPU per message`, 'median CPU µs/msg (user + sys), lower is better · whiskers: min–max of repetitions · faded ✗: verification failed', 'CPU µs/msg', finite(data), drivers, '~r');
+  return groupedBars(`cpu-${scenario}`, `${scenario}: CPU per message`, 'median CPU µs/msg (user + sys), lower is better · whiskers: the median’s confidence interval (the min–max range below 6 repetitions) · faded ✗: verification failed', 'CPU µs/msg', finite(data), drivers, '~r');
 }
 
 /** Latency percentiles (p50 … p99.9) per driver on a log scale: one chart per scenario and size with latency. */

@@ -1,16 +1,18 @@
 // Comparing two results documents arm by arm (driver × scenario × message size): ratios b / a of
-// the headline figures, and whether each change goes beyond the spread of the repetitions.
+// the headline figures, and whether each change is significant: a two-sided Mann–Whitney test on
+// the two arms' repetitions (never "the min–max ranges do not overlap", which at 2 + 2 repetitions
+// calls a third of unchanged arms different). Where the exact test cannot reach α at all (3 + 3
+// repetitions: p ≥ 0.10), the arm is "n too small to test", not "no change".
 import Table from 'cli-table3';
-import { summarize } from '../stats/summary.js';
-import { DASH, ansi, escapeMarkdown as md, fmtRatio, fmtSig, fmtSize, fmtValue, redactConfig } from './format.js';
-import { compareScenario } from './model.js';
+import { usableValues } from '../stats/summary.js';
+import { ALPHA, compareSamples } from '../stats/significance.js';
+import { DASH, ansi, escapeMarkdown as md, fmtInterval, fmtP, fmtRatio, fmtSig, fmtSize, fmtValue } from './format.js';
+import { ciOf, compareScenario } from './model.js';
+import { normalizedConfig } from './settings.js';
 import type { AnsiStyle } from './format.js';
-import type { ResultsDocument, RunRecord, ScenarioId, Summary } from '../results/types.js';
+import type { ConfidenceInterval, ResultsDocument, RunRecord, ScenarioId } from '../results/types.js';
 
 export type MetricId = 'msgsPerSec' | 'mbPerSec' | 'cpuUsPerMsg' | 'p99LatencyUs';
-
-/** Changes smaller than this are never called significant, however tight the repetitions. */
-export const MIN_EFFECT = 0.02;
 
 const METRICS: readonly { id: MetricId; label: string; higherIsBetter: boolean }[] = [
   { id: 'msgsPerSec', label: 'msgs/s', higherIsBetter: true },
@@ -26,12 +28,22 @@ export interface MetricChange {
   b: number;
   /** b / a (NaN when either is missing or a is 0). */
   ratio: number;
+  /** The medians' confidence intervals (absent for p99, whose headline is the merged histogram's, and for n < 2). */
+  ciA?: ConfidenceInterval;
+  ciB?: ConfidenceInterval;
+  /** Repetitions tested on each side (ok, with a meaningful window). */
+  nA: number;
+  nB: number;
+  /** Two-sided Mann–Whitney p on the per-repetition figures (NaN when untested). */
+  p: number;
+  /** The smallest p the exact test can give at nA + nB: above α, no change could have been found. */
+  minP: number;
   /**
-   * `significant`: beyond the spread (the [min, max] ranges of the repetitions do not overlap, or
-   * |Δ| > 2 · max(stddev)) and at least MIN_EFFECT; `within-spread`: not; `unknown`: a side has
-   * fewer than two repetitions or no figure.
+   * `significant`: p < α; `not-significant`: p ≥ α, with enough repetitions that p < α was
+   * possible; `too-few`: n too small to test (minP > α); `unknown`: no figure or no usable
+   * repetition on a side.
    */
-  significance: 'significant' | 'within-spread' | 'unknown';
+  significance: 'significant' | 'not-significant' | 'too-few' | 'unknown';
   /** For significant changes, given which direction is good for this metric. */
   verdict?: 'better' | 'worse';
   reason: string;
@@ -58,12 +70,31 @@ export interface ArmComparison extends ArmKey {
   settingsChanged: SettingChange[];
 }
 
+export interface MetricTally {
+  metric: MetricId;
+  /** Arms that have this metric on both sides. */
+  arms: number;
+  significant: number;
+  notSignificant: number;
+  tooFew: number;
+  unknown: number;
+}
+
 export interface CompareResult {
+  /** Significance level of the tests. */
+  alpha: number;
   arms: ArmComparison[];
   onlyInA: ArmKey[];
   onlyInB: ArmKey[];
   /** Differences in the environment (cpu, node, broker, client versions) that may explain changes. */
   envChanges: SettingChange[];
+  /** Per metric: of the arms in both files, how many changed significantly, how many could not be tested. */
+  summary: MetricTally[];
+}
+
+export interface CompareOptions {
+  /** Significance level (default 0.05). */
+  alpha?: number;
 }
 
 function keyOf(r: ArmKey): string {
@@ -78,33 +109,34 @@ function fin(v: number | undefined): v is number {
   return v !== undefined && Number.isFinite(v);
 }
 
-/** Judges a change between two sets of repetitions; `a` / `b` are the headline values. */
-export function judge(metric: MetricId, a: number, b: number, sa: Summary | undefined, sb: Summary | undefined, higherIsBetter: boolean): MetricChange {
+/**
+ * Judges a change between two arms: `a` / `b` are the headline values, `xsA` / `xsB` the
+ * per-repetition figures the Mann–Whitney test compares.
+ */
+export function judge(metric: MetricId, a: number, b: number, xsA: readonly number[], xsB: readonly number[], higherIsBetter: boolean, alpha = ALPHA, ci: { a?: ConfidenceInterval; b?: ConfidenceInterval } = {}): MetricChange {
   const ratio = fin(a) && fin(b) && a !== 0 ? b / a : NaN;
-  const base = { metric, a, b, ratio };
+  const t = compareSamples(xsA, xsB, alpha);
+  const base = { metric, a, b, ratio, ...(ci.a ? { ciA: ci.a } : {}), ...(ci.b ? { ciB: ci.b } : {}), nA: t.nA, nB: t.nB, p: t.p, minP: t.minP };
   if (!fin(a) || !fin(b)) return { ...base, significance: 'unknown', reason: 'no figure on one side' };
-  if (!sa || !sb || sa.n < 2 || sb.n < 2) return { ...base, significance: 'unknown', reason: 'fewer than 2 repetitions: no spread to compare with' };
-  const delta = Math.abs(b - a);
-  const disjoint = sa.max < sb.min || sb.max < sa.min;
-  const sigma = Math.max(sa.stddev, sb.stddev);
-  const beyondSigma = delta > 2 * sigma;
-  if (!(disjoint || beyondSigma)) return { ...base, significance: 'within-spread', reason: 'ranges overlap and |Δ| ≤ 2σ' };
-  if (delta < MIN_EFFECT * Math.abs(a)) return { ...base, significance: 'within-spread', reason: `|Δ| below ${MIN_EFFECT * 100} %` };
-  const better = higherIsBetter ? b > a : b < a;
-  return { ...base, significance: 'significant', verdict: better ? 'better' : 'worse', reason: disjoint ? 'min–max ranges do not overlap' : '|Δ| > 2σ' };
+  if (t.verdict === 'untested') return { ...base, significance: 'unknown', reason: 'no usable repetition on one side' };
+  if (t.verdict === 'too-few') return { ...base, significance: 'too-few', reason: `n too small to test: ${t.nA} + ${t.nB} repetitions give at best p = ${fmtP(t.minP)} > α = ${alpha}` };
+  if (t.verdict === 'not-significant') return { ...base, significance: 'not-significant', reason: `p = ${fmtP(t.p)} ≥ α = ${alpha} (Mann–Whitney)` };
+  // Direction: of the medians, or of the ranks when the medians are equal.
+  const up = b !== a ? b > a : t.u < (t.nA * t.nB) / 2;
+  return { ...base, significance: 'significant', verdict: up === higherIsBetter ? 'better' : 'worse', reason: `p = ${fmtP(t.p)} < α = ${alpha} (Mann–Whitney)` };
 }
 
-/** Spread of per-repetition p99 (the headline p99 comes from the merged histogram). */
-function p99Spread(run: RunRecord): Summary | undefined {
-  const xs = run.repetitions.filter((r) => r.ok && r.latencyUs && r.latencyUs.count > 0).map((r) => r.latencyUs?.p99 as number);
-  return xs.length > 0 ? summarize(xs) : undefined;
+/** Per-repetition p99 of the ok, meaningful repetitions (the headline p99 comes from the merged histogram). */
+function p99Values(run: RunRecord): number[] {
+  return run.repetitions.filter((r) => r.ok && r.latencyUs && r.latencyUs.count > 0 && usableValues([r], 'msgsPerSec').length > 0).map((r) => r.latencyUs?.p99 as number);
 }
 
 function settingValues(run: RunRecord): Map<string, string> {
   const m = new Map<string, string>();
   for (const [k, v] of Object.entries(run.settings ?? {})) m.set(`${k} (kbench)`, fmtValue(v));
   for (const k of ['messages', 'warmup', 'partitions', 'replication', 'workers'] as const) m.set(`${k} (kbench)`, fmtValue(run[k]));
-  for (const [k, v] of Object.entries(redactConfig(run.config ?? {}))) m.set(k, fmtValue(v));
+  // Normalised (see settings.ts): "5" → 5 or linger.ms ↔ queue.buffering.max.ms is not a change.
+  for (const [, e] of normalizedConfig(run.config ?? {})) m.set(e.keys.join(' ≡ '), e.value);
   return m;
 }
 
@@ -126,7 +158,16 @@ function envValues(doc: ResultsDocument): Map<string, string> {
   return m;
 }
 
-export function compareResults(a: ResultsDocument, b: ResultsDocument): CompareResult {
+function tally(arms: readonly ArmComparison[]): MetricTally[] {
+  return METRICS.map(({ id }) => {
+    const ms = arms.map((x) => x.metrics.find((m) => m.metric === id)).filter((m): m is MetricChange => m !== undefined);
+    const count = (s: MetricChange['significance']): number => ms.filter((m) => m.significance === s).length;
+    return { metric: id, arms: ms.length, significant: count('significant'), notSignificant: count('not-significant'), tooFew: count('too-few'), unknown: count('unknown') };
+  }).filter((t) => t.arms > 0);
+}
+
+export function compareResults(a: ResultsDocument, b: ResultsDocument, opts: CompareOptions = {}): CompareResult {
+  const alpha = opts.alpha ?? ALPHA;
   const runsB = new Map(b.runs.map((r) => [keyOf(r), r]));
   const keysA = new Set(a.runs.map(keyOf));
   const arms: ArmComparison[] = [];
@@ -139,11 +180,14 @@ export function compareResults(a: ResultsDocument, b: ResultsDocument): CompareR
         const la = ra.summary.latencyUs;
         const lb = rb.summary.latencyUs;
         if (!la || !lb || la.count === 0 || lb.count === 0) continue;
-        metrics.push(judge(m.id, la.p99, lb.p99, p99Spread(ra), p99Spread(rb), m.higherIsBetter));
+        metrics.push(judge(m.id, la.p99, lb.p99, p99Values(ra), p99Values(rb), m.higherIsBetter, alpha));
       } else {
-        const sa = ra.summary[m.id];
-        const sb = rb.summary[m.id];
-        metrics.push(judge(m.id, sa.median, sb.median, sa, sb, m.higherIsBetter));
+        const id = m.id;
+        const sa = ra.summary[id];
+        const sb = rb.summary[id];
+        const ciA = ciOf(sa, ra, id);
+        const ciB = ciOf(sb, rb, id);
+        metrics.push(judge(id, sa.median, sb.median, usableValues(ra.repetitions, id), usableValues(rb.repetitions, id), m.higherIsBetter, alpha, { ...(ciA ? { a: ciA } : {}), ...(ciB ? { b: ciB } : {}) }));
       }
     }
     arms.push({
@@ -157,11 +201,14 @@ export function compareResults(a: ResultsDocument, b: ResultsDocument): CompareR
     });
   }
   const key = (r: RunRecord): ArmKey => ({ driver: r.driver, scenario: r.scenario, messageSize: r.messageSize });
+  arms.sort(byArm);
   return {
-    arms: arms.sort(byArm),
+    alpha,
+    arms,
     onlyInA: a.runs.filter((r) => !runsB.has(keyOf(r))).map(key).sort(byArm),
     onlyInB: b.runs.filter((r) => !keysA.has(keyOf(r))).map(key).sort(byArm),
     envChanges: changes(envValues(a), envValues(b)).filter((c) => c.a !== DASH && c.b !== DASH),
+    summary: tally(arms),
   };
 }
 
@@ -173,14 +220,41 @@ export interface CompareViewOptions {
   color?: boolean;
 }
 
-export const COMPARE_LEGEND = `ratio = B / A · better / worse: beyond the spread of the repetitions (min–max ranges do not overlap, or |Δ| > 2σ) and ≥ ${MIN_EFFECT * 100} % · ≈: within the spread · ?: cannot tell (fewer than 2 repetitions)`;
+/** The legend of the comparison views. */
+export function compareLegend(alpha = ALPHA): string {
+  return `ratio = B / A of the medians · [low–high]: the median's confidence interval · p: two-sided Mann–Whitney test of the two arms' repetitions (msgs/s) · better / worse: significant, p < α = ${alpha} · ≈: not significant · n too small: the repetitions cannot give p < α whatever the change (3 + 3 give at best p = 0.10; 4 + 4, 0.029) · ?: no figure on one side`;
+}
 
-/** "1.12× better", "0.97× ≈", "1.30× ?". */
+/** "1.12× better", "0.97× ≈", "1.30× n too small", "— ?". */
 export function fmtChange(c: MetricChange | undefined): string {
   if (!c) return '';
   const r = fmtRatio(c.ratio) || DASH;
-  if (c.significance === 'significant') return `${r} ${c.verdict}`;
-  return `${r} ${c.significance === 'unknown' ? '?' : '≈'}`;
+  switch (c.significance) {
+    case 'significant':
+      return `${r} ${c.verdict}`;
+    case 'not-significant':
+      return `${r} ≈`;
+    case 'too-few':
+      return `${r} n too small`;
+    case 'unknown':
+      return `${r} ?`;
+  }
+}
+
+/** A headline with its interval: "912,000 [894k–939k]". */
+function fmtWithCi(v: number | undefined, ci: ConfidenceInterval | undefined): string {
+  const interval = fmtInterval(ci);
+  return interval ? `${fmtSig(v)} ${interval}` : fmtSig(v);
+}
+
+const LABEL: Record<MetricId, string> = { msgsPerSec: 'msgs/s', mbPerSec: 'MB/s', cpuUsPerMsg: 'CPU µs/msg', p99LatencyUs: 'p99 µs' };
+
+/** "msgs/s: 2 of 24 arms significantly different (Mann–Whitney, α = 0.05); 20 n too small to test". */
+export function summaryLines(res: CompareResult): string[] {
+  return res.summary.map((t) => {
+    const extra = [t.tooFew > 0 ? `${t.tooFew} n too small to test` : '', t.unknown > 0 ? `${t.unknown} without a figure on one side` : ''].filter(Boolean).join(', ');
+    return `${LABEL[t.metric]}: ${t.significant} of ${t.arms} arm${t.arms === 1 ? '' : 's'} significantly different (Mann–Whitney, α = ${res.alpha})${extra ? `; ${extra}` : ''}`;
+  });
 }
 
 function armLabel(k: ArmKey): string {
@@ -206,8 +280,8 @@ export function renderCompareTerminal(res: CompareResult, opts: CompareViewOptio
     for (const c of res.envChanges) out.push(paint('yellow', `  ${clean(c.key)}: ${clean(c.a)} → ${clean(c.b)}`));
     out.push('');
   }
-  const head = ['arm', 'msgs/s A', 'msgs/s B', 'msgs/s', 'MB/s', 'CPU µs/msg', 'p99 µs', 'verified'];
-  const t = new Table({ head: color ? head.map((h) => ansi('bold', h)) : head, style: { head: [], border: [], compact: true }, colAligns: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'left'] });
+  const head = ['arm', 'msgs/s A', 'msgs/s B', 'msgs/s B/A', 'p', 'MB/s', 'CPU µs/msg', 'p99 µs', 'verified'];
+  const t = new Table({ head: color ? head.map((h) => ansi('bold', h)) : head, style: { head: [], border: [], compact: true }, colAligns: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left'] });
   for (const arm of res.arms) {
     const get = (id: MetricId): MetricChange | undefined => arm.metrics.find((m) => m.metric === id);
     const cell = (id: MetricId): string => {
@@ -217,11 +291,12 @@ export function renderCompareTerminal(res: CompareResult, opts: CompareViewOptio
     };
     const tp = get('msgsPerSec');
     const failed = !arm.verifiedA || !arm.verifiedB;
-    t.push([clean(armLabel(arm)), fmtSig(tp?.a), fmtSig(tp?.b), cell('msgsPerSec'), cell('mbPerSec'), cell('cpuUsPerMsg'), cell('p99LatencyUs'), failed ? paint('red', verifiedText(arm)) : verifiedText(arm)]);
+    t.push([clean(armLabel(arm)), fmtWithCi(tp?.a, tp?.ciA), fmtWithCi(tp?.b, tp?.ciB), cell('msgsPerSec'), fmtP(tp?.p), cell('mbPerSec'), cell('cpuUsPerMsg'), cell('p99LatencyUs'), failed ? paint('red', verifiedText(arm)) : verifiedText(arm)]);
   }
   if (res.arms.length > 0) out.push(t.toString());
   else out.push('No arm is in both files.');
-  out.push(COMPARE_LEGEND);
+  out.push(compareLegend(res.alpha));
+  if (res.arms.length > 0) out.push('', ...summaryLines(res));
   const only = (label: string, keys: ArmKey[]): void => {
     if (keys.length === 0) return;
     out.push('', `Only in ${label} (${keys.length}):`, ...keys.map((k) => `  - ${clean(armLabel(k))}`));
@@ -243,7 +318,7 @@ export function renderCompareMarkdown(res: CompareResult, opts: CompareViewOptio
     out.push('**Environment differs:**', '', ...res.envChanges.map((c) => `- ${md(c.key)}: ${md(c.a)} → ${md(c.b)}`), '');
   }
   if (res.arms.length > 0) {
-    out.push('| arm | msgs/s A | msgs/s B | msgs/s | MB/s | CPU µs/msg | p99 µs | verified |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+    out.push('| arm | msgs/s A | msgs/s B | msgs/s B/A | p | MB/s | CPU µs/msg | p99 µs | verified |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
     for (const arm of res.arms) {
       const get = (id: MetricId): MetricChange | undefined => arm.metrics.find((m) => m.metric === id);
       const cell = (id: MetricId): string => {
@@ -252,10 +327,11 @@ export function renderCompareMarkdown(res: CompareResult, opts: CompareViewOptio
         return c?.significance === 'significant' ? `**${s}**` : s;
       };
       const tp = get('msgsPerSec');
-      out.push(`| ${md(armLabel(arm))} | ${fmtSig(tp?.a)} | ${fmtSig(tp?.b)} | ${cell('msgsPerSec')} | ${cell('mbPerSec')} | ${cell('cpuUsPerMsg')} | ${cell('p99LatencyUs')} | ${md(verifiedText(arm))} |`);
+      out.push(`| ${md(armLabel(arm))} | ${md(fmtWithCi(tp?.a, tp?.ciA))} | ${md(fmtWithCi(tp?.b, tp?.ciB))} | ${cell('msgsPerSec')} | ${md(fmtP(tp?.p))} | ${cell('mbPerSec')} | ${cell('cpuUsPerMsg')} | ${cell('p99LatencyUs')} | ${md(verifiedText(arm))} |`);
     }
+    out.push('', ...summaryLines(res).map((l) => `- ${md(l)}`));
   } else out.push('No arm is in both files.');
-  out.push('', `_${md(COMPARE_LEGEND)}_`, '');
+  out.push('', `_${md(compareLegend(res.alpha))}_`, '');
   for (const [label, keys] of [
     ['A', res.onlyInA],
     ['B', res.onlyInB],

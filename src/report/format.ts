@@ -2,6 +2,7 @@
 // document renders byte-for-byte the same on every machine.
 
 import { styleText } from 'node:util';
+import { REDACTED, isSecretKey } from '../util/redact.js';
 
 /** ANSI styling, applied unconditionally: whether to colour is the caller's decision (TTY, NO_COLOR, --no-color). */
 export type AnsiStyle = Parameters<typeof styleText>[0];
@@ -38,6 +39,48 @@ export function fmtSig(v: number | undefined, digits = 3): string {
 export function fmtRatio(v: number | undefined): string {
   if (!isNum(v)) return '';
   return `${v >= 100 ? fmtInt(v) : v.toFixed(2)}×`;
+}
+
+/**
+ * Three significant digits with an SI suffix from 1,000 up, for the ends of an interval:
+ * 1234567 → "1.23M", 75936 → "75.9k", 9990 → "9.99k", 24.1 → "24.1".
+ */
+export function fmtCompact(v: number | undefined): string {
+  if (!isNum(v)) return DASH;
+  const tiers = [
+    [1, ''],
+    [1e3, 'k'],
+    [1e6, 'M'],
+    [1e9, 'G'],
+  ] as const;
+  let t = 0;
+  while (t + 1 < tiers.length && Math.abs(v) >= (tiers[t + 1] as readonly [number, string])[0]) t++;
+  if (t === 0) return fmtSig(v);
+  let scaled = Number((v / (tiers[t] as readonly [number, string])[0]).toPrecision(3));
+  // 999.6k rounds to 1000k: one tier up ("1.00M").
+  if (Math.abs(scaled) >= 1000 && t + 1 < tiers.length) {
+    t++;
+    scaled = Number((v / (tiers[t] as readonly [number, string])[0]).toPrecision(3));
+  }
+  return `${fmtSig(scaled)}${(tiers[t] as readonly [number, string])[1]}`;
+}
+
+/** An interval as "[75.9k–103k]" (empty when absent). */
+export function fmtInterval(ci: { low: number; high: number } | undefined, fmt: (v: number) => string = fmtCompact): string {
+  if (!ci || !isNum(ci.low) || !isNum(ci.high)) return '';
+  return `[${fmt(ci.low)}–${fmt(ci.high)}]`;
+}
+
+/** A probability: "0.029", "0.10", "< 0.001". */
+export function fmtP(p: number | undefined): string {
+  if (!isNum(p)) return DASH;
+  if (p < 0.001) return '< 0.001';
+  return p < 0.1 ? p.toFixed(3) : p.toFixed(2);
+}
+
+/** A fraction as a percentage without needless decimals: 0.75 → "75 %", 0.9375 → "93.75 %". */
+export function fmtPct(f: number): string {
+  return `${Number((f * 100).toFixed(2))} %`;
 }
 
 /** Coefficient of variation as "±4%". */
@@ -80,14 +123,9 @@ export function escapeMarkdown(s: string): string {
     .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`);
 }
 
-// Keys that may carry secrets. The runner redacts before writing; views redact again so that a
-// hand-edited or foreign document never puts a password on screen.
-const SECRET_KEY = /password|secret|token|sasl\.jaas|ssl\.key|api[._-]?key/i;
-export const REDACTED = '***';
-
-export function isSecretKey(key: string): boolean {
-  return SECRET_KEY.test(key);
-}
+// Keys that may carry secrets: one definition, src/util/redact.ts. The runner redacts before writing;
+// views redact again so that a hand-edited or foreign document never puts a password on screen.
+export { REDACTED, isSecretKey };
 
 export function redactConfig<T extends string | number | boolean>(config: Readonly<Record<string, T>>): Record<string, T | string> {
   const out: Record<string, T | string> = {};

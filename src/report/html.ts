@@ -1,7 +1,7 @@
 // The HTML view: one self-contained page (inline CSS, inline SVG, no script, no external resource;
 // a CSP says so to the browser) with charts, the results tables, settings, env and problems.
 import { DASH, escapeHtml as h, fmtSize, redactDeep } from './format.js';
-import { LEGEND, baselineOf, buildGroups, envLines, groupTitle, scenariosOf, tableData } from './model.js';
+import { aaView, baselineOf, buildGroups, envLines, groupTitle, legendLines, scenariosOf, tableData } from './model.js';
 import { diffSettings, driverColumns, sameSettings } from './settings.js';
 import { cpuChart, latencyChart, renderSvg, throughputChart } from './charts.js';
 import type { ArmGroup, ReportOptions } from './model.js';
@@ -33,6 +33,7 @@ td.verdict { max-width: 440px; }
 tr.failed td.verdict { font-weight: 700; }
 td.noisy { background: var(--warn-bg); }
 td.ok { color: #1a7f37; font-weight: 700; }
+td.weak { color: #8a6d00; font-weight: 700; }
 .banner { border: 2px solid var(--fail); background: var(--fail-bg); color: var(--fail); padding: 10px 14px; margin: 18px 0; border-radius: 4px; }
 .banner ul { margin: 6px 0 0; }
 .warnings { border-left: 4px solid #d4a106; background: var(--warn-bg); padding: 8px 14px; }
@@ -54,8 +55,10 @@ function resultsTable(g: ArmGroup, baseline: string): string {
   const rows = data.rows.map(({ cells, row }) => {
     const tds = cells.map((c, i) => {
       const verdict = i === cells.length - 1;
-      const cls = [c.numeric ? 'num' : '', c.noisy ? 'noisy' : '', verdict ? (row.verified ? 'ok' : 'verdict') : ''].filter(Boolean).join(' ');
-      const title = c.noisy ? ' title="repetitions spread more than 10 %"' : '';
+      const weak = verdict && row.verified && row.verification === 'count-only';
+      const cls = [c.numeric ? 'num' : '', c.noisy || c.short ? 'noisy' : '', verdict ? (row.verified ? (weak ? 'weak' : 'ok') : 'verdict') : ''].filter(Boolean).join(' ');
+      const why = [c.noisy ? 'repetitions spread more than 10 %' : '', c.short ? 'a measured window under 10 ms: its rate means nothing' : '', weak ? 'verified by the client’s own count only' : ''].filter(Boolean).join('; ');
+      const title = why ? ` title="${why}"` : '';
       return `<td${cls ? ` class="${cls}"` : ''}${title}>${h(c.text)}</td>`;
     });
     return `<tr${row.verified ? '' : ' class="failed"'}>${tds.join('')}</tr>`;
@@ -129,7 +132,13 @@ export async function renderHtml(doc: ResultsDocument, opts: ReportOptions = {})
     body.push('</section>');
   }
   if (doc.runs.length === 0) body.push('<p>No arms ran.</p>');
-  body.push(`<p class="legend">${h(LEGEND)}</p>`);
+  body.push(`<p class="legend">${legendLines(groups).map(h).join('<br>')}</p>`);
+
+  const aa = aaView(doc);
+  if (aa) {
+    const items = aa.flagged.length > 0 ? `<ul>${aa.flagged.map((f) => `<li>${h(f)}</li>`).join('')}</ul>` : '';
+    body.push(`<section id="aa-check"${aa.flagged.length > 0 ? ' class="warnings"' : ''}><h2>${h(aa.title)}</h2>${items}${aa.notes.map((n) => `<p class="legend">${h(n)}</p>`).join('')}</section>`);
+  }
 
   if (doc.skipped.length > 0) {
     const rows = doc.skipped.map((s) => `<tr><td>${h(s.driver)}</td><td>${h(s.scenario)}</td><td>${s.messageSize !== undefined ? h(fmtSize(s.messageSize)) : 'all'}</td><td>${h(s.reason)}</td></tr>`);

@@ -52,6 +52,73 @@ function summary(parent: Json, key: string, where: string): void {
   const s = obj(parent, key, where);
   for (const k of ['median', 'mean', 'stddev', 'min', 'max', 'cv', 'n']) num(s, k, `${where}.${key}`);
   need(typeof s.spreadFlag === 'boolean', `${where}.${key}.spreadFlag`, 'a boolean', s.spreadFlag);
+  if (s.ci !== undefined) {
+    const ci = obj(s, 'ci', `${where}.${key}`);
+    for (const k of ['low', 'high', 'confidence']) num(ci, k, `${where}.${key}.ci`);
+  }
+}
+
+function optional(parent: Json, key: string, where: string, type: 'string' | 'boolean' | 'number', allowed?: readonly string[]): void {
+  const v = parent[key];
+  if (v === undefined) return;
+  if (type === 'number') return num(parent, key, where);
+  need(typeof v === type, `${where}.${key}`, `a ${type}`, v);
+  if (allowed) need(allowed.includes(v as string), `${where}.${key}`, `one of ${allowed.join(', ')}`, v);
+}
+
+function numbers(parent: Json, key: string, where: string, optionalArray = false): void {
+  if (optionalArray && parent[key] === undefined) return;
+  const xs = arr(parent, key, where);
+  xs.forEach((x, i) => {
+    if (x === null) xs[i] = NaN;
+    else need(typeof x === 'number', `${where}.${key}[${i}]`, 'a number', x);
+  });
+}
+
+/** env.method: what the "method" line prints. */
+function method(env: Json): void {
+  if (env.method === undefined) return;
+  const m = obj(env, 'method', '$.env');
+  const w = '$.env.method';
+  optional(m, 'brokerStorage', w, 'string');
+  optional(m, 'order', w, 'string');
+  optional(m, 'repetitions', w, 'number');
+  if (m.placement !== undefined) {
+    const p = obj(m, 'placement', w);
+    numbers(p, 'broker', `${w}.placement`, true);
+    numbers(p, 'arms', `${w}.placement`, true);
+    optional(p, 'note', `${w}.placement`, 'string');
+  }
+  if (m.brokerWarmup !== undefined) {
+    const b = obj(m, 'brokerWarmup', w);
+    arr(b, 'rounds', `${w}.brokerWarmup`).forEach((r, i) => {
+      need(isObj(r), `${w}.brokerWarmup.rounds[${i}]`, 'an object', r);
+      num(r as Json, 'msgsPerSec', `${w}.brokerWarmup.rounds[${i}]`);
+    });
+    need(typeof b.steady === 'boolean', `${w}.brokerWarmup.steady`, 'a boolean', b.steady);
+    num(b, 'tolerance', `${w}.brokerWarmup`);
+  }
+}
+
+/** doc.aa: the A/A section of every view. */
+function aa(d: Json): void {
+  if (d.aa === undefined) return;
+  const a = obj(d, 'aa', '$');
+  for (const k of ['alpha', 'flagged', 'total']) num(a, k, '$.aa');
+  str(a, 'test', '$.aa');
+  arr(a, 'arms', '$.aa').forEach((x, i) => {
+    const w = `$.aa.arms[${i}]`;
+    need(isObj(x), w, 'an object', x);
+    const r = x as Json;
+    str(r, 'driver', w);
+    str(r, 'scenario', w);
+    num(r, 'messageSize', w);
+    numbers(r, 'a', w);
+    numbers(r, 'b', w);
+    num(r, 'p', w);
+    num(r, 'ratio', w);
+    need(typeof r.significant === 'boolean', `${w}.significant`, 'a boolean', r.significant);
+  });
 }
 
 function latency(parent: Json, key: string, where: string): void {
@@ -70,6 +137,7 @@ function validate(doc: unknown): ResultsDocument {
   const env = obj(d, 'env', '$');
   for (const k of ['cpu', 'os', 'node', 'kbench', 'startedAt']) str(env, k, '$.env');
   num(env, 'cores', '$.env');
+  method(env);
   const broker = obj(env, 'broker', '$.env');
   str(broker, 'kind', '$.env.broker');
   str(broker, 'bootstrap', '$.env.broker');
@@ -102,6 +170,10 @@ function validate(doc: unknown): ResultsDocument {
       for (const k of ['repetition', 'msgsPerSec', 'mbPerSec', 'cpuUsPerMsg', 'rssPeakBytes']) num(p, k, wr);
       need(typeof p.ok === 'boolean', `${wr}.ok`, 'a boolean', p.ok);
       const v = obj(p, 'verification', wr);
+      optional(v, 'method', `${wr}.verification`, 'string', ['read-back', 'checksum', 'sequence', 'count-only']);
+      optional(p, 'shortWindow', wr, 'boolean');
+      optional(p, 'aaGroup', wr, 'string', ['A', 'B']);
+      for (const k of ['messages', 'elapsedNs']) if (p[k] !== undefined) num(p, k, wr);
       arr(v, 'failures', `${wr}.verification`).forEach((f, k) => need(typeof f === 'string', `${wr}.verification.failures[${k}]`, 'a string', f));
       latency(p, 'latencyUs', wr);
     });
@@ -115,6 +187,7 @@ function validate(doc: unknown): ResultsDocument {
     for (const k of ['driver', 'scenario', 'reason']) str(sk as Json, k, w);
   });
   arr(d, 'warnings', '$', true).forEach((x, i) => need(typeof x === 'string', `$.warnings[${i}]`, 'a string', x));
+  aa(d);
   return d as unknown as ResultsDocument;
 }
 

@@ -1,7 +1,7 @@
 // The Markdown view (GitHub flavour): the terminal's tables, the settings per scenario, the env,
 // and everything that went wrong. Every string from the document is escaped.
 import { DASH, escapeMarkdown as md, fmtSize, redactDeep } from './format.js';
-import { LEGEND, baselineOf, buildGroups, envLines, groupTitle, scenariosOf, tableData } from './model.js';
+import { aaView, baselineOf, buildGroups, envLines, groupTitle, legendLines, scenariosOf, tableData } from './model.js';
 import { diffSettings, driverColumns, sameSettings } from './settings.js';
 import type { ReportOptions } from './model.js';
 import type { SettingsDiff } from './settings.js';
@@ -79,7 +79,14 @@ export function renderMarkdown(doc: ResultsDocument, opts: ReportOptions = {}): 
     }
   }
   if (doc.runs.length === 0) out.push('No arms ran.', '');
-  out.push(`_${md(LEGEND)}_`, '');
+  out.push(...legendLines(groups).map((l) => `_${md(l)}_`).join('  \n').split('\n'), '');
+
+  const aa = aaView(doc);
+  if (aa) {
+    out.push(`## ${md(aa.title)}`, '');
+    if (aa.flagged.length > 0) out.push(...aa.flagged.map((f) => `- ${md(f)}`), '');
+    out.push(...aa.notes.map((n) => md(n)).join('  \n').split('\n'), '');
+  }
 
   if (doc.skipped.length > 0) {
     out.push('## Skipped', '');

@@ -1,9 +1,12 @@
 // The view model: a results document cut into the tables every view shows (one per scenario and
 // message size), with the derived figures (ratios, first failure) computed once, here.
-import { ratio } from '../stats/summary.js';
-import { fmtCv, fmtInt, fmtMiB, fmtRatio, fmtSig, fmtSize } from './format.js';
+import { isShortWindow, median, medianCi, ratio, usableValues } from '../stats/summary.js';
+import { ALPHA, compareSamples, minimumP } from '../stats/significance.js';
+import { fmtCompact, fmtInt, fmtInterval, fmtMiB, fmtP, fmtPct, fmtRatio, fmtSig, fmtSize } from './format.js';
 import { SCENARIOS } from '../results/types.js';
-import type { LatencyPercentiles, ResultsDocument, RunRecord, ScenarioId, Summary } from '../results/types.js';
+import type { ConfidenceInterval, LatencyPercentiles, Repetition, ResultsDocument, RunMethod, RunRecord, ScenarioId, Summary, VerificationMethod } from '../results/types.js';
+import type { RepetitionMetric } from '../stats/summary.js';
+import type { SignificanceVerdict } from '../stats/significance.js';
 
 /** Baseline when neither the caller nor the document names one. */
 export const DEFAULT_BASELINE = 'kafkajs';
@@ -15,6 +18,18 @@ export interface ReportOptions {
   baseline?: string;
 }
 
+/** A "× vs" cell: the ratio of medians and whether the two arms' repetitions differ significantly. */
+export interface RatioTest {
+  /** Median msgs/s ÷ that of the reference arm (NaN when absent or withheld). */
+  ratio: number;
+  /** `self`: the reference arm itself; otherwise the Mann–Whitney verdict at α (see compareSamples). */
+  verdict: SignificanceVerdict | 'self';
+  /** Two-sided Mann–Whitney p on msgs/s of the ok, non-short repetitions (NaN when untested). */
+  p: number;
+  /** Withheld: every ok repetition of this arm or of the reference had a short window. */
+  short: boolean;
+}
+
 export interface ArmRow {
   run: RunRecord;
   driver: string;
@@ -22,12 +37,24 @@ export interface ArmRow {
   mbPerSec: Summary;
   cpuUsPerMsg: Summary;
   rssPeakBytes: Summary;
+  /** The median's confidence interval of msgs/s and CPU µs/msg (the summary's, else from the repetitions). */
+  msgsCi?: ConfidenceInterval;
+  cpuCi?: ConfidenceInterval;
   latency?: LatencyPercentiles;
   /** Median msgs/s of this arm ÷ that of the baseline arm of the same group (NaN when absent). */
   vsBaseline: number;
   /** Median msgs/s of this arm ÷ that of driver `c` in the same group (NaN when absent). */
   vsC: number;
+  /** The same ratios with their significance; undefined when the group has no such reference arm. */
+  vsBaselineTest?: RatioTest;
+  vsCTest?: RatioTest;
+  /** msgs/s of the ok repetitions with a meaningful window: what ratios and tests use. */
+  rates: number[];
+  /** Ok repetitions whose measured window was under 10 ms. */
+  shortReps: Repetition[];
   verified: boolean;
+  /** The weakest verification method among the repetitions (undefined when the document does not say). */
+  verification?: VerificationMethod;
   /** The first failed check or error, for display; set whenever `verified` is false. */
   failure?: string;
 }
@@ -77,6 +104,48 @@ function byThroughputDesc(a: ArmRow, b: ArmRow): number {
   return a.driver.localeCompare(b.driver);
 }
 
+/** The summary's CI, else one computed from the repetitions the summary was made of (documents written before Summary.ci). */
+export function ciOf(s: Summary, run: RunRecord, metric: RepetitionMetric): ConfidenceInterval | undefined {
+  if (s.ci) return s.ci;
+  const xs = run.repetitions.filter((r) => r.ok).map((r) => r[metric]).filter((v) => Number.isFinite(v));
+  return xs.length === s.n ? medianCi(xs.sort((a, b) => a - b)) : undefined;
+}
+
+const STRENGTH: Record<VerificationMethod, number> = { 'count-only': 0, sequence: 1, checksum: 1, 'read-back': 2 };
+
+function weakestMethod(run: RunRecord): VerificationMethod | undefined {
+  let weakest: VerificationMethod | undefined;
+  for (const r of run.repetitions) {
+    const m = r.verification?.method;
+    if (m && (weakest === undefined || STRENGTH[m] < STRENGTH[weakest])) weakest = m;
+  }
+  return weakest;
+}
+
+interface Figure {
+  run: RunRecord;
+  /** The median the ratio uses: the summary's, or that of the usable repetitions when some had a short window. */
+  median: number;
+  rates: number[];
+  /** Every ok repetition had a short window: no meaningful rate. */
+  allShort: boolean;
+}
+
+function figureOf(run: RunRecord): Figure {
+  const rates = usableValues(run.repetitions, 'msgsPerSec');
+  const short = run.repetitions.some((r) => r.ok && isShortWindow(r));
+  const allShort = short && rates.length === 0;
+  return { run, rates, allShort, median: allShort ? NaN : short ? median(rates) : run.summary.msgsPerSec.median };
+}
+
+function ratioTest(x: Figure, ref: Figure | undefined, alpha: number): RatioTest | undefined {
+  if (!ref) return undefined;
+  if (x.run === ref.run) return { ratio: ratio(x.median, ref.median), verdict: 'self', p: NaN, short: x.allShort };
+  const short = x.allShort || ref.allShort;
+  const t = compareSamples(x.rates, ref.rates, alpha);
+  return { ratio: short ? NaN : ratio(x.median, ref.median), verdict: t.verdict, p: t.p, short };
+}
+
 export function buildGroups(doc: ResultsDocument, opts: ReportOptions = {}): ArmGroup[] {
   const baseline = baselineOf(doc, opts);
   const groups = new Map<string, RunRecord[]>();
@@ -89,11 +158,17 @@ export function buildGroups(doc: ResultsDocument, opts: ReportOptions = {}): Arm
   const out: ArmGroup[] = [];
   for (const runs of groups.values()) {
     const first = runs[0] as RunRecord;
-    const median = (driver: string): number | undefined => runs.find((r) => r.driver === driver)?.summary.msgsPerSec.median;
-    const base = median(baseline);
-    const c = median(C_DRIVER);
-    const rows = runs.map((run): ArmRow => {
+    const figures = runs.map(figureOf);
+    const base = figures.find((f) => f.run.driver === baseline);
+    const c = figures.find((f) => f.run.driver === C_DRIVER);
+    const rows = figures.map((f): ArmRow => {
+      const run = f.run;
       const failure = run.verified ? undefined : firstFailure(run);
+      const vsBaselineTest = ratioTest(f, base, ALPHA);
+      const vsCTest = ratioTest(f, c, ALPHA);
+      const msgsCi = ciOf(run.summary.msgsPerSec, run, 'msgsPerSec');
+      const cpuCi = ciOf(run.summary.cpuUsPerMsg, run, 'cpuUsPerMsg');
+      const verification = weakestMethod(run);
       return {
         run,
         driver: run.driver,
@@ -101,10 +176,17 @@ export function buildGroups(doc: ResultsDocument, opts: ReportOptions = {}): Arm
         mbPerSec: run.summary.mbPerSec,
         cpuUsPerMsg: run.summary.cpuUsPerMsg,
         rssPeakBytes: run.summary.rssPeakBytes,
+        ...(msgsCi ? { msgsCi } : {}),
+        ...(cpuCi ? { cpuCi } : {}),
         ...(run.summary.latencyUs ? { latency: run.summary.latencyUs } : {}),
-        vsBaseline: ratio(run.summary.msgsPerSec.median, base),
-        vsC: ratio(run.summary.msgsPerSec.median, c),
+        vsBaseline: vsBaselineTest?.ratio ?? NaN,
+        vsC: vsCTest?.ratio ?? NaN,
+        ...(vsBaselineTest ? { vsBaselineTest } : {}),
+        ...(vsCTest ? { vsCTest } : {}),
+        rates: f.rates,
+        shortReps: run.repetitions.filter((r) => r.ok && isShortWindow(r)),
         verified: run.verified,
+        ...(verification ? { verification } : {}),
         ...(failure !== undefined ? { failure } : {}),
       };
     });
@@ -125,6 +207,28 @@ export function scenariosOf(runs: readonly RunRecord[]): ScenarioId[] {
   return [...new Set(runs.map((r) => r.scenario))].sort(compareScenario);
 }
 
+/** The "method" line: how the run was made (broker storage, CPU placement, broker warm-up, order, repetitions). */
+export function methodLine(m: RunMethod | undefined): string | undefined {
+  if (!m) return undefined;
+  const parts: string[] = [];
+  if (m.brokerStorage) parts.push(`broker storage: ${m.brokerStorage}`);
+  const p = m.placement;
+  if (p) {
+    const cpus = (xs: number[] | undefined): string | undefined => (xs && xs.length > 0 ? `CPU${xs.length === 1 ? '' : 's'} ${xs.join(',')}` : undefined);
+    const where = [cpus(p.broker) && `broker on ${cpus(p.broker)}`, cpus(p.arms) && `arms on ${cpus(p.arms)}`].filter(Boolean).join(', ');
+    const text = [where, p.note].filter(Boolean).join('; ');
+    if (text) parts.push(`placement: ${text}`);
+  }
+  const w = m.brokerWarmup;
+  if (w) {
+    const rates = w.rounds.map((r) => fmtCompact(r.msgsPerSec)).join(', ');
+    parts.push(`broker warm-up: ${w.rounds.length} round${w.rounds.length === 1 ? '' : 's'}${rates ? ` (${rates} msgs/s)` : ''}, ${w.steady ? 'steady' : 'NOT steady'} within ±${fmtPct(w.tolerance)}`);
+  }
+  if (m.order) parts.push(`order: ${m.order}`);
+  if (m.repetitions !== undefined) parts.push(`${m.repetitions} repetition${m.repetitions === 1 ? '' : 's'} per arm`);
+  return parts.length > 0 ? `method: ${parts.join(' · ')}` : undefined;
+}
+
 /** One line describing the environment, shared by the terminal and Markdown headers. */
 export function envLines(doc: ResultsDocument): string[] {
   const e = doc.env;
@@ -134,11 +238,13 @@ export function envLines(doc: ResultsDocument): string[] {
     .sort(([a], [b2]) => a.localeCompare(b2))
     .map(([id, d]) => `${id} ${d.version}${d.librdkafka ? ` (librdkafka ${d.librdkafka})` : ''}`);
   const when = e.finishedAt ? `${e.startedAt} → ${e.finishedAt}` : e.startedAt;
+  const method = methodLine(e.method);
   return [
     `kbench ${e.kbench} · ${when}`,
     `cpu: ${e.cpu} (${e.cores} cores) · os: ${e.os} · node ${e.node}`,
     `broker: ${broker}`,
     `drivers: ${drivers.join(', ') || '—'}`,
+    ...(method ? [method] : []),
   ];
 }
 
@@ -161,9 +267,96 @@ export interface TableData {
 export const SPREAD_MARK = '⚠';
 /** Marks a CPU figure measured over the whole arm process (startup included), not the measured interval. */
 export const PROCESS_CPU_MARK = '†';
-export const LEGEND = `MB = 10⁶ bytes of payload · figures are medians across repetitions · ${SPREAD_MARK} = repetitions spread more than 10 % (cv) · ${PROCESS_CPU_MARK} = CPU of the whole arm process, not only the measured interval`;
+/** Marks a rate from a measured window under 10 ms, and a ratio withheld because of one. */
+export const SHORT_MARK = '‡';
+/** Ratio marks: significant, not significant, too few repetitions to test. */
+export const SIGNIFICANT_MARK = '*';
+export const NOT_SIGNIFICANT_MARK = '~';
+export const TOO_FEW_MARK = '?';
+/** The verified column of an arm checked only by the client's own count. */
+export const COUNT_ONLY_MARK = '≈ count';
 
-/** The columns every view shows for a group, in order. */
+export const LEGEND = `MB = 10⁶ bytes of payload · figures are medians across repetitions, [low–high] the median's confidence interval · n=1, n=2: fewer than 3 repetitions · ${SPREAD_MARK} = repetitions spread more than 10 % (cv) · ${PROCESS_CPU_MARK} = CPU of the whole arm process, not only the measured interval`;
+export const RATIO_LEGEND = `× vs: ratio of median msgs/s · ${SIGNIFICANT_MARK} = significant (two-sided Mann–Whitney p < ${ALPHA} on msgs/s of the two arms' ok repetitions) · ${NOT_SIGNIFICANT_MARK} = not significant · ${TOO_FEW_MARK} = too few repetitions to test (the smallest p the test can give is above ${ALPHA}: 3 + 3 repetitions give at best ${fmtP(minimumP(3, 3))}; 4 + 4 give ${fmtP(minimumP(4, 4))})`;
+export const VERIFIED_LEGEND = `verified: ✓ = the topic read back (count and checksum) or every payload checksummed · ${COUNT_ONLY_MARK} = only the client's own count (a weaker check) · ✗ = failed`;
+export const CPU_NOTE = 'On a shared machine CPU µs/msg is the steadier figure: throughput moves with whatever else runs, CPU per message far less.';
+export const SHORT_LEGEND = `${SHORT_MARK} = a measured window under 10 ms: its rate means nothing, and it is kept out of ratios and significance tests (— where no other repetition remains)`;
+
+/** The coverage line of the CIs in these groups: 95 % or more from n = 6 on; below, [min, max] with its real coverage. */
+export function ciLegend(groups: readonly ArmGroup[]): string {
+  const ns = new Map<number, number>();
+  for (const g of groups) for (const r of g.rows) if (r.msgsCi && r.msgsCi.confidence < 0.95) ns.set(r.msgsCi.confidence, r.msgsPerSec.n);
+  const here = [...ns.entries()].sort(([a], [b]) => a - b).map(([c, n]) => `${fmtPct(c)} at n=${n}`);
+  return `[low–high]: distribution-free confidence interval of the median from order statistics, 95 % or more from 6 repetitions on; with fewer it is the min–max range, which covers the median with less${here.length > 0 ? ` (here: ${here.join(', ')})` : ''}`;
+}
+
+/** The note of every short-window repetition: "kafkajs · consumer · 1 KiB: rep 2 (4.2 ms)". */
+export function shortWindowNotes(groups: readonly ArmGroup[]): string[] {
+  const out: string[] = [];
+  for (const g of groups)
+    for (const r of g.rows)
+      if (r.shortReps.length > 0) out.push(`${SHORT_MARK} ${r.driver} · ${g.scenario} · ${fmtSize(g.messageSize)}: ${r.shortReps.map((x) => `rep ${x.repetition} (${(x.elapsedNs / 1e6).toFixed(3)} ms)`).join(', ')}`);
+  return out;
+}
+
+/** The legend and notes printed under the tables, one entry per line. */
+export function legendLines(groups: readonly ArmGroup[]): string[] {
+  if (groups.length === 0) return [LEGEND];
+  const lines = [LEGEND, ciLegend(groups)];
+  if (groups.some((g) => g.rows.some((r) => r.vsBaselineTest || r.vsCTest))) lines.push(RATIO_LEGEND);
+  lines.push(VERIFIED_LEGEND, CPU_NOTE);
+  const short = shortWindowNotes(groups);
+  if (short.length > 0) lines.push(SHORT_LEGEND, ...short);
+  return lines;
+}
+
+/** One cell of a results table, as plain text; each view escapes and styles it its own way. */
+export interface Cell {
+  text: string;
+  /** The figure's repetitions spread more than the limit (cv > 10 %). */
+  noisy?: boolean;
+  numeric?: boolean;
+  /** The figure rests on a measured window under 10 ms (or a ratio is withheld because of one). */
+  short?: boolean;
+}
+
+export interface TableData {
+  head: string[];
+  /** Which head entries are numeric (right-aligned). */
+  numeric: boolean[];
+  rows: { cells: Cell[]; row: ArmRow }[];
+}
+
+/** "1.23×*", "0.98× ~", "10.09× ?", "1.00×" (the reference itself), "— ‡" (withheld), "" (no figure). */
+export function fmtRatioTest(t: RatioTest | undefined): string {
+  if (!t) return '';
+  if (t.short) return `— ${SHORT_MARK}`;
+  const r = fmtRatio(t.ratio);
+  if (!r) return '';
+  switch (t.verdict) {
+    case 'self':
+    case 'untested':
+      return r;
+    case 'significant':
+      return `${r}${SIGNIFICANT_MARK}`;
+    case 'not-significant':
+      return `${r} ${NOT_SIGNIFICANT_MARK}`;
+    case 'too-few':
+      return `${r} ${TOO_FEW_MARK}`;
+  }
+}
+
+/** "1,234,567 [1.20M–1.27M]", "90,400 [85.0k–95.8k] n=2", "90,400 n=1" — never "±0.0 %". */
+export function fmtHeadline(s: Summary, ci: ConfidenceInterval | undefined, fmt: (v: number | undefined) => string, ciFmt: (v: number) => string = fmtCompact): string {
+  if (!Number.isFinite(s.median)) return fmt(s.median);
+  const parts = [fmt(s.median)];
+  const interval = fmtInterval(ci, ciFmt);
+  if (interval) parts.push(interval);
+  if (s.n < 3) parts.push(`n=${s.n}`);
+  return parts.join(' ');
+}
+
+/** The columns every view shows for a group, in order; columns with nothing in them (no baseline or c arm in this table) are left out. */
 export function tableData(g: ArmGroup, baseline: string, failureWidth = Infinity): TableData {
   const showC = baseline !== C_DRIVER;
   const head = ['driver', 'msgs/s', 'MB/s (10⁶ B)', 'CPU µs/msg', 'peak RSS MiB'];
@@ -172,29 +365,40 @@ export function tableData(g: ArmGroup, baseline: string, failureWidth = Infinity
   if (showC) head.push(`× vs ${C_DRIVER}`);
   head.push('verified');
   const numeric = head.map((h, i) => i > 0 && h !== 'verified');
-  const num = (text: string, noisy = false): Cell => (noisy ? { text: `${text} ${SPREAD_MARK}`, noisy, numeric: true } : { text, numeric: true });
+  const num = (text: string, noisy = false, short = false): Cell => {
+    const t = short ? `${text} ${SHORT_MARK}` : text;
+    return { text: noisy ? `${t} ${SPREAD_MARK}` : t, numeric: true, ...(noisy ? { noisy } : {}), ...(short ? { short } : {}) };
+  };
   const rows = g.rows.map((r) => {
     const m = r.msgsPerSec;
+    const short = r.shortReps.length > 0;
     const processCpu = r.run.repetitions.some((rep) => rep.cpuSource === 'process');
     const cells: Cell[] = [
       { text: r.driver },
-      num(`${fmtInt(m.median)} ${fmtCv(m.cv)}`.trim(), m.spreadFlag),
-      num(fmtSig(r.mbPerSec.median), r.mbPerSec.spreadFlag),
-      num(`${fmtSig(r.cpuUsPerMsg.median)}${processCpu ? ` ${PROCESS_CPU_MARK}` : ''}`, r.cpuUsPerMsg.spreadFlag),
+      num(fmtHeadline(m, r.msgsCi, fmtInt), m.spreadFlag, short),
+      num(fmtSig(r.mbPerSec.median), r.mbPerSec.spreadFlag, short),
+      num(`${fmtHeadline(r.cpuUsPerMsg, r.cpuCi, fmtSig, (v) => fmtSig(v))}${processCpu ? ` ${PROCESS_CPU_MARK}` : ''}`, r.cpuUsPerMsg.spreadFlag),
       num(fmtMiB(r.rssPeakBytes.median), r.rssPeakBytes.spreadFlag),
     ];
     if (g.hasLatency) {
       const l = r.latency;
       cells.push(num(fmtInt(l?.p50)), num(fmtInt(l?.p95)), num(fmtInt(l?.p99)), num(fmtInt(l?.p999)), num(fmtInt(l?.max)));
     }
-    cells.push(num(fmtRatio(r.vsBaseline)));
-    if (showC) cells.push(num(fmtRatio(r.vsC)));
+    const ratioCell = (t: RatioTest | undefined): Cell => ({ text: fmtRatioTest(t), numeric: true, ...(t?.short ? { short: true } : {}) });
+    cells.push(ratioCell(r.vsBaselineTest));
+    if (showC) cells.push(ratioCell(r.vsCTest));
     const failure = r.failure ?? 'not verified';
-    const short = failure.length > failureWidth ? `${failure.slice(0, failureWidth - 1)}…` : failure;
-    cells.push({ text: r.verified ? '✓' : `✗ FAILED: ${short}` });
+    const shortFailure = failure.length > failureWidth ? `${failure.slice(0, failureWidth - 1)}…` : failure;
+    cells.push({ text: r.verified ? (r.verification === 'count-only' ? COUNT_ONLY_MARK : '✓') : `✗ FAILED: ${shortFailure}` });
     return { cells, row: r };
   });
-  return { head, numeric, rows };
+  // Drop the columns that would be empty in this table (e.g. "× vs c" where c did not run).
+  const keep = head.map((_, i) => !numeric[i] || rows.length === 0 || rows.some(({ cells }) => (cells[i] as Cell).text !== ''));
+  return {
+    head: head.filter((_, i) => keep[i]),
+    numeric: numeric.filter((_, i) => keep[i]),
+    rows: rows.map(({ cells, row }) => ({ cells: cells.filter((_, i) => keep[i]), row })),
+  };
 }
 
 function repsLabel(rows: readonly ArmRow[]): string {
@@ -207,4 +411,33 @@ function repsLabel(rows: readonly ArmRow[]): string {
 /** "producer-async · 1 KiB messages · median of 3 repetitions". */
 export function groupTitle(g: ArmGroup): string {
   return `${g.scenario} · ${fmtSize(g.messageSize)} messages · ${repsLabel(g.rows)}`;
+}
+
+// --- the A/A check ------------------------------------------------------------------------------
+
+export interface AaView {
+  /** "A/A check: 1 of 16 arms differ significantly from themselves (α = 0.05, Mann–Whitney)". */
+  title: string;
+  /** One line per flagged arm. */
+  flagged: string[];
+  /** What the reader needs to weigh it: chance rate, arms that could not be flagged at all. */
+  notes: string[];
+}
+
+/** The A/A section every view shows when the document has one. */
+export function aaView(doc: ResultsDocument): AaView | undefined {
+  const aa = doc.aa;
+  if (!aa) return undefined;
+  const alpha = Number.isFinite(aa.alpha) ? aa.alpha : ALPHA;
+  const arms = Array.isArray(aa.arms) ? aa.arms : [];
+  const total = Number.isFinite(aa.total) ? aa.total : arms.length;
+  const flaggedArms = arms.filter((x) => x.significant);
+  const flaggedCount = Number.isFinite(aa.flagged) ? aa.flagged : flaggedArms.length;
+  const title = `A/A check: ${flaggedCount} of ${total} arms differ significantly from themselves (α = ${alpha}, Mann–Whitney)`;
+  const side = (xs: readonly number[]): string => `${fmtInt(median(xs))} (n=${xs.length})`;
+  const flagged = flaggedArms.map((x) => `${x.driver} · ${x.scenario} · ${fmtSize(x.messageSize)}: A ${side(x.a ?? [])}, B ${side(x.b ?? [])}, B/A ${fmtRatio(x.ratio) || '—'}, p = ${fmtP(x.p)}`);
+  const notes = [`Both groups of each arm ran the same thing: at α = ${alpha} about ${fmtPct(alpha)} of arms are flagged by chance alone; many more means the run's own noise is larger than its repetitions show.`];
+  const untestable = arms.filter((x) => minimumP((x.a ?? []).length, (x.b ?? []).length) > alpha).length;
+  if (untestable > 0) notes.push(`${untestable} of ${total} arm${total === 1 ? ' has' : 's have'} too few repetitions per group to be flagged at all (needs e.g. 4 + 4).`);
+  return { title, flagged, notes };
 }

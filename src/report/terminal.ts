@@ -3,7 +3,7 @@
 import Table from 'cli-table3';
 import { DASH, ansi, fmtSize } from './format.js';
 import type { AnsiStyle } from './format.js';
-import { LEGEND, baselineOf, buildGroups, envLines, groupTitle, scenariosOf, tableData } from './model.js';
+import { aaView, baselineOf, buildGroups, envLines, groupTitle, legendLines, scenariosOf, tableData } from './model.js';
 import { commonLine, diffSettings, driverColumns, sameSettings } from './settings.js';
 import type { ReportOptions } from './model.js';
 import type { SettingsDiff } from './settings.js';
@@ -48,7 +48,7 @@ export function renderTerminal(doc: ResultsDocument, opts: TerminalOptions = {})
     for (const { cells, row } of data.rows) {
       const texts = cells.map((c) => {
         const s = clean(c.text);
-        return c.noisy ? paint('yellow', s) : s;
+        return c.noisy || c.short ? paint('yellow', s) : s;
       });
       t.push(row.verified ? texts : texts.map((s) => paint('red', s)));
     }
@@ -67,7 +67,14 @@ export function renderTerminal(doc: ResultsDocument, opts: TerminalOptions = {})
   }
 
   if (doc.runs.length === 0) out.push('No arms ran.', '');
-  out.push(LEGEND);
+  out.push(...legendLines(groups).map(clean));
+
+  const aa = aaView(doc);
+  if (aa) {
+    out.push('', paint(aa.flagged.length > 0 ? 'yellow' : 'bold', clean(aa.title)));
+    for (const f of aa.flagged) out.push(paint('yellow', `  ! ${clean(f)}`));
+    for (const n of aa.notes) out.push(`  ${clean(n)}`);
+  }
 
   const failed = groups.flatMap((g) => g.rows.filter((r) => !r.verified).map((r) => ({ g, r })));
   if (failed.length > 0) {

@@ -47,6 +47,21 @@ export interface Summary {
   /** True when the spread across repetitions is above 10 % (cv > 0.10). */
   spreadFlag: boolean;
   n: number;
+  /**
+   * Distribution-free confidence interval of the median from order statistics (binomial): the
+   * narrowest symmetric pair (x(j), x(n−j+1)) whose coverage 1 − 2·BinomCDF(j−1; n, ½) is at least
+   * 95 %; below n = 6 no pair reaches 95 % and this is [min, max] with its actual coverage
+   * (n = 5: 0.9375, 4: 0.875, 3: 0.75, 2: 0.5). `confidence` is always the real coverage. Absent for
+   * n < 2 (and in documents written before it existed).
+   */
+  ci?: ConfidenceInterval;
+}
+
+export interface ConfidenceInterval {
+  low: number;
+  high: number;
+  /** The interval's actual coverage, e.g. 0.9375 for [min, max] of 5 values. */
+  confidence: number;
 }
 
 export interface LatencyPercentiles {
@@ -58,14 +73,18 @@ export interface LatencyPercentiles {
   count: number;
 }
 
+/**
+ * How a repetition's delivery was verified. `read-back`: kbench read the topic back and compared the
+ * count and the checksum; `checksum`: the consumer checksummed every payload and it matched what was
+ * written; `sequence`: every sequence number seen exactly once (e2e-latency); `count-only`: a weaker
+ * check, the tool's own count.
+ */
+export type VerificationMethod = 'read-back' | 'checksum' | 'sequence' | 'count-only';
+
 export interface Verification {
   verified: boolean;
-  /**
-   * How: read-back — kbench read the topic back and compared count and checksum; checksum — the
-   * consumer checksummed every payload and it matched what was written; sequence — every sequence
-   * number seen exactly once (e2e-latency); count-only — a weaker check (the tool's own count).
-   */
-  method?: 'read-back' | 'checksum' | 'sequence' | 'count-only';
+  /** How it was verified (absent in documents written before it existed). */
+  method?: VerificationMethod;
   /** What was checked, e.g. "delivered == 100000", "checksum 3f…", "topic end offsets == 101000". */
   checks: string[];
   /** Failed checks, empty when verified. */
@@ -100,9 +119,9 @@ export interface Repetition {
   process?: { userUs: number; sysUs: number; maxRssKb: number; wallUs: number; exitCode: number; signal: number };
   workers?: number;
   notes?: string[];
-  /** The window lasted under 10 ms: its rate means nothing, and it is kept out of ratios. */
+  /** The measured window lasted under 10 ms: its rate means nothing (kept out of ratios and tests). */
   shortWindow?: boolean;
-  /** --aa: the half of the repetitions this one belongs to. */
+  /** A/A runs: which of two identical groups this repetition belongs to (see ResultsDocument.aa). */
   aaGroup?: 'A' | 'B';
 }
 
@@ -151,22 +170,47 @@ export interface RunEnv {
   kbench: string;
   startedAt: string;
   finishedAt?: string;
-  /** How the figures were taken (storage, placement, warm-up, order), for a reviewer. */
-  method?: {
-    brokerStorage?: 'tmpfs' | 'disk';
-    placement?: { broker?: number[]; arms?: number[]; note?: string };
-    brokerWarmup?: { rounds: { msgsPerSec: number }[]; reads?: { msgsPerSec: number }[]; steady: boolean; tolerance: number };
-    order?: string;
-    repetitions?: number;
-    payload?: string;
-  };
+  /** How the run was made (filled by the runner; views print it on a short "method" line). */
+  method?: RunMethod;
 }
 
-/** The A/A check (--aa): each arm's repetitions A against its repetitions B. */
+export interface RunMethod {
+  /** Where the embedded broker kept its log segments. */
+  brokerStorage?: 'tmpfs' | 'disk';
+  /** CPU placement: the broker's CPUs, the arms' CPUs, and a free-text note. */
+  placement?: { broker?: number[]; arms?: number[]; note?: string };
+  /** Broker warm-up rounds before the first arm, and whether their rate settled within `tolerance` (a fraction). */
+  brokerWarmup?: { rounds: { msgsPerSec: number }[]; reads?: { msgsPerSec: number }[]; steady: boolean; tolerance: number };
+  /** Order of the arms, e.g. "interleaved", "randomised (seed 7)". */
+  order?: string;
+  repetitions?: number;
+  /** Payload kind of every arm (random, compressible, file). */
+  payload?: string;
+}
+
+/** One arm of an A/A check: its repetitions split into two identical groups, tested against each other. */
+export interface AaArm {
+  driver: string;
+  scenario: ScenarioId;
+  messageSize: number;
+  metric: 'msgsPerSec';
+  /** msgs/s of the ok, non-short repetitions of each group. */
+  a: number[];
+  b: number[];
+  /** Two-sided Mann–Whitney p (NaN when a group is empty). */
+  p: number;
+  /** p < alpha. */
+  significant: boolean;
+  /** median(b) / median(a). */
+  ratio: number;
+}
+
 export interface AaReport {
   alpha: number;
+  /** The test used, e.g. "Mann–Whitney U, two-sided, exact". */
   test: string;
-  arms: { driver: string; scenario: ScenarioId; messageSize: number; metric: 'msgsPerSec'; a: number[]; b: number[]; p: number; significant: boolean; ratio: number }[];
+  arms: AaArm[];
+  /** Arms with significant: true. */
   flagged: number;
   total: number;
 }
@@ -181,5 +225,6 @@ export interface ResultsDocument {
   /** Arms that could not run (driver unavailable, scenario unsupported), with the reason. */
   skipped: { driver: string; scenario: ScenarioId; messageSize?: number; reason: string }[];
   warnings: string[];
+  /** A/A check (repetitions carrying aaGroup): how many arms differ significantly from themselves. */
   aa?: AaReport;
 }

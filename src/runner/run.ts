@@ -24,7 +24,8 @@ import type { PayloadSpec } from '../contract/arm.js';
 import { LATENCY_HEADER_BYTES, expectedChecksum, loadPayload, payloadSpec } from '../verify/payload.js';
 import { verifyOutcome, type Expectation } from '../verify/verify.js';
 import { decodeHistogram, mergeHistograms, percentiles } from '../stats/latency.js';
-import { summarize } from '../stats/summary.js';
+import { summarize, usableValues } from '../stats/summary.js';
+import { aaReport } from '../stats/significance.js';
 import { EnvironmentError, errorMessage } from '../util/errors.js';
 import { redact, registerSecret, scrub, scrubDeep } from '../util/redact.js';
 import { readCaPem, securityLabel, securityUnsupportedReason } from '../drivers/security.js';
@@ -253,9 +254,10 @@ export function buildRecords(spec: RunSpec, arms: readonly PlannedArm[], reps: R
       verified: repetitions.every((r) => r.ok),
       repetitions,
       summary: {
-        msgsPerSec: summarize(ok.map((r) => r.msgsPerSec)),
-        mbPerSec: summarize(ok.map((r) => r.mbPerSec)),
-        cpuUsPerMsg: summarize(ok.map((r) => r.cpuUsPerMsg)),
+        // A window under 10 ms gives a rate that means nothing: it stays out of the summaries.
+        msgsPerSec: summarize(usableValues(repetitions, 'msgsPerSec')),
+        mbPerSec: summarize(usableValues(repetitions, 'mbPerSec')),
+        cpuUsPerMsg: summarize(usableValues(repetitions, 'cpuUsPerMsg')),
         rssPeakBytes: summarize(ok.map((r) => r.rssPeakBytes)),
         ...(latency ? { latencyUs: percentiles(latency) } : {}),
       },
@@ -480,7 +482,7 @@ export async function runBenchmark(spec: RunSpec, ev: RunEvents = silentEvents):
     repetitions: plannedRepetitions(spec),
     payload: spec.payload.kind,
   };
-  // AA-REPORT-HERE
+  if (spec.aa) doc.aa = aaReport(doc.runs);
   doc.env.finishedAt = new Date().toISOString();
   // Configs are redacted by key and errors scrubbed where they arise; this catches whatever else a client echoed.
   return scrubDeep(doc, secrets);

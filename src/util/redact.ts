@@ -1,9 +1,18 @@
 // Secrets never leave kbench: configs, connections and messages are redacted before they are
 // written to results, reports, logs or progress output.
 
-const SECRET_KEY = /pass(word)?|secret|token|jaas|ssl\.key|private|api[._-]?key|credential/i;
+// The one definition of a secret-looking key, used by the runner (results), the views (reports) and
+// the command line (--client-config refuses them). It is the union of the three patterns those used
+// to keep separately, so that nothing redacted or refused before is let through now:
+//   results (here):        pass(word)? secret token jaas ssl.key private api[._-]?key credential
+//   views (report/format): password secret token sasl.jaas ssl.key api[._-]?key
+//   command line (cli/secrets): password secret jaas token .pem (at the end of the key)
+// e.g. sasl.password, ssl.key.password, ssl.key.pem, ssl.keystore.password, sasl.jaas.config,
+// sasl.oauthbearer.token, client.secret, api.key / apiKey / api-key, private.key, credentials, ssl.certificate.pem.
+const SECRET_KEY = /pass(word)?|secret|token|jaas|ssl\.key|private|api[._-]?key|credential|\.pem$/i;
 export const REDACTED = '***';
 
+/** Whether a config / options key may hold a secret: its value is redacted wherever kbench writes it, and refused on the command line. */
 export function isSecretKey(key: string): boolean {
   return SECRET_KEY.test(key);
 }

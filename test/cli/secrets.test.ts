@@ -80,6 +80,10 @@ test('kbench run: missing or misplaced security options are UsageErrors, and sec
     [{ tlsCa: file('ca2.pem', '-----BEGIN CERTIFICATE-----\n') }, {}, /--tls-ca is for --brokers/],
     [{ clientConfig: { 'sasl.password': 'hunter2' } }, {}, /--client-config sasl.password: secrets are not taken on the command line/],
     [{ clientConfig: { 'sasl.jaas.config': 'x' } }, {}, /--client-config sasl.jaas.config/],
+    // The one rule (util/redact isSecretKey): keys the results redacted are refused here too, and .pem still is.
+    [{ clientConfig: { 'ssl.key.pem': 'x' } }, {}, /--client-config ssl.key.pem: secrets are not taken/],
+    [{ clientConfig: { 'sasl.oauthbearer.client.credentials': 'x', 'linger.ms': '5' } }, {}, /--client-config sasl.oauthbearer.client.credentials: secrets/],
+    [{ clientConfig: { 'private.key': 'x' } }, {}, /--client-config private.key: secrets/],
     [{ sasl: true }, { KBENCH_SASL_PASSWORD: 'has space' }, /KBENCH_SASL_PASSWORD: the password for the embedded broker must be/],
   ];
   for (const [o, env, re] of cases) {

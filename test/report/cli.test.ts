@@ -63,8 +63,10 @@ test('kbench report on invalid input: one line naming the file, exit code 2', ()
   }
 });
 
-test('kbench compare: ratios, only-in lists, --json and --md, exit 0', () => {
-  const b = sampleResults();
+test('kbench compare: ratios, p, only-in lists, --json and --md, --alpha, exit 0', () => {
+  // 5 repetitions a side: enough for the exact Mann–Whitney test to reach p < 0.05 (3 + 3 cannot: at best 0.10).
+  const aPath = file('a5.json', JSON.stringify(sampleResults({ repetitions: 5 })));
+  const b = sampleResults({ repetitions: 5 });
   const c = b.runs.find((r) => r.driver === 'c' && r.scenario === 'consumer');
   assert.ok(c);
   for (const rep of c.repetitions) rep.msgsPerSec *= 2;
@@ -72,20 +74,35 @@ test('kbench compare: ratios, only-in lists, --json and --md, exit 0', () => {
   b.runs = b.runs.filter((r) => r.driver !== 'platformatic');
   const bPath = file('b.json', JSON.stringify(b));
 
-  const text = kbench('compare', SAMPLE_PATH, bPath);
+  const text = kbench('compare', aPath, bPath);
   assert.equal(text.code, 0, text.stderr);
-  assert.match(text.stdout, /consumer · 1 KiB · c .*2\.00× better/);
+  assert.match(text.stdout, /consumer · 1 KiB · c .*2\.00× better │ 0\.008 │/);
   assert.match(text.stdout, /Only in A .*\(4\):/);
+  assert.match(text.stdout, /msgs\/s: 1 of 19 arms significantly different \(Mann–Whitney, α = 0\.05\)/);
 
   const md = path.join(dir, 'cmp.md');
-  const json = kbench('compare', SAMPLE_PATH, bPath, '--json', '--md', md);
+  const json = kbench('compare', aPath, bPath, '--json', '--md', md);
   assert.equal(json.code, 0, json.stderr);
-  const parsed = JSON.parse(json.stdout) as { arms: { driver: string; scenario: string; metrics: { metric: string; ratio: number; significance: string }[] }[]; onlyInA: unknown[] };
+  const parsed = JSON.parse(json.stdout) as { alpha: number; arms: { driver: string; scenario: string; metrics: { metric: string; ratio: number; significance: string; p: number }[] }[]; onlyInA: unknown[] };
+  assert.equal(parsed.alpha, 0.05);
   assert.equal(parsed.onlyInA.length, 4);
   const arm = parsed.arms.find((a) => a.driver === 'c' && a.scenario === 'consumer');
   assert.equal(arm?.metrics[0]?.ratio, 2);
   assert.equal(arm?.metrics[0]?.significance, 'significant');
+  assert.ok(Math.abs((arm?.metrics[0]?.p ?? 0) - 2 / 252) < 1e-12);
   assert.match(readFileSync(md, 'utf8'), /^# kbench compare/);
+
+  // Against the 3-repetition sample the same change cannot be tested.
+  const small = kbench('compare', SAMPLE_PATH, file('b3.json', JSON.stringify(sampleResults())));
+  assert.match(small.stdout, /n too small to test/);
+
+  // --alpha 0.005: below the 0.0079 that 5 + 5 can reach at best.
+  const strict = kbench('compare', aPath, bPath, '--alpha', '0.005');
+  assert.equal(strict.code, 0, strict.stderr);
+  assert.match(strict.stdout, /consumer · 1 KiB · c .*2\.00× n too small/);
+  const bad = kbench('compare', aPath, bPath, '--alpha', '5');
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--alpha must be a number between 0 and 1/);
 });
 
 test('kbench compare with an invalid input exits 2', () => {

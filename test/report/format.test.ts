@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { escapeHtml, escapeMarkdown, fmtCv, fmtInt, fmtRatio, fmtSig, fmtSize, redactConfig, redactDeep } from '../../src/report/format.js';
+import { escapeHtml, escapeMarkdown, fmtCompact, fmtCv, fmtInt, fmtInterval, fmtP, fmtPct, fmtRatio, fmtSig, fmtSize, redactConfig, redactDeep } from '../../src/report/format.js';
 
 test('numbers: fixed locale, no NaN on screen', () => {
   assert.equal(fmtInt(1234567.4), '1,234,567');
@@ -17,6 +17,25 @@ test('numbers: fixed locale, no NaN on screen', () => {
   assert.equal(fmtSize(1024), '1 KiB');
   assert.equal(fmtSize(1000), '1000 B');
   assert.equal(fmtSize(1048576), '1 MiB');
+});
+
+test('interval ends: three significant digits with k / M / G; p-values; percentages', () => {
+  assert.equal(fmtCompact(1_234_567), '1.23M');
+  assert.equal(fmtCompact(75_936), '75.9k');
+  assert.equal(fmtCompact(103_056), '103k');
+  assert.equal(fmtCompact(9_990), '9.99k');
+  assert.equal(fmtCompact(999_600), '1.00M');
+  assert.equal(fmtCompact(24.1), '24.1');
+  assert.equal(fmtCompact(999.6), '1,000');
+  assert.equal(fmtCompact(NaN), '—');
+  assert.equal(fmtInterval({ low: 1_200_000, high: 1_270_000 }), '[1.20M–1.27M]');
+  assert.equal(fmtInterval(undefined), '');
+  assert.equal(fmtP(2 / 70), '0.029');
+  assert.equal(fmtP(0.1), '0.10');
+  assert.equal(fmtP(1e-9), '< 0.001');
+  assert.equal(fmtP(NaN), '—');
+  assert.equal(fmtPct(0.9375), '93.75 %');
+  assert.equal(fmtPct(0.05), '5 %');
 });
 
 test('escapeHtml leaves no markup', () => {

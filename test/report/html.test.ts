@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderHtml } from '../../src/report/html.js';
-import { FAILED_ARM, sampleResults } from '../fixtures/results.js';
+import { FAILED_ARM, aaResults, sampleResults, withShortWindow } from '../fixtures/results.js';
 import { runOf, unbalancedTags } from './helpers.js';
 
 const doc = sampleResults();
@@ -63,7 +63,22 @@ test('tables, settings, env, skipped and warnings are in the page; the failure i
   assert.match(html, /<section id="skipped">[\s\S]*rdkafka_performance has no end-to-end latency mode/);
   assert.match(html, /<div class="warnings">[\s\S]*2 CPU cores/);
   assert.match(html, /<section id="environment">[\s\S]*@platformatic\/kafka/);
-  assert.match(html, /<td class="num noisy"[^>]*>90,400 ±1[45]% ⚠<\/td>/);
+  assert.match(html, /<td class="num noisy"[^>]*>90,400 \[75\.9k–103k\] ⚠<\/td>/);
+  assert.match(html, /<td class="weak" title="verified by the client’s own count only">≈ count<\/td>/);
+  assert.match(html, /<li>method: broker storage: tmpfs · /);
+  assert.match(html, /<p class="legend">MB = 10⁶ bytes[^<]*<br>\[low–high\]: distribution-free[^<]*<br>× vs: ratio of median msgs\/s[^<]*<br>verified: ✓[^<]*<br>On a shared machine CPU µs\/msg is the steadier figure/);
+});
+
+test('short windows are marked with a note; the A/A check has its section', async () => {
+  const d = sampleResults();
+  withShortWindow(d, 'kafkajs', 'producer-async', 100, 1);
+  const page = await renderHtml(d);
+  assert.match(page, /<td class="num noisy" title="[^"]*a measured window under 10 ms: its rate means nothing">[^<]* ‡ ⚠<\/td>/);
+  assert.match(page, /‡ kafkajs · producer-async · 100 B: rep 2 \(4\.200 ms\)/);
+  assert.ok(!html.includes('id="aa-check"'));
+  const aa = await renderHtml(aaResults());
+  assert.match(aa, /<section id="aa-check" class="warnings"><h2>A\/A check: 1 of 23 arms differ significantly from themselves \(α = 0\.05, Mann–Whitney\)<\/h2><ul><li>platformatic · consumer · 1 KiB: A 218,057 \(n=4\)/);
+  assert.deepEqual(unbalancedTags(aa), []);
 });
 
 test('deterministic: the same document renders the same page', async () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { diffSettings, driverColumns } from '../../src/report/settings.js';
+import { canonicalKey, canonicalValue, diffSettings, driverColumns } from '../../src/report/settings.js';
 import { sampleResults } from '../fixtures/results.js';
 import type { RunRecord } from '../../src/results/types.js';
 
@@ -48,11 +48,59 @@ test('identical arms: nothing differs', () => {
 test('the sample: differing keys of producer-async, drivers grouped by identical configuration', () => {
   const doc = sampleResults();
   const diff = diffSettings(doc.runs.filter((r) => r.scenario === 'producer-async'));
+  // acks all ≡ -1, and each client's name for the brokers, compression and idempotence, are one setting each: not differences.
   assert.deepEqual(
     diff.differing.map((r) => r.key),
-    ['sendBatch', 'acks', 'batch.size', 'bootstrap.servers', 'bootstrapBrokers', 'brokers', 'compression', 'compression.codec', 'enable.idempotence', 'idempotent', 'linger.ms', 'sasl.password'],
+    ['sendBatch', 'batch.size', 'linger.ms', 'sasl.password'],
   );
+  const common = new Map(diff.common.filter((r) => r.section === 'config').map((r) => [r.key, r.common]));
+  assert.deepEqual(Object.fromEntries(common), {
+    acks: 'all (≡ -1)',
+    'bootstrap.servers ≡ bootstrapBrokers ≡ brokers': '127.0.0.1:19092',
+    'compression.codec ≡ compression': 'none',
+    'enable.idempotence ≡ idempotent': 'false',
+  });
   assert.deepEqual(driverColumns(diff), [['addon', 'c', 'confluent', 'node-rdkafka'], ['kafkajs'], ['platformatic']]);
+});
+
+test('equivalent values are not differences: acks -1 ≡ all, true ≡ "true", "5" ≡ 5, case of a codec', () => {
+  const diff = diffSettings([
+    run('a', { acks: -1, 'enable.idempotence': true, 'linger.ms': '5', 'compression.codec': 'LZ4', 'batch.num.messages': '10000.0', 'bootstrap.servers': 'h:1, h:2' }),
+    run('b', { acks: 'all', 'enable.idempotence': 'true', 'linger.ms': 5, 'compression.codec': 'lz4', 'batch.num.messages': 10_000, 'bootstrap.servers': 'h:1,h:2' }),
+    run('c', { acks: '-1', 'enable.idempotence': 'TRUE', 'linger.ms': ' 5 ', 'compression.codec': 'lz4', 'batch.num.messages': '1e4', 'bootstrap.servers': 'h:1,h:2' }),
+  ]);
+  assert.deepEqual(diff.differing, []);
+  const common = new Map(diff.common.map((r) => [r.key, r.common]));
+  assert.equal(common.get('acks'), 'all (≡ -1)');
+  assert.equal(common.get('linger.ms'), '5');
+  assert.equal(common.get('enable.idempotence'), 'true (≡ TRUE)');
+  // Real differences stay: acks 1 is not all; the per-driver cells keep each arm's own spelling.
+  const real = diffSettings([run('a', { acks: -1, 'linger.ms': '5' }), run('b', { acks: 1, 'linger.ms': 10 })]);
+  assert.deepEqual(real.differing.map((r) => [r.key, r.byDriver]), [
+    ['acks', { a: '-1', b: '1' }],
+    ['linger.ms', { a: '5', b: '10' }],
+  ]);
+});
+
+test('librdkafka aliases are one setting: linger.ms ≡ queue.buffering.max.ms, compression.type ≡ compression.codec, …', () => {
+  const diff = diffSettings([
+    run('a', { 'linger.ms': 5, 'compression.type': 'zstd', 'request.required.acks': -1, 'message.timeout.ms': 30_000, 'metadata.broker.list': 'h:1' }),
+    run('b', { 'queue.buffering.max.ms': '5', 'compression.codec': 'zstd', acks: 'all', 'delivery.timeout.ms': 30_000, 'bootstrap.servers': 'h:1' }),
+  ]);
+  assert.deepEqual(diff.differing, []);
+  assert.deepEqual(
+    diff.common.filter((r) => r.section === 'config').map((r) => r.key),
+    ['acks ≡ request.required.acks', 'bootstrap.servers ≡ metadata.broker.list', 'compression.type ≡ compression.codec', 'delivery.timeout.ms ≡ message.timeout.ms', 'linger.ms ≡ queue.buffering.max.ms'],
+  );
+  // An alias with a different value is a difference, under the merged name.
+  const d2 = diffSettings([run('a', { 'linger.ms': 5 }), run('b', { 'queue.buffering.max.ms': 20 })]);
+  assert.deepEqual(d2.differing.map((r) => [r.key, r.keys, r.byDriver]), [['linger.ms ≡ queue.buffering.max.ms', ['linger.ms', 'queue.buffering.max.ms'], { a: '5', b: '20' }]]);
+  assert.equal(canonicalKey('queue.buffering.max.ms'), 'linger.ms');
+  assert.equal(canonicalKey('compression.codec'), 'compression.type');
+  assert.equal(canonicalValue('acks', -1), 'all');
+  assert.equal(canonicalValue('linger.ms', '5.0'), '5');
+  assert.equal(canonicalValue('x', 'False'), 'false');
+  assert.equal(canonicalValue('client.id', 'Mixed Case'), 'Mixed Case');
 });
 
 test('secret-looking config keys are redacted before diffing', () => {
