@@ -1,6 +1,8 @@
 // Talking to a cluster as an administrator: the metadata round trip that proves a broker is ready, and
 // the topic operations the benchmark runner needs. `KafkaConnection` is kafkajs-shaped on purpose, so
 // a SASL or TLS cluster is one more field, not a new API.
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Admin, KafkaConfig, SASLOptions } from 'kafkajs';
 import kafkajs from 'kafkajs';
 import { UsageError } from '../util/errors.js';
@@ -134,18 +136,108 @@ export async function createTopic(conn: KafkaConnection, opts: CreateTopicOption
   }, { retries: 2 });
 }
 
-/** Deletes a topic; a topic that does not exist is not an error. */
+/** True when `err` (or what kafkajs wrapped in it after its retries) says the topic does not exist. */
+function unknownTopic(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (errorType(e) === 'UNKNOWN_TOPIC_OR_PARTITION') return true;
+    const inner = (e as { errors?: unknown[] }).errors;
+    if (Array.isArray(inner) && inner.length > 0 && inner.every((x) => errorType(x) === 'UNKNOWN_TOPIC_OR_PARTITION')) return true;
+  }
+  return false;
+}
+
+/** Asks the cluster to delete `topic`; false when it does not exist. */
+async function requestTopicDeletion(admin: Admin, topic: string, timeoutMs: number): Promise<boolean> {
+  // kafkajs retries UNKNOWN_TOPIC_OR_PARTITION (with back-off, seconds) before it gives up: ask first.
+  if (!(await admin.listTopics()).includes(topic)) return false;
+  try {
+    await admin.deleteTopics({ topics: [topic], timeout: timeoutMs });
+    return true;
+  } catch (err) {
+    if (unknownTopic(err)) return false;
+    throw err;
+  }
+}
+
+/**
+ * Deletes a topic; a topic that does not exist is not an error. Returns once the controller has
+ * accepted the deletion: the brokers remove the topic's files later (see deleteTopicAndWait).
+ */
 export async function deleteTopic(conn: KafkaConnection, topic: string, timeoutMs = 30_000): Promise<void> {
-  await withAdmin(conn, async (admin) => {
-    try {
-      await admin.deleteTopics({ topics: [topic], timeout: timeoutMs });
-    } catch (err) {
-      if (errorType(err) === 'UNKNOWN_TOPIC_OR_PARTITION') return;
-      const inner = (err as { errors?: unknown[] }).errors;
-      if (Array.isArray(inner) && inner.length > 0 && inner.every((e) => errorType(e) === 'UNKNOWN_TOPIC_OR_PARTITION')) return;
-      throw err;
+  await withAdmin(conn, (admin) => requestTopicDeletion(admin, topic, timeoutMs));
+}
+
+/**
+ * The directories of `topic` in one broker data directory (log.dirs): its partitions (`<topic>-<n>`) and
+ * what Kafka renames them to before removing them (`<topic>-<n>.<uuid>-delete`; also `-stray` and
+ * `-future`). Kafka cuts the topic name of a renamed directory so that the name fits 255 characters.
+ */
+export function topicDirectories(dataDir: string, topic: string): string[] {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(dataDir);
+  } catch {
+    return [];
+  }
+  return entries
+    .filter((e) => {
+      const live = /^(.*)-\d+$/.exec(e);
+      if (live) return live[1] === topic;
+      const renamed = /^(.*)-\d+\.[0-9a-f]{32}-(?:delete|stray|future)$/.exec(e);
+      return renamed !== null && (renamed[1] === topic || (e.length === 255 && renamed[1]!.length > 0 && topic.startsWith(renamed[1]!)));
+    })
+    .map((e) => path.join(dataDir, e));
+}
+
+export interface DeleteTopicAndWaitOptions {
+  /**
+   * The data directories (log.dirs) of every node of an embedded cluster (BrokerHandle.dataDirs): the
+   * deletion is finished only when none of them holds a directory of the topic any more. Without them
+   * (a cluster kbench does not run) only the metadata is waited for.
+   */
+  dataDirs?: readonly string[];
+  /** Limit for the whole deletion (default 30 s). */
+  timeoutMs?: number;
+}
+
+export interface TopicDeletion {
+  /** False when the topic did not exist (its directories were still waited for). */
+  existed: boolean;
+  /** From the delete request until metadata and data directories were clear. */
+  elapsedMs: number;
+}
+
+/**
+ * Deletes a topic and waits until the deletion is finished: the cluster's metadata no longer lists it
+ * and, with `dataDirs`, no node keeps a directory of it (live or renamed for deletion). So the broker's
+ * file removal cannot land inside whatever runs next. A topic that does not exist is not an error.
+ * Throws after `timeoutMs`, naming what remained.
+ */
+export async function deleteTopicAndWait(conn: KafkaConnection, topic: string, opts: DeleteTopicAndWaitOptions = {}): Promise<TopicDeletion> {
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const t0 = performance.now();
+  const deadline = Date.now() + timeoutMs;
+  return withAdmin(conn, async (admin) => {
+    const existed = await requestTopicDeletion(admin, topic, timeoutMs);
+    for (;;) {
+      let listed: boolean | string;
+      try {
+        listed = (await admin.listTopics()).includes(topic);
+      } catch (err) {
+        listed = `metadata request failed: ${err instanceof Error ? err.message : String(err)}`;
+      }
+      const left = (opts.dataDirs ?? []).flatMap((d) => topicDirectories(d, topic));
+      if (listed === false && left.length === 0) return { existed, elapsedMs: performance.now() - t0 };
+      if (Date.now() > deadline) {
+        const what = [
+          ...(listed === true ? ['the metadata still lists it'] : typeof listed === 'string' ? [listed] : []),
+          ...(left.length > 0 ? [`directories remain: ${left.join(', ')}`] : []),
+        ];
+        throw new Error(`deleting topic ${topic} did not finish within ${Math.round(timeoutMs / 1000)} s: ${what.join('; ')}`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
     }
-  });
+  }, { retries: 2 });
 }
 
 /** Sum of the partitions' high watermarks: how many messages the topic has received (when created empty). */

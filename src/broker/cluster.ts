@@ -23,10 +23,12 @@ import {
   type SaslMechanism,
   type SaslUser,
 } from './security.js';
+import { cpuAffinityPrefix, formatCpuList, validateCpus } from './cpus.js';
 import { brokerTemplateDir, cachedKafkaJars, resolveKafkaJars, type KafkaJars } from './jars.js';
 import { freePorts } from './ports.js';
 import { preflight } from './preflight.js';
 import { childPids, processesMentioning, processRunning, waitForNoProcesses } from './procs.js';
+import { createStorage, nodeDataDir, parseStorage, removeAbandonedStorage, removeStorage, TMPFS_ROOT, type BrokerStorage, type StorageRequest } from './storage.js';
 import { parseHeap, parseKafkaVersion, parseNodes, type KafkaVersionInfo } from './versions.js';
 
 /** A client listener every node gets; its port is chosen at start. */
@@ -71,6 +73,20 @@ export interface BrokerOptions {
   handleSignals?: boolean;
   /** Environment used to find java / mvn (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Where the nodes' data directories (log.dirs) live: 'tmpfs' in a fresh directory under /dev/shm
+   * (memory: no disk in the measurement), 'disk' in the run directory, 'auto' (default) tmpfs when
+   * /dev/shm is a tmpfs with TMPFS_MIN_FREE_BYTES free, else disk. 'tmpfs' that is unavailable fails.
+   * The choice is `storage` on the handle. The run directory (server.log, settings) stays on disk.
+   */
+  storage?: StorageRequest;
+  /** Where tmpfs data directories are made (default /dev/shm; tests point it elsewhere). */
+  tmpfsRoot?: string;
+  /**
+   * CPUs every broker JVM may run on (`taskset -c`), e.g. [0] to keep the broker off the client's CPU.
+   * Only the brokers, not Kafka tools started against them. Default: no placement (all CPUs).
+   */
+  cpus?: readonly number[];
 }
 
 export interface BrokerNode {
@@ -84,9 +100,11 @@ export interface BrokerNode {
   /** The JVM's pid while it runs. */
   readonly pid: number | undefined;
   readonly running: boolean;
-  /** This node's directory in the run directory (server.properties, server.log, data/). */
+  /** This node's directory in the run directory (server.properties, server.log; data/ on disk storage). */
   readonly dir: string;
   readonly logFile: string;
+  /** This node's Kafka data directory (log.dirs): under `storage.path`. */
+  readonly dataDir: string;
 }
 
 export interface BrokerHandle {
@@ -113,6 +131,14 @@ export interface BrokerHandle {
   /** Time spent resolving jars in this call (about 0 when they were cached). */
   readonly jarResolveMs: number;
   readonly runDir: string;
+  /** Where the data directories are: tmpfs or disk, the directory, and why disk when it is. */
+  readonly storage: BrokerStorage;
+  /** Every node's data directory (log.dirs), by node id: what deleteTopicAndWait checks. */
+  readonly dataDirs: readonly string[];
+  /** The CPUs every broker JVM is pinned to, or undefined when they may run anywhere. */
+  readonly cpus: readonly number[] | undefined;
+  /** The JVM flags of every broker node (heap, GC, pre-touch, extra jvmArgs), for the record. */
+  readonly jvmFlags: readonly string[];
   /** The java binary and class path (`<libs>/*`) of this Kafka version, for running Kafka's own tools
    *  (org.apache.kafka.tools.ProducerPerformance, ConsumerPerformance) against this cluster. */
   readonly java: string;
@@ -176,12 +202,12 @@ class NodeProcess implements BrokerNode {
   /** Set by whoever ends the process on purpose, so the exit is not reported as a crash. */
   expectedExit = false;
 
-  constructor(readonly id: number, runDir: string, private readonly firstListener: string) {
+  constructor(readonly id: number, runDir: string, private readonly firstListener: string, storage: BrokerStorage) {
     this.dir = path.join(runDir, `node-${id}`);
     this.logFile = path.join(this.dir, 'server.log');
     this.outFile = path.join(this.dir, 'jvm.out');
     this.propsFile = path.join(this.dir, 'server.properties');
-    this.dataDir = path.join(this.dir, 'data');
+    this.dataDir = nodeDataDir(storage, this.dir, id);
   }
 
   get port(): number {
@@ -205,8 +231,11 @@ class NodeProcess implements BrokerNode {
     return this.proc ? this.proc.done : Promise.resolve({ code: null, signal: null });
   }
 
-  /** Starts the JVM; `onCrash` hears of an exit nobody asked for (during start-up the caller fails instead). */
-  start(java: string, args: readonly string[], onCrash: (how: string) => void): void {
+  /**
+   * Starts the JVM (`command` is java, or taskset which execs java in the same process); `onCrash` hears
+   * of an exit nobody asked for (during start-up the caller fails instead).
+   */
+  start(command: string, args: readonly string[], onCrash: (how: string) => void): void {
     const out = fs.openSync(this.outFile, 'a');
     try {
       this.wrapped = toolPath('kbench-exec') !== undefined;
@@ -214,7 +243,7 @@ class NodeProcess implements BrokerNode {
       this.expectedExit = false;
       // stdout/stderr to a file, not a pipe: the JVM never blocks on us, and JVM-level errors
       // (bad heap size, missing class) are there for the failure report.
-      this.proc = spawnSupervised(java, args, { stdio: ['ignore', out, out], cwd: this.dir });
+      this.proc = spawnSupervised(command, args, { stdio: ['ignore', out, out], cwd: this.dir });
       // A forgotten broker must not keep the process alive: 'beforeExit' stops it instead.
       this.proc.child.unref();
       void this.proc.done.then((r) => {
@@ -335,6 +364,9 @@ interface StartContext {
   java: string;
   heap: string;
   log: (message: string) => void;
+  storage: BrokerStorage;
+  /** Validated, sorted CPUs, and the taskset prefix that applies them. */
+  cpus?: { list: readonly number[]; prefix: { command: string; args: string[] } };
 }
 
 class EmbeddedCluster implements BrokerHandle {
@@ -353,7 +385,19 @@ class EmbeddedCluster implements BrokerHandle {
     readonly handleSignals: boolean,
     private readonly security: ClusterSecurity = {},
   ) {
-    this.nodes = Array.from({ length: nodeCount }, (_, id) => new NodeProcess(id, runDir, listenerTemplates[0]!.name));
+    this.nodes = Array.from({ length: nodeCount }, (_, id) => new NodeProcess(id, runDir, listenerTemplates[0]!.name, ctx.storage));
+  }
+
+  get storage(): BrokerStorage {
+    return { ...this.ctx.storage };
+  }
+
+  get dataDirs(): string[] {
+    return this.nodes.map((n) => n.dataDir);
+  }
+
+  get cpus(): number[] | undefined {
+    return this.ctx.cpus ? [...this.ctx.cpus.list] : undefined;
   }
 
   get kafkaVersion(): string {
@@ -435,6 +479,13 @@ class EmbeddedCluster implements BrokerHandle {
     for (const n of this.nodes) {
       fs.rmSync(n.dir, { recursive: true, force: true });
       fs.mkdirSync(n.dir, { recursive: true });
+      if (this.ctx.storage.kind === 'tmpfs') {
+        // A retry after a port clash formats again, with a new cluster id: the old data must go.
+        fs.rmSync(n.dataDir, { recursive: true, force: true });
+        fs.mkdirSync(n.dataDir, { recursive: true });
+        // So the run directory still shows where each node's data is.
+        fs.symlinkSync(n.dataDir, path.join(n.dir, 'data'));
+      }
       const props = nodeProperties({
         nodeId: n.id,
         host: n.host,
@@ -445,6 +496,7 @@ class EmbeddedCluster implements BrokerHandle {
         dataDir: n.dataDir,
         clusterSize: this.nodes.length,
         kafkaMajor: this.ctx.version.major,
+        kafkaMinor: this.ctx.version.minor,
         ...(this.options.serverProperties ? { overrides: this.options.serverProperties } : {}),
       });
       // 0600: a secured broker's settings hold the PLAIN user's password and the keystore password.
@@ -452,7 +504,14 @@ class EmbeddedCluster implements BrokerHandle {
     }
     fs.writeFileSync(
       path.join(this.runDir, 'cluster.json'),
-      `${JSON.stringify({ clusterId: this.clusterId, kafkaVersion: this.kafkaVersion, nodes: this.nodes.map((n) => ({ id: n.id, ports: n.ports })) }, null, 2)}\n`,
+      `${JSON.stringify({
+        clusterId: this.clusterId,
+        kafkaVersion: this.kafkaVersion,
+        storage: this.ctx.storage,
+        ...(this.ctx.cpus ? { cpus: this.ctx.cpus.list } : {}),
+        jvmFlags: this.jvmFlags,
+        nodes: this.nodes.map((n) => ({ id: n.id, ports: n.ports, dataDir: n.dataDir })),
+      }, null, 2)}\n`,
     );
     await Promise.all(this.nodes.map((n) => this.format(n)));
   }
@@ -493,14 +552,26 @@ class EmbeddedCluster implements BrokerHandle {
     }
   }
 
-  private serverArgs(node: NodeProcess): string[] {
+  /** kbench's own JVM flags for a broker node. */
+  private get baseJvmFlags(): string[] {
     return [
-      `-Xms${this.ctx.heap}`, `-Xmx${this.ctx.heap}`,
+      // Fixed heap, every page of it touched at start: the heap never grows (or page-faults in) under a benchmark.
+      `-Xms${this.ctx.heap}`, `-Xmx${this.ctx.heap}`, '-XX:+AlwaysPreTouch',
       // The JVM flags of Kafka's own start script: short G1 pauses keep broker latency low.
       '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:InitiatingHeapOccupancyPercent=35',
       '-XX:+ExplicitGCInvokesConcurrent', '-XX:MaxInlineLevel=15', '-Djava.awt.headless=true',
       // A broker out of memory would otherwise limp on and stall the benchmark.
       '-XX:+ExitOnOutOfMemoryError',
+    ];
+  }
+
+  get jvmFlags(): string[] {
+    return [...this.baseJvmFlags, ...(this.options.jvmArgs ?? [])];
+  }
+
+  private serverArgs(node: NodeProcess): string[] {
+    return [
+      ...this.baseJvmFlags,
       ...this.loggingArgs(node.dir),
       ...(this.options.jvmArgs ?? []),
       '-cp', this.ctx.jars.classpath, 'kafka.Kafka', node.propsFile,
@@ -586,7 +657,11 @@ class EmbeddedCluster implements BrokerHandle {
   }
 
   private startNode(n: NodeProcess): void {
-    n.start(this.ctx.java, this.serverArgs(n), (how) => {
+    // taskset sets the affinity and execs java: the JVM and every thread it starts run on those CPUs.
+    const affinity = this.ctx.cpus?.prefix;
+    const command = affinity ? affinity.command : this.ctx.java;
+    const args = affinity ? [...affinity.args, this.ctx.java, ...this.serverArgs(n)] : this.serverArgs(n);
+    n.start(command, args, (how) => {
       if (live.has(this)) this.ctx.log(`Kafka node ${n.id} exited unexpectedly (${how}); see ${n.logFile}`);
     });
   }
@@ -633,7 +708,10 @@ class EmbeddedCluster implements BrokerHandle {
         }
         await waitForNoProcesses(mark, 5000);
       }
-      if (!this.options.keepDir) fs.rmSync(this.runDir, { recursive: true, force: true, maxRetries: 3 });
+      if (!this.options.keepDir) {
+        fs.rmSync(this.runDir, { recursive: true, force: true, maxRetries: 3 });
+        removeStorage(this.ctx.storage);
+      }
     } finally {
       live.delete(this);
       updateHooks();
@@ -649,6 +727,7 @@ class EmbeddedCluster implements BrokerHandle {
       } catch {
         // a dying JVM may still hold a file; the directory is in a temp location
       }
+      removeStorage(this.ctx.storage);
     }
   }
 
@@ -711,6 +790,8 @@ export async function startBroker(options: BrokerOptions = {}): Promise<BrokerHa
   const nodeCount = parseNodes(options.nodes);
   const version = parseKafkaVersion(options.kafkaVersion);
   const heap = parseHeap(options.heap);
+  const storageRequest = parseStorage(options.storage, 'storage');
+  const cpuList = options.cpus === undefined ? undefined : validateCpus(options.cpus, 'cpus');
   const secured = Boolean(options.sasl) || options.tls === true;
   if (secured && options.listeners?.length) throw new UsageError('startBroker: give either `listeners` or `sasl` / `tls`, not both');
   const user = options.sasl ? brokerUser(typeof options.sasl === 'object' ? options.sasl : {}) : undefined;
@@ -721,14 +802,22 @@ export async function startBroker(options: BrokerOptions = {}): Promise<BrokerHa
 
   const cached = cachedKafkaJars(version, env);
   const tools = preflight({ env, needMaven: cached === undefined });
+  // Before anything is created: cpus without taskset is an EnvironmentError naming what is missing.
+  const cpus = cpuList ? { list: cpuList, prefix: cpuAffinityPrefix(cpuList) } : undefined;
   if (toolPath('kbench-exec') === undefined) {
     log('warning: kbench-exec is not built (run `npm run build:native`), so broker JVMs could outlive a killed kbench');
   }
   const runRoot = options.runRoot ?? os.tmpdir();
   removeAbandonedRunDirs(runRoot);
+  const tmpfsRoot = options.tmpfsRoot ?? TMPFS_ROOT;
+  removeAbandonedStorage(tmpfsRoot);
   const runDir = makeRunDir(runRoot, options.keepDir === true);
   let cluster: EmbeddedCluster | undefined;
+  let storage: BrokerStorage | undefined;
   try {
+    storage = createStorage(storageRequest, { tmpfsRoot, keep: options.keepDir === true, runDir });
+    log(storage.kind === 'tmpfs' ? `broker data on tmpfs in ${storage.path}` : `broker data on disk in ${runDir} (${storage.reason})`);
+    if (cpus) log(`broker JVMs pinned to CPUs ${formatCpuList(cpus.list)}`);
     const jars = cached ?? (await resolveKafkaJars(version, { mvn: tools.mvn!, env, log }));
     if (!jars.cached) log(`resolved ${jars.jarCount} jars into ${jars.libsDir} in ${(jars.resolveMs / 1000).toFixed(1)} s`);
     const security: ClusterSecurity = {};
@@ -750,7 +839,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<BrokerHa
     // One limit for all attempts: retries after a port clash must not extend it.
     const deadline = Date.now() + timeoutMs;
     for (let attempt = 1; ; attempt++) {
-      cluster = new EmbeddedCluster(runDir, nodeCount, { version, jars, java: tools.java, heap, log }, listeners, clusterOptions, options.handleSignals ?? true, security);
+      cluster = new EmbeddedCluster(runDir, nodeCount, { version, jars, java: tools.java, heap, log, storage, ...(cpus ? { cpus } : {}) }, listeners, clusterOptions, options.handleSignals ?? true, security);
       // Registered before any JVM starts, so a signal during start-up also cleans up.
       cluster.register();
       log(`starting Kafka ${version.version}: ${nodeCount} node${nodeCount > 1 ? 's' : ''}, heap ${heap} each, in ${runDir}`);
@@ -773,7 +862,10 @@ export async function startBroker(options: BrokerOptions = {}): Promise<BrokerHa
     return cluster;
   } catch (err) {
     if (cluster) await cluster.stop().catch(() => undefined);
-    if (!options.keepDir) fs.rmSync(runDir, { recursive: true, force: true });
+    if (!options.keepDir) {
+      fs.rmSync(runDir, { recursive: true, force: true });
+      if (storage) removeStorage(storage);
+    }
     if (err instanceof EnvironmentError && !options.keepDir && err.message.includes(runDir)) {
       err.message += `\n(the run directory ${runDir} was removed; pass keepDir / --keep to keep it)`;
     }

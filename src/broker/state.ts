@@ -6,6 +6,7 @@ import path from 'node:path';
 import { cacheDir } from '../paths.js';
 import { processRunning } from './procs.js';
 import type { BrokerListener, SaslMechanism } from './security.js';
+import type { BrokerStorage } from './storage.js';
 
 export interface BrokerStateNode {
   id: number;
@@ -35,6 +36,12 @@ export interface BrokerState {
   sasl?: { username: string; mechanisms: SaslMechanism[]; credentialsFile: string };
   /** The CA certificate (PEM) of a broker started with --tls. */
   caFile?: string;
+  /** Where the data directories are (--storage): tmpfs or disk, and why disk. */
+  storage?: BrokerStorage;
+  /** The CPUs the broker JVMs are pinned to (--cpus); absent: no placement. */
+  cpus?: number[];
+  /** Every node's data directory, by node id. */
+  dataDirs?: string[];
 }
 
 /** <cache>/broker/credentials.json: what a client of the running broker needs, password included (0600). */

@@ -8,6 +8,8 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { startBroker, type BrokerHandle } from '../broker/cluster.js';
 import { describeCluster, type ClusterInfo } from '../broker/admin.js';
+import { cpuAffinityPrefix, formatCpuList, parseCpuList } from '../broker/cpus.js';
+import { DEFAULT_STORAGE, STORAGE_REQUESTS, TMPFS_MIN_FREE_BYTES, TMPFS_ROOT, parseStorage, type BrokerStorage } from '../broker/storage.js';
 import { cachedKafkaJars, resolveKafkaJars } from '../broker/jars.js';
 import { MIN_JAVA_MAJOR, preflight } from '../broker/preflight.js';
 import { processesMentioning, waitForExit, waitForNoProcesses } from '../broker/procs.js';
@@ -38,6 +40,8 @@ interface StartOptions {
   sasl?: boolean;
   tls?: boolean;
   secretsFile?: string;
+  storage: string;
+  cpus?: string;
 }
 
 /** Messages from the supervisor to the `start` command that launched it (over the IPC channel). */
@@ -68,7 +72,14 @@ function addBrokerOptions(cmd: Command): Command {
     .option('--keep', 'keep the run directory after the broker stops')
     .option('--sasl', 'a SASL listener (SCRAM-SHA-512, SCRAM-SHA-256, PLAIN) with one user: ' +
       `${ENV_USERNAME} / ${ENV_PASSWORD} or --secrets-file, else ${DEFAULT_SASL_USERNAME} with a generated password`)
-    .option('--tls', 'a TLS listener (SASL_SSL too with --sasl) with a certificate for 127.0.0.1 / localhost made by keytool');
+    .option('--tls', 'a TLS listener (SASL_SSL too with --sasl) with a certificate for 127.0.0.1 / localhost made by keytool')
+    .option('--storage <kind>', `where the brokers keep their data: ${STORAGE_REQUESTS.join(' | ')}; tmpfs is memory (${TMPFS_ROOT}), ` +
+      `disk the run directory, auto tmpfs when ${TMPFS_ROOT} is a tmpfs with ${TMPFS_MIN_FREE_BYTES / 1024 ** 3} GiB free, else disk`, DEFAULT_STORAGE)
+    .option('--cpus <list>', 'pin the broker JVMs to these CPUs (taskset -c), e.g. 0, 0,1 or 0-1 (default: all CPUs)');
+}
+
+function storageLine(s: BrokerStorage): string {
+  return `${s.kind} ${s.path}${s.reason ? ` (${s.reason})` : ''}`;
 }
 
 function listenerLine(l: BrokerListener): string {
@@ -97,6 +108,8 @@ function printState(s: BrokerState, cluster: ClusterInfo | undefined): void {
     `  started     ${s.startedAt} (start-up ${seconds(s.startupMs)})`,
     `  supervisor  pid ${s.pid}, log ${s.logFile}`,
     `  run dir     ${s.runDir ?? '?'}`,
+    ...(s.storage ? [`  storage     ${storageLine(s.storage)}`] : []),
+    `  cpus        ${s.cpus ? formatCpuList(s.cpus) : 'all (no placement)'}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }
@@ -106,6 +119,10 @@ async function startAction(opts: StartOptions): Promise<void> {
   const nodes = parseNodes(opts.nodes);
   const version = parseKafkaVersion(opts.kafkaVersion);
   const heap = parseHeap(opts.heap);
+  const storage = parseStorage(opts.storage);
+  const cpus = opts.cpus === undefined ? undefined : parseCpuList(opts.cpus);
+  // Fails here (exit 1) rather than in the background when taskset is missing.
+  if (cpus) cpuAffinityPrefix(cpus);
   if (opts.secretsFile && !opts.sasl) throw new UsageError('--secrets-file needs --sasl');
   const existing = liveBrokerState();
   if (existing) throw new EnvironmentError(alreadyRunning(existing));
@@ -116,6 +133,8 @@ async function startAction(opts: StartOptions): Promise<void> {
   const logFd = fs.openSync(logFile, 'a');
   fs.writeSync(logFd, `\n=== kbench broker start ${new Date().toISOString()} ===\n`);
   const args = [kbenchBin, 'broker', 'serve', '--nodes', String(nodes), '--kafka-version', version.version, '--heap', heap, '--run-root', path.resolve(opts.runRoot)];
+  args.push('--storage', storage);
+  if (cpus) args.push('--cpus', formatCpuList(cpus));
   if (opts.keep) args.push('--keep');
   if (opts.tls) args.push('--tls');
   // The supervisor gets the SASL user through its environment, never its arguments (`ps` shows those).
@@ -171,6 +190,8 @@ async function startAction(opts: StartOptions): Promise<void> {
         ...(state.listeners && state.listeners.length > 1 ? ['listeners:', ...state.listeners.map((l) => `  ${listenerLine(l)}`)] : []),
         ...(state.sasl ? [`SASL user: ${state.sasl.username}; the password is in ${state.sasl.credentialsFile} (mode 0600)`] : []),
         ...(state.caFile ? [`CA certificate (PEM): ${state.caFile}`] : []),
+        ...(state.storage ? [`data: ${storageLine(state.storage)}`] : []),
+        ...(state.cpus ? [`broker CPUs: ${formatCpuList(state.cpus)}`] : []),
       ];
       const hint = runHint(state);
       if (hint) lines.push(`benchmark it: ${hint}`);
@@ -206,6 +227,8 @@ async function serveAction(opts: StartOptions): Promise<void> {
     const nodeCount = parseNodes(opts.nodes);
     const version = parseKafkaVersion(opts.kafkaVersion);
     const heap = parseHeap(opts.heap);
+    const storage = parseStorage(opts.storage);
+    const cpus = opts.cpus === undefined ? undefined : parseCpuList(opts.cpus);
     const base: BrokerState = {
       format: 'kbench.broker-state/1',
       status: 'starting',
@@ -259,6 +282,8 @@ async function serveAction(opts: StartOptions): Promise<void> {
       keepDir: opts.keep === true,
       runRoot: opts.runRoot,
       handleSignals: false,
+      storage,
+      ...(cpus ? { cpus } : {}),
       ...(user ? { sasl: user } : {}),
       ...(opts.tls ? { tls: true } : {}),
       log,
@@ -288,6 +313,9 @@ async function serveAction(opts: StartOptions): Promise<void> {
       ...(opts.sasl || opts.tls ? { listeners: [...handle.listeners] } : {}),
       ...(user && credentialsFile ? { sasl: { username: user.username, mechanisms: [...(main?.saslMechanisms ?? [])], credentialsFile } } : {}),
       ...(handle.caFile ? { caFile: handle.caFile } : {}),
+      storage: handle.storage,
+      ...(handle.cpus ? { cpus: [...handle.cpus] } : {}),
+      dataDirs: [...handle.dataDirs],
     };
     writeBrokerState(ready);
     send({ type: 'ready', state: ready });
@@ -388,6 +416,7 @@ Examples:
   kbench broker start                      one node, Kafka ${DEFAULT_KAFKA_VERSION}
   kbench broker start --nodes 3 --kafka-version 4
   kbench broker start --sasl --tls         SASL_SSL (SCRAM-SHA-512/256, PLAIN); password in <cache>/broker/credentials.json
+  kbench broker start --storage tmpfs --cpus 0   data in memory, the broker on CPU 0 (the client gets the others)
   kbench broker status --json
   kbench broker stop
   kbench broker fetch --kafka-version 4    download the jars only (e.g. in CI)

@@ -2,9 +2,12 @@
 // logs) that shares the already-resolved jars, and a check that no JVM is left behind.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test, type TestContext } from 'node:test';
 import { describeCluster } from '../../src/broker/admin.js';
+import { cpusAllowed, findTaskset } from '../../src/broker/cpus.js';
+import { tmpfsProblem } from '../../src/broker/storage.js';
 import { processesMentioning, processRunning, waitForExit, waitForNoProcesses } from '../../src/broker/procs.js';
 import type { BrokerState } from '../../src/broker/state.js';
 import { isolatedCache, processesOfRun, runKbench } from '../helpers/broker.js';
@@ -33,7 +36,7 @@ describe('kbench broker: arguments', () => {
   test('--help shows every option', async () => {
     const start = await runKbench(['broker', 'start', '--help'], cache.env);
     assert.equal(start.code, 0);
-    for (const opt of ['--nodes <n>', '--kafka-version <version>', '--heap <size>', '--run-root <dir>', '--keep', '--json']) {
+    for (const opt of ['--nodes <n>', '--kafka-version <version>', '--heap <size>', '--run-root <dir>', '--keep', '--json', '--storage <kind>', '--cpus <list>']) {
       assert.ok(start.stdout.includes(opt), `start --help mentions ${opt}`);
     }
     const broker = await runKbench(['broker', '--help'], cache.env);
@@ -49,6 +52,10 @@ describe('kbench broker: arguments', () => {
     [['--nodes', '0'], '--nodes'],
     [['--heap', 'lots'], '--heap'],
     [['--kafka-version', '2.8'], '--kafka-version'],
+    [['--storage', 'ram'], '--storage'],
+    [['--cpus', 'x'], '--cpus'],
+    [['--cpus', '0-'], '--cpus'],
+    [['--cpus', String(os.cpus().length)], '--cpus'],
   ] as const) {
     test(`broker start ${args.join(' ')}: usage error (exit 2) naming ${option}, nothing started`, async () => {
       const r = await runKbench(['broker', 'start', ...args, '--run-root', runRoot], cache.env);
@@ -130,6 +137,29 @@ describe('kbench broker: lifecycle', () => {
     const stopAgain = await runKbench(['broker', 'stop'], cache.env);
     assert.equal(stopAgain.code, 0);
     assert.equal(stopAgain.stdout, 'not running\n');
+  });
+
+  test('--storage tmpfs --cpus 0: recorded, shown by status, applied to the JVM, removed by stop', { skip: (tmpfsProblem() !== undefined || !findTaskset()) && 'needs a usable /dev/shm and taskset' }, async (t) => {
+    cleanupAfter(t);
+    const started = await runKbench(['broker', 'start', '--heap', '512m', '--run-root', runRoot, '--storage', 'tmpfs', '--cpus', '0'], cache.env);
+    assert.equal(started.code, 0, started.stderr);
+    assert.match(started.stdout, /^data: tmpfs \/dev\/shm\/kbench-broker-data-\S+$/m);
+    assert.match(started.stdout, /^broker CPUs: 0$/m);
+    const state = readState()!;
+    assert.equal(state.storage?.kind, 'tmpfs');
+    assert.deepEqual(state.cpus, [0]);
+    assert.deepEqual(state.dataDirs, [path.join(state.storage!.path, 'node-0')]);
+    assert.equal(cpusAllowed(state.nodes![0]!.pid!), '0');
+    const status = await runKbench(['broker', 'status'], cache.env);
+    assert.equal(status.code, 0, status.stdout);
+    assert.ok(status.stdout.includes(`  storage     tmpfs ${state.storage!.path}\n`), status.stdout);
+    assert.ok(status.stdout.includes('  cpus        0\n'), status.stdout);
+    const json = JSON.parse((await runKbench(['broker', 'status', '--json'], cache.env)).stdout) as BrokerState;
+    assert.deepEqual(json.storage, state.storage);
+    assert.deepEqual(json.cpus, [0]);
+    const stopped = await runKbench(['broker', 'stop'], cache.env);
+    assert.equal(stopped.code, 0, stopped.stderr);
+    assert.equal(fs.existsSync(state.storage!.path), false, 'tmpfs data removed');
   });
 
   test('SIGKILL of the supervisor: its JVM dies too, and status reports not running', async (t) => {

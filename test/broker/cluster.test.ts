@@ -11,9 +11,10 @@ import type { Readable } from 'node:stream';
 import { after, describe, test } from 'node:test';
 import kafkajs from 'kafkajs';
 import { logExcerpt } from '../../src/broker/cluster.js';
-import { createTopic, describeCluster, kafkajsClient, startBroker, topicEndOffsetsTotal, withAdmin } from '../../src/broker/index.js';
+import { createTopic, deleteTopicAndWait, describeCluster, kafkajsClient, startBroker, topicDirectories, topicEndOffsetsTotal, withAdmin } from '../../src/broker/index.js';
 import { freePorts } from '../../src/broker/ports.js';
 import { processRunning, waitForExit, waitForNoProcesses } from '../../src/broker/procs.js';
+import { removeAbandonedStorage } from '../../src/broker/storage.js';
 import { EnvironmentError, UsageError } from '../../src/util/errors.js';
 import { processesOfRun, withBroker } from '../helpers/broker.js';
 import { projectRoot } from '../../src/paths.js';
@@ -76,6 +77,13 @@ describe('three-node cluster', () => {
     assert.deepEqual((await describeCluster({ brokers: [`127.0.0.1:${victim.port}`] })).brokers.map((b) => b.nodeId), [0, 1, 2]);
     await produce(broker.connection, 'rf3', 200);
     assert.equal(await topicEndOffsetsTotal(broker.connection, 'rf3'), 500);
+
+    // A finished deletion: every node has removed its replicas' directories.
+    assert.equal(broker.dataDirs.length, 3);
+    for (const d of broker.dataDirs) assert.equal(topicDirectories(d, 'rf3').length, 3, `three replicas in ${d}`);
+    const deletion = await deleteTopicAndWait(broker.connection, 'rf3', { dataDirs: broker.dataDirs });
+    assert.equal(deletion.existed, true);
+    for (const d of broker.dataDirs) assert.deepEqual(topicDirectories(d, 'rf3'), [], `nothing of rf3 left in ${d}`);
   });
 });
 
@@ -190,22 +198,37 @@ async function brokerChild(mode: 'wait' | 'forget'): Promise<{
   return { child, started: JSON.parse(line) as { runDir: string; pids: number[] }, exit };
 }
 
+/** The tmpfs data location of a run (the target of node-0/data), or undefined when its data is on disk. */
+function tmpfsStorageOf(runDir: string): string | undefined {
+  const link = path.join(runDir, 'node-0', 'data');
+  return fs.lstatSync(link).isSymbolicLink() ? path.dirname(fs.readlinkSync(link)) : undefined;
+}
+
 describe('the JVMs never outlive the process that started them', () => {
   test('SIGKILL of the owner: the JVM dies with it (kbench-exec parent-death signal)', async (t) => {
     const { child, started, exit } = await brokerChild('wait');
     t.after(() => fs.rmSync(started.runDir, { recursive: true, force: true }));
     assert.ok(started.pids.every((pid) => processRunning(pid)));
+    const storage = tmpfsStorageOf(started.runDir);
     child.kill('SIGKILL');
     await exit;
     assert.equal(await waitForNoProcesses(`${started.runDir}${path.sep}`, 15_000), true, 'no process of the run remains');
+    if (storage) {
+      // Its tmpfs data outlives it (memory!) only until the next start cleans up after dead owners.
+      assert.ok(fs.existsSync(storage));
+      removeAbandonedStorage(path.dirname(storage));
+      assert.equal(fs.existsSync(storage), false, 'abandoned tmpfs data removed');
+    }
   });
 
   test('SIGTERM: brokers stopped, run directory removed, exit code 143', async () => {
     const { child, started, exit } = await brokerChild('wait');
+    const storage = tmpfsStorageOf(started.runDir);
     child.kill('SIGTERM');
     assert.deepEqual(await exit, { code: 143, signal: null });
     assert.deepEqual(processesOfRun(started.runDir), []);
     assert.equal(fs.existsSync(started.runDir), false);
+    if (storage) assert.equal(fs.existsSync(storage), false, 'tmpfs data removed');
   });
 
   test('SIGINT: exit code 130', async () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
+  BENCHMARK_BROKER_SETTINGS,
   CONTROLLER_LISTENER,
   isClusterId,
   newClusterId,
@@ -110,6 +111,35 @@ describe('nodeProperties', () => {
     assert.equal(p['listener.name.tls.ssl.keystore.location'], '/k/ks.p12');
     assert.equal(p['sasl.enabled.mechanisms'], 'SCRAM-SHA-512,PLAIN');
     assert.equal(p['num.io.threads'], '8', 'overrides win over kbench defaults');
+  });
+
+  test('benchmark settings: no segment roll, retention or compaction inside an arm; deleted topics go at once', () => {
+    const p = nodeProperties(input());
+    assert.equal(p['log.segment.bytes'], String(1024 ** 3));
+    assert.equal(p['log.retention.ms'], '-1');
+    assert.equal(p['log.retention.bytes'], '-1');
+    assert.equal(p['log.retention.check.interval.ms'], '2147483647');
+    assert.ok(Number(p['log.retention.check.interval.ms']) * 1e6 < 2 ** 63, 'the period in nanoseconds fits a Java long');
+    assert.equal(p['log.cleaner.enable'], 'false');
+    // The broker-level name of file.delete.delay.ms; the topic-level name would be ignored in server.properties.
+    assert.equal(p['log.segment.delete.delay.ms'], '100');
+    assert.equal(p['file.delete.delay.ms'], undefined);
+    assert.ok(Number(p['log.segment.delete.delay.ms']) > 0, '0 makes the delete task spin every 1 ms');
+    for (const k of Object.keys(p)) assert.doesNotMatch(k, /^log\.flush\./, 'flushing stays with the OS page cache');
+    for (const [k, v] of Object.entries(BENCHMARK_BROKER_SETTINGS)) assert.equal(p[k], v, k);
+  });
+
+  test('log.initial.task.delay.ms=0 only where Kafka knows it (3.8+)', () => {
+    assert.equal(nodeProperties(input({ kafkaMajor: 3, kafkaMinor: 9 }))['log.initial.task.delay.ms'], '0');
+    assert.equal(nodeProperties(input({ kafkaMajor: 3, kafkaMinor: 8 }))['log.initial.task.delay.ms'], '0');
+    assert.equal(nodeProperties(input({ kafkaMajor: 4, kafkaMinor: 1 }))['log.initial.task.delay.ms'], '0');
+    assert.equal(nodeProperties(input({ kafkaMajor: 3, kafkaMinor: 7 }))['log.initial.task.delay.ms'], undefined);
+  });
+
+  test('overrides win over the benchmark settings', () => {
+    const p = nodeProperties(input({ overrides: { 'log.cleaner.enable': true, 'log.retention.ms': 60_000 } }));
+    assert.equal(p['log.cleaner.enable'], 'true');
+    assert.equal(p['log.retention.ms'], '60000');
   });
 
   test('inconsistent listener layouts are rejected', () => {
