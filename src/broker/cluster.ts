@@ -23,7 +23,7 @@ import {
   type SaslMechanism,
   type SaslUser,
 } from './security.js';
-import { cpuAffinityPrefix, formatCpuList, validateCpus } from './cpus.js';
+import { cpuAffinityPrefix, formatCpuList, validateCpus } from '../util/cpus.js';
 import { brokerTemplateDir, cachedKafkaJars, resolveKafkaJars, type KafkaJars } from './jars.js';
 import { freePorts } from './ports.js';
 import { preflight } from './preflight.js';

@@ -14,7 +14,7 @@ export {
 } from './admin.js';
 export type { ClientTimeouts, ClusterInfo, CreateTopicOptions, DeleteTopicAndWaitOptions, KafkaConnection, TopicDeletion } from './admin.js';
 export { BENCHMARK_BROKER_SETTINGS, INITIAL_TASK_DELAY_SETTING, nodeProperties, renderProperties, newClusterId, isClusterId } from './config.js';
-export { cpusAllowed, findTaskset, formatCpuList, parseCpuList, validateCpus } from './cpus.js';
+export { cpusAllowed, findTaskset, formatCpuList, parseCpuList, validateCpus } from '../util/cpus.js';
 export { DEFAULT_STORAGE, STORAGE_REQUESTS, TMPFS_MIN_FREE_BYTES, TMPFS_ROOT, parseStorage, tmpfsProblem } from './storage.js';
 export type { BrokerStorage, StorageRequest } from './storage.js';
 export { DEFAULT_SASL_USERNAME, SASL_MECHANISMS, generatePassword, validateBrokerUser } from './security.js';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { startBroker, type BrokerHandle } from '../broker/cluster.js';
 import { describeCluster, type ClusterInfo } from '../broker/admin.js';
-import { cpuAffinityPrefix, formatCpuList, parseCpuList } from '../broker/cpus.js';
+import { cpuAffinityPrefix, formatCpuList, parseCpuList } from '../util/cpus.js';
 import { DEFAULT_STORAGE, STORAGE_REQUESTS, TMPFS_MIN_FREE_BYTES, TMPFS_ROOT, parseStorage, type BrokerStorage } from '../broker/storage.js';
 import { cachedKafkaJars, resolveKafkaJars } from '../broker/jars.js';
 import { MIN_JAVA_MAJOR, preflight } from '../broker/preflight.js';

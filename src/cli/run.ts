@@ -14,7 +14,7 @@ import { ALL_SASL_MECHANISMS } from '../drivers/security.js';
 import { validateBrokerUser } from '../broker/security.js';
 import { ENV_PASSWORD, ENV_USERNAME, resolveCredentials, secretClientConfigKeys } from './secrets.js';
 import { runBenchmark } from '../runner/run.js';
-import { UsageError, errorMessage } from '../util/errors.js';
+import { UsageError } from '../util/errors.js';
 import { parseChoice, parseChoices, parseIntOption, parseKeyValue, parseList, parseNumberOption, parseSizes } from './parse.js';
 import { ProgressUi } from './progress.js';
 import { readWorkload } from './workload.js';
@@ -96,14 +96,7 @@ export function parseCpus(value: string, cores: number): CpuPlacementRequest {
   if (value === 'auto' || value === 'none') return value;
   const m = /^([^/]+)\/([^/]+)$/.exec(value);
   if (!m) throw new UsageError(`--cpus must be auto, none or BROKER/ARMS CPU lists such as 0/1; got '${value}'`);
-  const list = (t: string): number[] => {
-    try {
-      return parseCpuList(t, cores);
-    } catch (err) {
-      throw new UsageError(`--cpus ${value}: ${errorMessage(err)}`);
-    }
-  };
-  return { broker: list(m[1] as string), arms: list(m[2] as string) };
+  return { broker: parseCpuList(m[1] as string, '--cpus (broker)', cores), arms: parseCpuList(m[2] as string, '--cpus (arms)', cores) };
 }
 
 /** A readable PEM file of certificates, or a UsageError naming the option. */

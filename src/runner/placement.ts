@@ -3,7 +3,7 @@
 // core the client was using: pinning them to separate CPUs (sched affinity, via taskset) takes that
 // interference out of the repetitions. What `auto` does is recorded with every run.
 import type { CpuPlacementRequest } from '../plan/plan.js';
-import { tasksetPath } from '../util/cpus.js';
+import { findTaskset } from '../util/cpus.js';
 
 export interface Placement {
   /** CPUs of the embedded broker's JVMs (undefined: not pinned). */
@@ -19,7 +19,7 @@ export interface Placement {
  * the arms the rest (2 cores: broker on CPU 0, arm on CPU 1); otherwise nothing is pinned. With an
  * external cluster (`--brokers`) only the arms can be placed: auto leaves them unpinned.
  */
-export function resolvePlacement(req: CpuPlacementRequest, cores: number, embedded: boolean, taskset = tasksetPath()): Placement {
+export function resolvePlacement(req: CpuPlacementRequest, cores: number, embedded: boolean, taskset = findTaskset()): Placement {
   if (req === 'none') return { note: 'not pinned (--cpus none)' };
   if (req !== 'auto') {
     if (!taskset) throw new Error('--cpus needs taskset (util-linux), which is not installed');

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { KafkaConnection } from '../broker/admin.js';
-import { createTopic, deleteTopic, describeCluster, withAdmin } from '../broker/admin.js';
+import { createTopic, deleteTopicAndWait, describeCluster, withAdmin } from '../broker/admin.js';
 import { driverEntry, type DriverEntry } from '../drivers/registry.js';
 import type { DriverDescription } from '../drivers/types.js';
 import { planArms, type PlannedArm, type RunSpec } from '../plan/plan.js';
@@ -110,22 +110,10 @@ async function topicCountReaching(conn: Connection, topic: string, target: numbe
   }
 }
 
-/** Deletes a topic and waits until the cluster's metadata no longer lists it (bounded). */
-async function deleteTopicAndWait(conn: Connection, topic: string, timeoutMs = 30_000): Promise<void> {
-  await deleteTopic(adminConn(conn), topic);
-  const deadline = Date.now() + timeoutMs;
-  await withAdmin(adminConn(conn), async (admin) => {
-    while ((await admin.listTopics()).includes(topic)) {
-      if (Date.now() > deadline) throw new Error(`topic ${topic} still listed ${timeoutMs / 1000} s after its deletion`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  });
-}
-
-async function openBroker(spec: RunSpec, ev: RunEvents, _placement: Placement): Promise<BrokerInfo> {
+async function openBroker(spec: RunSpec, ev: RunEvents, placement: Placement): Promise<BrokerInfo> {
   if (spec.connection) {
     const conn = spec.connection;
-    return { connection: conn, kind: 'external', nodes: 0, alive: () => true, deleteTopic: (t) => deleteTopicAndWait(conn, t), stop: async () => undefined };
+    return { connection: conn, kind: 'external', nodes: 0, alive: () => true, deleteTopic: async (t) => void (await deleteTopicAndWait(adminConn(conn), t)), stop: async () => undefined };
   }
   const { startBroker } = await import('../broker/index.js');
   const sec = spec.embeddedSecurity;
@@ -136,19 +124,22 @@ async function openBroker(spec: RunSpec, ev: RunEvents, _placement: Placement): 
     ...(spec.heap ? { heap: spec.heap } : {}),
     ...(sec?.sasl ? { sasl: { ...(sec.sasl.username ? { username: sec.sasl.username } : {}), ...(sec.sasl.password ? { password: sec.sasl.password } : {}) } } : {}),
     ...(sec?.tls ? { tls: true } : {}),
+    storage: spec.brokerStorage,
+    ...(placement.broker ? { cpus: placement.broker } : {}),
   });
   const connection: Connection = { brokers: b.bootstrap.split(',') };
   const user = b.saslUser;
   if (sec?.sasl && user) connection.sasl = { mechanism: sec.sasl.mechanism, username: user.username, password: user.password };
   if (b.caFile) connection.ssl = { ca: b.caFile };
-  ev.info(`broker ready at ${b.bootstrap} (Kafka ${b.kafkaVersion}, ${securityLabel(connection)}${user ? ` as ${user.username}` : ''}, started in ${(b.startupMs / 1000).toFixed(1)} s)`);
+  ev.info(`broker ready at ${b.bootstrap} (Kafka ${b.kafkaVersion}, ${securityLabel(connection)}${user ? ` as ${user.username}` : ''}, logs on ${b.storage.kind}${b.storage.reason ? ` (${b.storage.reason})` : ''}, ${placement.note}, started in ${(b.startupMs / 1000).toFixed(1)} s)`);
   return {
     connection,
     kind: 'embedded',
     version: b.kafkaVersion,
     nodes: b.nodes.length,
     alive: () => b.nodes.some((n) => n.running),
-    deleteTopic: (t) => deleteTopicAndWait(connection, t),
+    storage: b.storage.kind,
+    deleteTopic: async (t) => void (await deleteTopicAndWait(adminConn(connection), t, { dataDirs: b.dataDirs })),
     stop: () => b.stop(),
   };
 }

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { toolPath } from '../paths.js';
-import { formatCpuList, tasksetPath } from './cpus.js';
+import { findTaskset, formatCpuList } from './cpus.js';
 
 export interface Rusage {
   userUs: number;
@@ -41,7 +41,7 @@ export function spawnSupervised(cmd: string, args: readonly string[], options: S
   }
   if (cpus?.length) {
     // The CPU affinity is inherited by the wrapper's child and every thread it starts.
-    const taskset = tasksetPath();
+    const taskset = findTaskset();
     if (!taskset) throw new Error('a CPU placement was asked for, but taskset (util-linux) is not installed');
     argv = [taskset, '-c', formatCpuList(cpus), ...argv];
   }

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import kafkajs from 'kafkajs';
 import { createTopic, deleteTopicAndWait, kafkajsClient, startBroker, topicDirectories, withAdmin, type KafkaConnection } from '../../src/broker/index.js';
-import { cpusAllowed, findTaskset } from '../../src/broker/cpus.js';
+import { cpusAllowed, findTaskset } from '../../src/util/cpus.js';
 import { TMPFS_ROOT, tmpfsProblem } from '../../src/broker/storage.js';
 import { EnvironmentError, UsageError } from '../../src/util/errors.js';
 import { processesOfRun, withBroker } from '../helpers/broker.js';

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test, type TestContext } from 'node:test';
 import { describeCluster } from '../../src/broker/admin.js';
-import { cpusAllowed, findTaskset } from '../../src/broker/cpus.js';
+import { cpusAllowed, findTaskset } from '../../src/util/cpus.js';
 import { tmpfsProblem } from '../../src/broker/storage.js';
 import { processesMentioning, processRunning, waitForExit, waitForNoProcesses } from '../../src/broker/procs.js';
 import type { BrokerState } from '../../src/broker/state.js';

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { cpuAffinityPrefix, cpusAllowed, formatCpuList, parseCpuList, validateCpus } from '../../src/broker/cpus.js';
+import { cpuAffinityPrefix, cpusAllowed, formatCpuList, parseCpuList, validateCpus } from '../../src/util/cpus.js';
 import { EnvironmentError, UsageError } from '../../src/util/errors.js';
 
 test('parseCpuList: numbers, ranges, lists; sorted without duplicates', () => {
