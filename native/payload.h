@@ -118,11 +118,15 @@ class PayloadWriter {
 #endif
     }
   }
-  /** Writes message `seq` into the buffer and returns its CRC. */
-  uint32_t Next(uint64_t seq) {
+  /** Writes message `seq` into the buffer (no CRC: for loops that do not checksum what they send). */
+  void Write(uint64_t seq) {
     if (varying_) CopyFromSource(SourceOffset(seq));
     WriteSeq(buf_.data(), size_, seq);
     if (timestamps_) WriteTimestampUs(buf_.data(), RealtimeUs());
+  }
+  /** Writes message `seq` into the buffer and returns its CRC. */
+  uint32_t Next(uint64_t seq) {
+    Write(seq);
     if (varying_) return Crc32(buf_.data(), size_);
     const uint32_t head = Crc32(buf_.data(), header_);
     return static_cast<uint32_t>(crc32_combine_op(head, tail_crc_, tail_op_));

@@ -172,12 +172,15 @@ class Producer::LoopJob : public Job {
         p->loop_tally_ = nullptr;
       }
     } scope(p_, &tally_);
+    p_->loop_latency_ = latency;
     const int64_t t0 = MonotonicNs();
     uint64_t i = 0;
     uint64_t until_poll = poll_every;
     rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
     while (i < count && !stop.load(std::memory_order_relaxed)) {
-      const uint32_t crc = w.Next(first_seq + i);
+      uint32_t crc = 0;
+      if (checksum) crc = w.Next(first_seq + i);
+      else w.Write(first_seq + i);
       // Copied: librdkafka keeps its own copy (F_COPY), so the one payload buffer is rewritten per message.
       if (rd_kafka_produce(rkt, partition, RD_KAFKA_MSG_F_COPY, w.data(), size, nullptr, 0, nullptr) != 0) {
         err = rd_kafka_last_error();
@@ -186,7 +189,7 @@ class Producer::LoopJob : public Job {
         p_->Serve(10);  // deliveries make room; message i is rewritten (fresh timestamp) and retried
         continue;
       }
-      sum_.AddCrc(crc, size);
+      if (checksum) sum_.AddCrc(crc, size);
       ++i;
       if (--until_poll == 0) {
         p_->Serve(0);
@@ -219,8 +222,8 @@ class Producer::LoopJob : public Job {
     if (p_->state_ == State::kLooping) p_->state_ = State::kOpen;
     Napi::Object o = tally_.ToJs(env);
     o.Set("enqueued", Num(env, enqueued_));
-    o.Set("checksum", sum_.Hex());
-    o.Set("bytes", Num(env, sum_.bytes()));
+    if (checksum) o.Set("checksum", sum_.Hex());
+    o.Set("bytes", Num(env, enqueued_ * static_cast<uint64_t>(size)));
     o.Set("enqueueNs", Num(env, static_cast<uint64_t>(enqueue_ns_)));
     o.Set("elapsedNs", Num(env, static_cast<uint64_t>(elapsed_ns_)));
     o.Set("timedOut", Napi::Boolean::New(env, timed_out_));
@@ -236,6 +239,9 @@ class Producer::LoopJob : public Job {
   uint64_t first_seq = 0;
   bool timestamps = false;
   uint64_t poll_every = 1000;
+  /** Checksum what is sent (a CRC per message), and read each report's latency (a clock read per report). */
+  bool checksum = true;
+  bool latency = true;
   int64_t flush_timeout_ms = 30000;
   // options.payload: a copy of the source's bytes, owned by the job (the loop runs off the JS thread,
   // where the caller's buffer may be changed, detached or collected at any time). Empty: the filler.
@@ -503,7 +509,7 @@ void Producer::HandleDeliveries(rd_kafka_event_t* ev) {
         const auto tag = reinterpret_cast<uintptr_t>(m->_private);
         // A clock read per report (~20 ns here, as much as librdkafka's whole report): only when the
         // latency is kept (stats() with options.latency, a produceLoop, a record or a produceSync).
-        const int64_t latency = latency_enabled_ || loop_tally_ != nullptr || tag != 0 ? rd_kafka_message_latency(m) : -1;
+        const int64_t latency = latency_enabled_ || (loop_tally_ != nullptr && loop_latency_) || tag != 0 ? rd_kafka_message_latency(m) : -1;
         if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
           delivered_total_++;
           interval_.delivered++;
@@ -735,7 +741,7 @@ Napi::Value Producer::Flush(const Napi::CallbackInfo& info) {
   return Submit(env, std::make_unique<FlushJob>(env, this, timeout));
 }
 
-// produceLoop({ topic, partition?, count, size, firstSeq?, timestamps?, payload?: { source, stride }, pollEvery?, flushTimeoutMs? }) → Promise<result>
+// produceLoop({ topic, partition?, count, size, firstSeq?, timestamps?, payload?: { source, stride }, pollEvery?, flushTimeoutMs?, checksum?, latency? }) → Promise<result>
 Napi::Value Producer::ProduceLoop(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   CheckUsable(env, "produceLoop");
@@ -774,6 +780,12 @@ Napi::Value Producer::ProduceLoop(const Napi::CallbackInfo& info) {
     job->stride = static_cast<uint64_t>(stride);
   }
   if (!o.Get("pollEvery").IsUndefined()) job->poll_every = ReadCount(env, o.Get("pollEvery"), "options.pollEvery");
+  for (const char* key : {"checksum", "latency"}) {
+    Napi::Value v = o.Get(key);
+    if (v.IsUndefined()) continue;
+    if (!v.IsBoolean()) ThrowTypeError(env, (std::string("options.") + key).c_str(), "a boolean");
+    (key[0] == 'c' ? job->checksum : job->latency) = v.As<Napi::Boolean>().Value();
+  }
   if (job->poll_every == 0) ThrowRangeError(env, "options.pollEvery", "must be >= 1");
   job->flush_timeout_ms = ReadTimeoutMs(env, o.Get("flushTimeoutMs"), "options.flushTimeoutMs", 30000);
   CheckUsable(env, "produceLoop");  // again: the option getters above may have closed the producer

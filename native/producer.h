@@ -134,6 +134,7 @@ class Producer : public Napi::ObjectWrap<Producer> {
   uint64_t failed_total_ = 0;
   DeliveryTally interval_;
   DeliveryTally* loop_tally_ = nullptr;  // set while a produceLoop runs
+  bool loop_latency_ = true;              // whether that loop keeps each report's latency
   std::map<int, uint64_t> client_errors_;
   std::vector<DeliveryRecord> records_;
 

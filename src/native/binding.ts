@@ -64,11 +64,13 @@ export interface RawProduceLoopOptions {
   timestamps?: boolean;
   pollEvery?: number;
   flushTimeoutMs?: number;
+  checksum?: boolean;
+  latency?: boolean;
 }
 
 export interface RawProduceLoopResult extends RawDeliveryTally {
   enqueued: number;
-  checksum: string;
+  checksum?: string;
   bytes: number;
   enqueueNs: number;
   elapsedNs: number;

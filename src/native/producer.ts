@@ -103,6 +103,10 @@ export interface ProduceLoopOptions {
   pollEvery?: number;
   /** How long to wait for the last deliveries after enqueueing (default 30 000 ms). */
   flushTimeoutMs?: number;
+  /** Checksum the payloads sent (a CRC per message; default true). Without it, the result has no checksum. */
+  checksum?: boolean;
+  /** Keep every report's latency in `latency` (a clock read per report; default true). Without it, `latency` stays empty. */
+  latency?: boolean;
 }
 
 export interface ProduceLoopResult {
@@ -112,8 +116,8 @@ export interface ProduceLoopResult {
   errors: Partial<Record<KafkaErrorCode, number>>;
   /** Enqueue-to-report latency of this loop's deliveries. */
   latency: LatencyBuckets;
-  /** kbench checksum of the payloads enqueued (from options.payload when given). */
-  checksum: string;
+  /** kbench checksum of the payloads enqueued (from options.payload when given); absent with options.checksum false. */
+  checksum?: string;
   bytes: number;
   /** Enqueueing only. */
   enqueueNs: number;

@@ -175,6 +175,21 @@ test("produceLoop's checksum is expectedChecksum() of the payloads it sent", asy
   }
 });
 
+test('produceLoop({ checksum: false, latency: false }) sends the same messages without a checksum or latencies', async (t) => {
+  const p = new NativeProducer(MOCK);
+  t.after(() => p.close());
+  const r = await p.produceLoop({ topic: 'loop-bare', count: 3000, size: 100, pollEvery: 100, checksum: false, latency: false });
+  assert.equal(r.delivered, 3000);
+  assert.equal(r.bytes, 300_000);
+  assert.equal(r.checksum, undefined);
+  assert.equal(r.latency.count, 0, 'no report latency kept');
+  const again = await p.produceLoop({ topic: 'loop-bare', count: 10, size: 100 });
+  assert.equal(again.latency.count, 10, 'the next loop keeps latencies again by default');
+  assert.equal(typeof again.checksum, 'string');
+  await assert.rejects(async () => p.produceLoop({ topic: 'loop-bare', count: 1, size: 100, checksum: 'yes' as never }), (e: unknown) => e instanceof TypeError && /options\.checksum/.test(String(e)));
+  await assert.rejects(async () => p.produceLoop({ topic: 'loop-bare', count: 1, size: 100, latency: 1 as never }), (e: unknown) => e instanceof TypeError && /options\.latency/.test(String(e)));
+});
+
 test('produceLoop({ payload }) validates the source and the stride: TypeErrors naming them', async (t) => {
   const p = new NativeProducer(MOCK);
   t.after(() => p.close());
