@@ -150,6 +150,76 @@ class Consumer::LoopJob : public Job {
   int64_t total_ns_ = 0;
 };
 
+class Consumer::MetadataJob : public Job {
+ public:
+  MetadataJob(Napi::Env env, Consumer* c, std::string topic, int64_t timeout_ms) : Job(env), c_(c), topic_(std::move(topic)), timeout_ms_(timeout_ms) {}
+
+  // rd_kafka_metadata() cannot be interrupted: like commit and close, this job ignores `stop` and
+  // returns within its timeout (a terminating environment waits for it that long at most).
+  void Run(const std::atomic<bool>&) override {
+    const std::string what = "metadata of topic '" + topic_ + "'";
+    if (c_->rk_ == nullptr) {  // not reachable (jobs queued before close() run before it), but cheap
+      status_ = Status::Error(RD_KAFKA_RESP_ERR__STATE, what + ": the consumer is closed");
+      return;
+    }
+    // A topic object of the consumer's own: the response updates its partitions' leaders and the
+    // metadata cache the later assign() finds them in.
+    rd_kafka_topic_t* rkt = rd_kafka_topic_new(c_->rk_, topic_.c_str(), nullptr);
+    if (rkt == nullptr) {
+      const rd_kafka_resp_err_t err = rd_kafka_last_error();
+      status_ = Status::Error(err != RD_KAFKA_RESP_ERR_NO_ERROR ? err : RD_KAFKA_RESP_ERR__INVALID_ARG, what + ": no topic object: " + rd_kafka_err2str(err));
+      return;
+    }
+    const struct rd_kafka_metadata* md = nullptr;
+    const rd_kafka_resp_err_t err = rd_kafka_metadata(c_->rk_, 0, rkt, &md, static_cast<int>(timeout_ms_));
+    rd_kafka_topic_destroy(rkt);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      const std::string why = err == RD_KAFKA_RESP_ERR__TRANSPORT   ? "no broker became available within " + std::to_string(timeout_ms_) + " ms"
+                              : err == RD_KAFKA_RESP_ERR__TIMED_OUT ? "no answer within " + std::to_string(timeout_ms_) + " ms"
+                                                                    : rd_kafka_err2str(err);
+      status_ = Status::Error(err, what + ": " + why);
+      return;
+    }
+    const rd_kafka_metadata_topic_t* t = nullptr;
+    for (int i = 0; i < md->topic_cnt; i++) {
+      if (md->topics[i].topic != nullptr && topic_ == md->topics[i].topic) t = &md->topics[i];
+    }
+    if (t == nullptr) {
+      status_ = Status::Error(RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART, what + ": not in the broker's answer");
+    } else if (t->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      status_ = Status::Error(t->err, what + ": " + rd_kafka_err2str(t->err));
+    } else {
+      for (int i = 0; i < t->partition_cnt; i++) partitions_.push_back(t->partitions[i].id);
+      std::sort(partitions_.begin(), partitions_.end());
+      found_ = true;
+    }
+    rd_kafka_metadata_destroy(md);
+  }
+
+  void Complete(Napi::Env env) override {
+    // Never run (close() or the environment's teardown came first): no answer is not an empty answer.
+    if (!found_ && status_.ok()) status_ = Status::Error(RD_KAFKA_RESP_ERR__DESTROY, "metadata of topic '" + topic_ + "': the consumer was closed first");
+    if (!status_.ok()) {
+      deferred.Reject(MakeKafkaError(env, status_));
+      return;
+    }
+    Napi::Array parts = Napi::Array::New(env, partitions_.size());
+    for (size_t i = 0; i < partitions_.size(); i++) parts.Set(static_cast<uint32_t>(i), Napi::Number::New(env, partitions_[i]));
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("topic", topic_);
+    o.Set("partitions", parts);
+    deferred.Resolve(o);
+  }
+
+ private:
+  Consumer* c_;
+  std::string topic_;
+  int64_t timeout_ms_;
+  Status status_;
+  bool found_ = false;
+  std::vector<int32_t> partitions_;
+};
+
 class Consumer::CommitJob : public Job {
  public:
   CommitJob(Napi::Env env, Consumer* c) : Job(env), c_(c) {}
@@ -213,6 +283,7 @@ Napi::Function Consumer::Define(Napi::Env env) {
                          InstanceMethod<&Consumer::ConsumeSync>("consumeSync"),
                          InstanceMethod<&Consumer::Consume>("consume"),
                          InstanceMethod<&Consumer::ConsumeLoop>("consumeLoop"),
+                         InstanceMethod<&Consumer::FetchMetadata>("fetchMetadata"),
                          InstanceMethod<&Consumer::Commit>("commit"),
                          InstanceMethod<&Consumer::Close>("close"),
                      });
@@ -464,6 +535,19 @@ Napi::Value Consumer::ConsumeLoop(const Napi::CallbackInfo& info) {
   if (service_.busy() || service_.pending() > 0) ThrowBusy(env, "consumer", "consumeLoop() needs the consumer to itself; wait for pending calls");
   state_ = State::kLooping;
   return Submit(env, std::move(job));
+}
+
+// fetchMetadata(topic, timeoutMs?) → Promise<{ topic, partitions }>, on the service thread
+Napi::Value Consumer::FetchMetadata(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  CheckUsable(env, "fetchMetadata", false);
+  std::string topic = ReadString(env, info[0], "topic");
+  // librdkafka refuses longer names for its topic objects (see Assign()).
+  if (topic.empty() || topic.size() > 512) ThrowRangeError(env, "topic", "must be 1 to 512 bytes long");
+  if (topic.find('\0') != std::string::npos) ThrowRangeError(env, "topic", "must not contain NUL characters");
+  const int64_t timeout = ReadTimeoutMs(env, info[1], "timeoutMs", 10000);
+  CheckUsable(env, "fetchMetadata", false);  // again: reading the arguments may have run JS that closed the consumer
+  return Submit(env, std::make_unique<MetadataJob>(env, this, std::move(topic), timeout));
 }
 
 Napi::Value Consumer::Commit(const Napi::CallbackInfo& info) {

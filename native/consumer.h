@@ -3,6 +3,7 @@
 //   consumeSync(max, timeoutMs)   one packed batch, on the JS thread (blocks up to timeoutMs; 0 = what is ready)
 //   consume(max, timeoutMs)       the same on the consumer's service thread → Promise (never blocks the loop)
 //   consumeLoop({count, timeoutMs, timestamps?})   the whole loop in C++: count, bytes, checksum, timings
+//   fetchMetadata(topic, timeoutMs)   rd_kafka_metadata for that one topic, on the service thread → Promise
 //   commit(), close()             on the service thread → Promise
 // A batch is fetched with rd_kafka_consume_batch_queue on the consumer queue and copied once into one
 // block handed to JS as an external ArrayBuffer (batch.h: ConsumedBlock).
@@ -28,6 +29,7 @@ class Consumer : public Napi::ObjectWrap<Consumer> {
  private:
   class ConsumeJob;
   class LoopJob;
+  class MetadataJob;
   class CommitJob;
   class CloseJob;
   enum class State { kOpen, kLooping, kClosing, kClosed };
@@ -38,6 +40,7 @@ class Consumer : public Napi::ObjectWrap<Consumer> {
   Napi::Value ConsumeSync(const Napi::CallbackInfo& info);
   Napi::Value Consume(const Napi::CallbackInfo& info);
   Napi::Value ConsumeLoop(const Napi::CallbackInfo& info);
+  Napi::Value FetchMetadata(const Napi::CallbackInfo& info);
   Napi::Value Commit(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
   Napi::Value GetState(const Napi::CallbackInfo& info);

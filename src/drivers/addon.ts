@@ -5,7 +5,7 @@
 import type { NativeConsumer as NativeConsumerT, NativeProducer as NativeProducerT } from '../native/index.js';
 import { SCENARIOS } from '../results/types.js';
 import { armPayload, type OutBatch } from '../scenarios/batch.js';
-import { noWarmupTopic, nothingToRead, windowNote } from '../scenarios/consumer.js';
+import { METADATA_NOTE, fetchTargetMetadata, noWarmupTopic, nothingToRead, windowNote } from '../scenarios/consumer.js';
 import { Meter } from '../scenarios/measure.js';
 import type { ScenarioOutcome, ScenarioRun } from '../scenarios/types.js';
 import { errorMessage } from '../util/errors.js';
@@ -63,6 +63,11 @@ class AddonProducer implements ProducerPort {
   }
 }
 
+/** Fetches `target`'s metadata on the consumer (before its partitions are assigned and the window opens). */
+function locateTarget(c: NativeConsumerT, target: ConsumeTarget): Promise<void> {
+  return fetchTargetMetadata(target, async (timeoutMs) => (await c.fetchMetadata(target.topic, timeoutMs)).partitions);
+}
+
 /** Assigns `target` from the beginning of each of its partitions (replacing any earlier assignment). */
 function assignTarget(c: NativeConsumerT, target: ConsumeTarget): void {
   c.assign(target.partitions.map((partition) => ({ topic: target.topic, partition, offset: 'beginning' as const })));
@@ -76,6 +81,8 @@ class AddonConsumer implements ConsumerPort {
   async consume(target: ConsumeTarget, onBatch: (b: InBatch) => boolean, onAssigned?: () => void): Promise<void> {
     // The previous target is unassigned first: librdkafka stops fetching it and drops what it prefetched.
     if (this.assigned) this.c.assign([]);
+    // Its metadata first: the assignment does not then wait for the partitions' leaders.
+    await locateTarget(this.c, target);
     onAssigned?.();
     assignTarget(this.c, target);
     this.assigned = true;
@@ -116,7 +123,7 @@ export const driver: NodeDriver = {
   kind: 'node',
   id: 'addon',
   client: 'kbench addon',
-  describe: () => describeAddon('addon', [...SCENARIOS], ['batch API from TypeScript: one produce() per --send-batch messages, one poll() per batch, consume() batches of up to 10,000', 'consumer: assign() of each topic read (the previous one unassigned); the window opens right before assign() of the measured partitions']),
+  describe: () => describeAddon('addon', [...SCENARIOS], ['batch API from TypeScript: one produce() per --send-batch messages, one poll() per batch, consume() batches of up to 10,000', 'consumer: assign() of each topic read (the previous one unassigned); the window opens right before assign() of the measured partitions', `${METADATA_NOTE}: NativeConsumer.fetchMetadata()`]),
   createProducer,
   createConsumer,
 };
@@ -177,16 +184,21 @@ const loopConsumer: ScenarioOverride = async (ctx, run: ScenarioRun): Promise<Sc
     let warm = 0;
     if (spec.warmup > 0) {
       if (!spec.warmupTopic) throw noWarmupTopic(spec.warmup);
-      assignTarget(c, { topic: spec.warmupTopic, partitions: [0] });
+      const warmTarget = { topic: spec.warmupTopic, partitions: [0] };
+      await locateTarget(c, warmTarget);
+      assignTarget(c, warmTarget);
       const w = await c.consumeLoop({ count: spec.warmup, timeoutMs: spec.timeoutMs });
       if (w.timedOut) throw new Error(`warm-up: read ${w.count} of ${spec.warmup} before the timeout`);
       warm = w.count;
       c.assign([]);
     }
-    // The window opens before the measured partitions are assigned: nothing of them is prefetched.
+    // The measured topic's metadata, then the window opens before its partitions are assigned:
+    // nothing of them is prefetched, and the assignment does not wait for their leaders.
+    const target = { topic: ctx.topic, partitions: ctx.readPartitions };
+    await locateTarget(c, target);
     const meter = new Meter();
     meter.start();
-    assignTarget(c, { topic: ctx.topic, partitions: ctx.readPartitions });
+    assignTarget(c, target);
     const r = await c.consumeLoop({ count: spec.messages, timeoutMs: spec.timeoutMs });
     const m = meter.stop();
     run.progress(r.count);
@@ -212,7 +224,7 @@ export const loopDriver: NodeDriver = {
   kind: 'node',
   id: 'addon-loop',
   client: 'kbench addon',
-  describe: () => describeAddon('addon-loop', ['producer-async', 'consumer'], ['the whole produce / consume loop in C++ (produceLoop / consumeLoop): the "no JavaScript at all" reference', 'consumer: consumeLoop over the warm-up topic, unassign, then the window opens right before assign() of the measured partitions and closes when consumeLoop has read and checksummed the last; producer: the window spans the measured produceLoop (enqueue and the wait for the last report)', 'producer-sync and e2e-latency are not loops: use the addon driver']),
+  describe: () => describeAddon('addon-loop', ['producer-async', 'consumer'], ['the whole produce / consume loop in C++ (produceLoop / consumeLoop): the "no JavaScript at all" reference', 'consumer: consumeLoop over the warm-up topic, unassign, fetchMetadata() of the measured topic, then the window opens right before assign() of the measured partitions and closes when consumeLoop has read and checksummed the last; producer: the window spans the measured produceLoop (enqueue and the wait for the last report)', 'producer-sync and e2e-latency are not loops: use the addon driver', `${METADATA_NOTE}: NativeConsumer.fetchMetadata()`]),
   createProducer,
   createConsumer,
   overrides: { 'producer-async': loopProducerAsync, consumer: loopConsumer },

@@ -219,7 +219,7 @@ export const driver: NodeDriver = {
     const notes = [
       `KafkaJS-compatible API: producer.send({ messages }) per --send-batch messages, up to ${SEND_WINDOW} outstanding; consumer.run({ eachBatch }) (the client hands out at most 32 messages per batch)`,
       'configured with raw librdkafka properties only (no kafkaJS block, whose compatibility defaults differ); the API forces dr_cb=true, enable.auto.offset.store=false and doubles max.poll.interval.ms',
-      'a consumer split across workers reads its partitions through the node-rdkafka-style KafkaConsumer.assign() (the KafkaJS API has no assign)',
+      'a consumer split across workers reads its partitions through the node-rdkafka-style KafkaConsumer.assign() (the KafkaJS API has no assign), after getMetadata({ topic }) of each topic read: the window opens on a client that knows where the partitions are',
       'consumer (KafkaJS API): group subscription only; each topic read replaces the subscription (one run() for all); the window opens in rebalance_cb, just before the client assigns the measured partitions',
       'a failed send() reports one error for the whole call: all its messages are counted as failed',
       'cannot load in two worker threads at once ("Module did not self-register"): --workers uses processes',

@@ -309,6 +309,7 @@ export const driver: NodeDriver = {
       `producer: send({ messages }) per --send-batch messages with autoFlush off (enqueue only); flush() collects the delivery results (queueTimeout ${QUEUE_TIMEOUT_MS / 1000} s)`,
       'measured: every flush() takes ~100 ms, even for one delivered message (rust-rdkafka ThreadedProducer, 100 ms poll interval), so a sync send (send + flush) manages ~10 msgs/s',
       `consumer: manual assignment at the beginning, recvBatch(${CONSUME_BATCH}, ${RECV_TIMEOUT_MS} ms); transient errors it rejects with (BrokerTransportFailure, …) are skipped, as librdkafka recovers from them`,
+      "consumer: the topic's metadata cannot be fetched before the window: kafka-crab-js's KafkaConsumer has no metadata call (its subscribe() fetches metadata itself only to assign a whole topic, inside the call, so inside the window), so the window includes librdkafka's wait for the leaders of a topic the client has never seen (the offset lookup of a partition without a known leader is retried after 500 ms), which the other librdkafka consumers fetch before it",
       `crab's own librdkafka defaults: broker.address.family=v4; its fetch.queue.backoff.ms=20 is replaced by kbench's consumer prefetch settings (${Object.entries(CONSUMER_PREFETCH).map(([k, v]) => `${k}=${v}`).join(', ')}), as for every librdkafka consumer`,
       'the package declares engines node 24; its linux-x64-gnu binding is installed explicitly and runs on Node 20',
     ];

@@ -11,7 +11,7 @@ import type { DriverDescription } from './types.js';
 const NOTES = [
   `JVM flags ${DRIVER_JVM_FLAGS.join(' ')}; buffer.memory raised to 512 MiB (as librdkafka arms raise their queue limits)`,
   'producer-async: send(record, callback) per message, then flush(); producer-sync: send().get() per message',
-  'consumer: the warm-up topic read first (assign() + seekToBeginning() of its partition 0), then the window opens just before assign() + seekToBeginning() of the measured partitions; poll loop, every payload checksummed inside the window',
+  'consumer: the warm-up topic read first (assign() + seekToBeginning() of its partition 0), then partitionsFor(measured topic) on the same consumer, then the window opens just before assign() + seekToBeginning() of the measured partitions; poll loop, every payload checksummed inside the window',
   'payloads copied out of the arm’s payload source file (System.arraycopy, a new byte[] per message)',
   'CPU of all JVM threads over the window (/proc/self/stat, 10 ms ticks); JVM start-up excluded',
 ];

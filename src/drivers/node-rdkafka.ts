@@ -5,6 +5,7 @@ import { SCENARIOS } from '../results/types.js';
 import type { OutBatch } from '../scenarios/batch.js';
 import { errorMessage } from '../util/errors.js';
 import { clientVersion, requireClient } from '../util/clients.js';
+import { METADATA_NOTE, fetchTargetMetadata } from '../scenarios/consumer.js';
 import { OFFSET_BEGINNING, librdkafkaConsumerConfig, librdkafkaProducerConfig, withConfigErrors } from './librdkafka-config.js';
 import { FULL_SECURITY, securityNote } from './security.js';
 import type { ClientConfig, ConsumerPort, ConsumeTarget, DeliveryCounts, DriverContext, DriverDescription, InBatch, NodeDriver, ProducerPort } from './types.js';
@@ -36,7 +37,11 @@ interface RdConsumer {
   consume(n: number, cb: (err: RdError | null, msgs: RdMessage[]) => void): void;
   consume(cb: (err: RdError | null, msg: RdMessage) => void): void;
   setDefaultConsumeTimeout(ms: number): void;
+  getMetadata(opts: { topic?: string; allTopics?: boolean; timeout?: number }, cb: (err: RdError | null, md: RdMetadata) => void): void;
   on(ev: 'event.error', cb: (err: RdError) => void): void;
+}
+interface RdMetadata {
+  topics?: { name: string; partitions?: { id: number }[] }[];
 }
 export interface RdkafkaModule {
   Producer: new (conf: ClientConfig, topicConf?: ClientConfig) => RdProducer;
@@ -170,9 +175,21 @@ export class RdConsumerPort implements ConsumerPort {
     this.c.setDefaultConsumeTimeout(100);
   }
 
-  consume(target: ConsumeTarget, onBatch: (b: InBatch) => boolean, onAssigned?: () => void): Promise<void> {
+  /** getMetadata() of this one topic (allTopics: false, or librdkafka would not cache an unseen topic's): its partition ids. */
+  private topicPartitions(topic: string, timeoutMs: number): Promise<number[] | undefined> {
+    return new Promise((resolve, reject) => {
+      this.c.getMetadata({ topic, allTopics: false, timeout: timeoutMs }, (err, md) => {
+        if (err) return reject(err);
+        resolve(md?.topics?.find((t) => t.name === topic)?.partitions?.map((p) => p.id));
+      });
+    });
+  }
+
+  async consume(target: ConsumeTarget, onBatch: (b: InBatch) => boolean, onAssigned?: () => void): Promise<void> {
     // The previous target is unassigned first: librdkafka stops fetching it and drops what it prefetched.
     if (this.assigned) this.c.unassign();
+    // Its metadata first: the assignment does not then wait for the partitions' leaders.
+    await fetchTargetMetadata(target, (timeoutMs) => this.topicPartitions(target.topic, timeoutMs));
     onAssigned?.();
     this.c.assign(target.partitions.map((partition) => ({ topic: target.topic, partition, offset: OFFSET_BEGINNING })));
     this.assigned = true;
@@ -229,7 +246,7 @@ export async function createRdConsumer(mod: RdkafkaModule, ctx: DriverContext): 
   const c = await withConfigErrors(ctx.extraConfig, () => new mod.KafkaConsumer(config, {}));
   c.on('event.error', () => undefined);
   await withConfigErrors(ctx.extraConfig, () => connectAsync(c, 30_000));
-  return new RdConsumerPort(c, { ...config, 'kbench.assignment': 'assign() per topic read (unassign() in between)' }, ctx.purpose === 'latency' ? 'flowing' : 'batch');
+  return new RdConsumerPort(c, { ...config, 'kbench.assignment': 'getMetadata({ topic }) then assign() per topic read (unassign() in between)' }, ctx.purpose === 'latency' ? 'flowing' : 'batch');
 }
 
 const load = (): RdkafkaModule => requireClient<RdkafkaModule>('node-rdkafka');
@@ -240,7 +257,7 @@ export const driver: NodeDriver = {
   client: 'node-rdkafka',
   async describe(): Promise<DriverDescription> {
     const base = { id: 'node-rdkafka', client: 'node-rdkafka', runtime: `node ${process.versions.node}`, scenarios: [...SCENARIOS], workerThreads: false, security: FULL_SECURITY };
-    const notes = ['Producer.produce() per message; delivery-report event per message (polled every 5 ms, every 1 ms while a sync send waits); KafkaConsumer.consume(n) batches (flowing consume() for e2e-latency)', 'consumer: assign() of each topic read (unassign() in between); the window opens right before assign() of the measured partitions', 'cannot load in two worker threads at once: --workers uses processes', securityNote(FULL_SECURITY)];
+    const notes = ['Producer.produce() per message; delivery-report event per message (polled every 5 ms, every 1 ms while a sync send waits); KafkaConsumer.consume(n) batches (flowing consume() for e2e-latency)', 'consumer: assign() of each topic read (unassign() in between); the window opens right before assign() of the measured partitions', `${METADATA_NOTE}: KafkaConsumer.getMetadata({ topic, allTopics: false, timeout })`, 'cannot load in two worker threads at once: --workers uses processes', securityNote(FULL_SECURITY)];
     const version = clientVersion('node-rdkafka');
     if (!version) return { ...base, version: 'not installed', available: false, reason: 'node-rdkafka is not installed (clients/; run npm ci)', notes };
     try {

@@ -106,7 +106,10 @@ export interface ConsumerPort {
    * each call first stops reading the previous target (unassign / unsubscribe / pause), so that
    * nothing of it is fetched afterwards, then assigns or subscribes to this one.
    *
-   * `onAssigned` is called once, before anything of the target can be fetched: for `assign`
+   * `assign` clients that can ask for a topic's metadata do so for the target before onAssigned
+   * (fetchTargetMetadata in src/scenarios/consumer.ts): the window then opens on a client that knows
+   * where the target's partitions are, as WINDOWS.consumer says, and the assignment does not wait
+   * for their leaders. `onAssigned` is called once, before anything of the target can be fetched: for `assign`
    * clients right before the assign() call, for `group` clients when the group join that hands out
    * the target's partitions has completed (before the client starts fetching them). The consumer
    * scenario opens its window there (WINDOWS in src/contract/arm.ts). Rejects on a client error.

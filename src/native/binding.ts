@@ -134,6 +134,7 @@ export interface RawConsumer {
   consumeSync(max: number, timeoutMs: number, into?: ArrayBuffer): RawConsumedBatch;
   consume(max: number, timeoutMs: number): Promise<RawConsumedBatch>;
   consumeLoop(options: { count: number; timeoutMs?: number; timestamps?: boolean }): Promise<RawConsumeLoopResult>;
+  fetchMetadata(topic: string, timeoutMs?: number): Promise<{ topic: string; partitions: number[] }>;
   commit(): Promise<void>;
   close(): Promise<void>;
 }

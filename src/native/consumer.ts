@@ -24,6 +24,13 @@ export interface ConsumeLoopOptions {
   timestamps?: boolean;
 }
 
+/** What fetchMetadata() learnt of a topic. */
+export interface TopicMetadata {
+  topic: string;
+  /** Its partition ids, ascending. */
+  partitions: number[];
+}
+
 export interface ConsumeLoopResult {
   count: number;
   bytes: number;
@@ -107,6 +114,19 @@ export class NativeConsumer {
   /** The whole consume loop in C++: count, bytes, kbench checksum and timings; no JS per message or batch. */
   async consumeLoop(options: ConsumeLoopOptions): Promise<ConsumeLoopResult> {
     return (await this.#raw.consumeLoop(options)) as ConsumeLoopResult;
+  }
+
+  /**
+   * Asks a broker for this one topic's metadata (rd_kafka_metadata, on the consumer's own thread),
+   * waiting up to timeoutMs (default 10 000): afterwards the consumer knows where the topic's
+   * partitions are, so an assign() of them does not first wait for their leaders (librdkafka
+   * otherwise retries the offset lookup of a partition without a known leader after 500 ms).
+   * Rejects with a KafkaError: the topic's own error (ERR_UNKNOWN_TOPIC_OR_PART for a topic the
+   * broker does not have), ERR__TIMED_OUT / ERR__TRANSPORT when no answer or no broker came in time,
+   * ERR__STATE on a closed consumer or during a consumeLoop().
+   */
+  fetchMetadata(topic: string, timeoutMs = 10_000): Promise<TopicMetadata> {
+    return this.#raw.fetchMetadata(topic, timeoutMs);
   }
 
   /** Commits the offsets of the messages consumed so far (synchronously, on the consumer's thread). */

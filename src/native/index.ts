@@ -8,7 +8,7 @@ export type {
   ProduceSyncOptions, ProducerOptions, ProducerStats,
 } from './producer.js';
 export { NativeConsumer, consumeBufferSize } from './consumer.js';
-export type { ConsumeLoopOptions, ConsumeLoopResult, StartOffset, TopicPartitionOffset } from './consumer.js';
+export type { ConsumeLoopOptions, ConsumeLoopResult, StartOffset, TopicMetadata, TopicPartitionOffset } from './consumer.js';
 export { ConsumedBatch, batchCount, batchValues, packBatch } from './batch.js';
 export type { MessageBatch, MessageInput } from './batch.js';
 export { KafkaError, isKafkaError } from './errors.js';

@@ -6,6 +6,7 @@
 // message has been received and checksummed. Every payload goes into the order-independent checksum
 // inside the window (nothing is subtracted), which the parent compares with what was written.
 import type { ConsumerPort, ConsumeTarget, DriverContext, InBatch, NodeDriver } from '../drivers/types.js';
+import { errorMessage } from '../util/errors.js';
 import { Checksum } from '../verify/payload.js';
 import { Meter } from './measure.js';
 import type { ScenarioOutcome, ScenarioRun } from './types.js';
@@ -54,6 +55,43 @@ export function windowNote(mode: ConsumerPort['assignment']): string {
   return mode === 'assign'
     ? 'window: opened right before assign() of the measured partitions (manual assignment)'
     : 'window: opened when the consumer group join handing out the measured partitions completed (the client can only subscribe)';
+}
+
+/**
+ * How long a client that assigns partitions itself may take to fetch a target's metadata before it
+ * assigns them (and the window opens), as the c driver (native/cbench/arm.c) allows.
+ */
+export const METADATA_TIMEOUT_MS = 10_000;
+
+/** The note of a driver whose consumer fetches each target's metadata before it is assigned. */
+export const METADATA_NOTE =
+  "consumer: the topic's metadata is fetched on the same client right before its partitions are assigned (outside the window), so the assignment does not wait for their leaders (librdkafka retries the offset lookup of a partition without a known leader after 500 ms)";
+
+/**
+ * Fetches `target`'s metadata through `fetch` (a client's metadata call, bounded by `timeoutMs`) and
+ * checks that every partition to read is in it; rejects with an error naming the topic otherwise.
+ * `fetch` resolves with the topic's partition ids (undefined or empty: the client did not know it).
+ */
+export async function fetchTargetMetadata(target: ConsumeTarget, fetch: (timeoutMs: number) => Promise<readonly number[] | undefined>, timeoutMs = METADATA_TIMEOUT_MS): Promise<void> {
+  let known: readonly number[] | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    // Bounded here as well: a client whose own timeout is not honoured cannot hang the arm.
+    known = await Promise.race([
+      fetch(timeoutMs),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs + 1000);
+      }),
+    ]);
+  } catch (err) {
+    throw new Error(`metadata of topic ${target.topic} (fetched before its partitions are assigned): ${errorMessage(err)}`);
+  } finally {
+    clearTimeout(timer);
+  }
+  const parts = known ?? [];
+  if (parts.length === 0) throw new Error(`metadata of topic ${target.topic}: the broker reported no partitions (does the topic exist?)`);
+  const missing = target.partitions.filter((p) => !parts.includes(p));
+  if (missing.length > 0) throw new Error(`metadata of topic ${target.topic}: no partition ${missing.join(', ')} (it has ${parts.length})`);
 }
 
 export const noWarmupTopic = (warmup: number): Error => new Error(`a consumer arm with ${warmup} warm-up messages needs its warm-up topic (spec.warmupTopic)`);

@@ -1,7 +1,9 @@
-// NativeConsumer without a broker: errors, empty batches, busy and closed states.
+// NativeConsumer without a broker: errors, empty batches, busy and closed states; fetchMetadata()
+// against kbench-mock (librdkafka's mock cluster in its own process).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { KafkaError, NativeConsumer } from '../../src/native/index.js';
+import { startMock } from '../../src/overhead/mock.js';
 
 const CONSUMER = { 'bootstrap.servers': '127.0.0.1:1', log_level: 2 };
 
@@ -52,7 +54,7 @@ test('consumeSync while an async consume is pending is ERR__STATE, and so is eve
   await c.close();
   assert.equal(c.state, 'closed');
   for (const call of [() => c.consumeSync(1), () => c.consume(1), () => c.consumeLoop({ count: 1 }), () => c.assign([]), () => c.subscribe(['t']),
-    () => c.unsubscribe(), () => c.commit(), () => c.close()]) {
+    () => c.unsubscribe(), () => c.fetchMetadata('t', 100), () => c.commit(), () => c.close()]) {
     // Some of these are async: a rejection or a throw, either way an ERR__STATE KafkaError.
     await assert.rejects(async () => call(), (e: unknown) => e instanceof KafkaError && e.code === 'ERR__STATE' && /closed/.test(e.message));
   }
@@ -66,4 +68,47 @@ test('close() is not held up by a pending consume() with a long timeout', async 
   await c.close();
   assert.ok(Date.now() - started < 10_000, `close took ${Date.now() - started} ms`);
   assert.equal((await pending).count, 0);
+});
+
+test('fetchMetadata(): the partitions of a 3-partition topic, an unknown topic as its KafkaError', async (t) => {
+  const mock = await startMock({ topic: 'meta', partitions: 3 });
+  t.after(() => mock.stop());
+  const c = new NativeConsumer({ 'bootstrap.servers': mock.bootstrap, 'enable.auto.commit': false, log_level: 2 });
+  t.after(() => c.close());
+  assert.deepEqual(await c.fetchMetadata('meta', 10_000), { topic: 'meta', partitions: [0, 1, 2] });
+  assert.deepEqual((await c.fetchMetadata('meta')).partitions, [0, 1, 2], 'the default timeout');
+  await assert.rejects(c.fetchMetadata('no-such-topic', 10_000),
+    (e: unknown) => e instanceof KafkaError && e.code === 'ERR_UNKNOWN_TOPIC_OR_PART' && /no-such-topic/.test(e.message));
+  // Still usable afterwards, for an assignment of what it learnt.
+  c.assign([{ topic: 'meta', partition: 2, offset: 'beginning' }]);
+  assert.equal((await c.consume(10, 100)).count, 0);
+});
+
+test('fetchMetadata(): bad arguments are TypeErrors / RangeErrors naming them; no broker is ERR__TRANSPORT within the timeout', async (t) => {
+  const c = new NativeConsumer(CONSUMER);
+  t.after(() => c.close());
+  assert.throws(() => c.fetchMetadata(7 as unknown as string), { name: 'TypeError', message: /^topic must be a string/ });
+  assert.throws(() => c.fetchMetadata(undefined as unknown as string), { name: 'TypeError', message: /^topic must be a string/ });
+  assert.throws(() => c.fetchMetadata(''), { name: 'RangeError', message: /^topic/ });
+  assert.throws(() => c.fetchMetadata('x'.repeat(513)), { name: 'RangeError', message: /^topic/ });
+  assert.throws(() => c.fetchMetadata('a\0b'), { name: 'RangeError', message: /^topic/ });
+  assert.throws(() => c.fetchMetadata('t', 'soon' as unknown as number), { name: 'TypeError', message: /^timeoutMs/ });
+  assert.throws(() => c.fetchMetadata('t', -1), { name: 'RangeError', message: /^timeoutMs/ });
+  // 127.0.0.1:1 refuses connections: no broker becomes usable, and the call gives up at its timeout.
+  const started = Date.now();
+  await assert.rejects(c.fetchMetadata('t', 300), (e: unknown) => e instanceof KafkaError && (e.code === 'ERR__TRANSPORT' || e.code === 'ERR__TIMED_OUT') && /'t'/.test(e.message));
+  assert.ok(Date.now() - started < 10_000, `gave up after ${Date.now() - started} ms`);
+});
+
+test('fetchMetadata() pending when close() is called settles, and is ERR__STATE during a consumeLoop()', async () => {
+  const c = new NativeConsumer(CONSUMER);
+  c.assign([{ topic: 'nothing', partition: 0 }]);
+  const loop = c.consumeLoop({ count: 1, timeoutMs: 200 });
+  assert.throws(() => c.fetchMetadata('t', 100), (e: unknown) => e instanceof KafkaError && e.code === 'ERR__STATE' && /busy/.test(e.message));
+  await loop;
+  // Queued before close(): it runs (no broker: it gives up) before the consumer is destroyed.
+  const pending = assert.rejects(c.fetchMetadata('t', 300), (e: unknown) => e instanceof KafkaError && (e.code === 'ERR__TRANSPORT' || e.code === 'ERR__TIMED_OUT'));
+  await c.close();
+  await pending;
+  assert.throws(() => c.fetchMetadata('t', 100), (e: unknown) => e instanceof KafkaError && e.code === 'ERR__STATE' && /closed/.test(e.message));
 });

@@ -9,8 +9,10 @@ A client module gives:
   consumer(ctx) -> Consumer:       .config, .notes; connected when made, nothing assigned;
                                    .assign(topic, partitions): read those partitions from their beginning
                                    (replacing what was assigned before); .release(): the warm-up topic is
-                                   done with (called before the window opens); .poll(max_messages,
-                                   timeout_s) -> list of payloads; .close()
+                                   done with (called before the window opens); .locate(topic, partitions)
+                                   (optional): fetch that topic's metadata on the same client, called
+                                   before the window opens, raising when it lacks a partition to read;
+                                   .poll(max_messages, timeout_s) -> list of payloads; .close()
 """
 from __future__ import annotations
 
@@ -249,8 +251,9 @@ def consume_until(c: Any, on_batch: Callable[[List[bytes]], bool], want: Callabl
 
 
 def consumer(client: Any, ctx: Context, progress: Progress) -> Dict[str, Any]:
-    """WINDOWS.consumer: the client is connected and has read the warm-up topic (spec.warmupTopic,
-    partition 0, exactly spec.warmup messages) to its end; the window opens just before the measured
+    """WINDOWS.consumer: the client is connected, has read the warm-up topic (spec.warmupTopic,
+    partition 0, exactly spec.warmup messages) to its end and (clients with .locate) has fetched the
+    measured topic's metadata; the window opens just before the measured
     topic's partitions are assigned from their beginning and closes when the last measured message has
     been checksummed. consumed / consumedBytes / checksum cover the measured topic only."""
     spec = ctx.spec
@@ -286,6 +289,10 @@ def consumer(client: Any, ctx: Context, progress: Progress) -> Dict[str, Any]:
             c.assign(ctx.warmup_topic, [0])
             consume_until(c, on_warmup, lambda: warmup - state["warm"], stall_s, lambda: f"read {state['warm']} of {warmup} warm-up messages")
         c.release()
+        locate = getattr(c, "locate", None)
+        if locate is not None:  # the client knows where the measured partitions are before the window opens
+            Status.phase = "fetching the measured topic's metadata"
+            locate(ctx.topic, ctx.read_partitions)
         Status.phase = "consuming"
         meter.start()
         c.assign(ctx.topic, ctx.read_partitions)

@@ -72,6 +72,8 @@ class ConfluentProducer:
 PREFETCH: Dict[str, Any] = {"fetch.queue.backoff.ms": 10, "queued.min.messages": 100000}
 #: How long connecting (a metadata request) may take before the arm fails.
 CONNECT_TIMEOUT_S = 30
+#: How long fetching the measured topic's metadata may take before the arm fails (as src/scenarios/consumer.ts).
+METADATA_TIMEOUT_S = 10
 
 
 class ConfluentConsumer:
@@ -80,10 +82,25 @@ class ConfluentConsumer:
         self.notes = ["window opens just before assign() of the measured partitions at OFFSET_BEGINNING (replacing the warm-up "
                       "topic's assignment); consume(n) batches",
                       "the warm-up topic is read with assign() of its partition 0 at OFFSET_BEGINNING; without a warm-up, "
-                      "list_topics() connects before the window"]
+                      "list_topics() connects before the window",
+                      "the measured topic's metadata is fetched (list_topics(topic)) on the same client before the window opens, "
+                      "so its assign() does not wait for the partitions' leaders (librdkafka retries the offset lookup of a "
+                      "partition without a known leader after 500 ms)"]
         self._c = Consumer(self.config)
         if not ctx.spec.get("warmup"):
             self._c.list_topics(timeout=CONNECT_TIMEOUT_S)  # connected before the window, as the warm-up read would leave it
+
+    def locate(self, topic: str, partitions: List[int]) -> None:
+        try:
+            md = self._c.list_topics(topic, timeout=METADATA_TIMEOUT_S)
+        except KafkaException as err:
+            raise RuntimeError(f"metadata of topic {topic} (fetched before the window): {err}") from err
+        t = md.topics.get(topic)
+        if t is None or t.error is not None:
+            raise RuntimeError(f"metadata of topic {topic} (fetched before the window): {t.error if t is not None else 'not in the answer'}")
+        missing = [p for p in partitions if p not in t.partitions]
+        if missing:
+            raise RuntimeError(f"metadata of topic {topic}: no partition {', '.join(map(str, missing))} (it has {len(t.partitions)})")
 
     def assign(self, topic: str, partitions: List[int]) -> None:
         self._c.assign([TopicPartition(topic, p, confluent_kafka.OFFSET_BEGINNING) for p in partitions])

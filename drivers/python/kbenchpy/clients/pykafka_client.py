@@ -174,7 +174,11 @@ class Consumer:
                       "earliest; then its fetchers start): that is its assignment; one connected KafkaClient throughout"]
         if rdkafka:
             self.notes.append("its librdkafka handle serves one topic, so the measured topic's handle is created, and connects "
-                              "to the broker, inside the window (the warm-up topic's handle is stopped before it)")
+                              "to the broker, inside the window (the warm-up topic's handle is stopped before it); so the measured topic's "
+                              "metadata cannot be fetched on it before the window either (the handle does not exist yet, and "
+                              "pykafka's extension has no metadata call): its first metadata request is inside the window "
+                              "(it starts at the offsets pykafka itself looked up, so librdkafka's own offset lookup is not "
+                              "involved); pykafka's KafkaClient has the topic's metadata from before the window")
             self.notes.append("two librdkafka properties pykafka 2.8 sets out of librdkafka 2.x's bounds are fixed by kbench: "
                               "queued.max.messages.kbytes clamped to 2097151, fetch.max.bytes = receive.message.max.bytes - 512; "
                               f"prefetch as every librdkafka consumer: queued.min.messages {RDKAFKA_QUEUED_MIN_MESSAGES} "

@@ -1,14 +1,18 @@
 package dev.kbench.driver;
 
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -32,6 +36,32 @@ final class Consumers {
     List<TopicPartition> tps = partitions.stream().map(p -> new TopicPartition(topic, p)).toList();
     c.assign(tps);
     c.seekToBeginning(tps);
+  }
+
+  /** How long fetching the measured topic's metadata may take before the arm fails (src/scenarios/consumer.ts METADATA_TIMEOUT_MS). */
+  static final Duration METADATA_TIMEOUT = Duration.ofSeconds(10);
+
+  /**
+   * partitionsFor(topic) on the consumer itself, before the window opens: it then knows the measured
+   * topic and where its partitions are, as WINDOWS.consumer says (parity with the librdkafka clients,
+   * which would otherwise wait for the partitions' leaders inside the window). Fails naming the topic.
+   */
+  static void locate(KafkaConsumer<byte[], byte[]> c, String topic, List<Integer> partitions) {
+    List<PartitionInfo> known;
+    try {
+      known = c.partitionsFor(topic, METADATA_TIMEOUT);
+    } catch (KafkaException e) {
+      throw new IllegalStateException("metadata of topic " + topic + " (fetched before the window): " + Deliveries.errorName(e) + ": " + e.getMessage(), e);
+    }
+    if (known == null || known.isEmpty()) {
+      throw new IllegalStateException("metadata of topic " + topic + ": the broker reported no partitions (does the topic exist?)");
+    }
+    Set<Integer> ids = new HashSet<>();
+    for (PartitionInfo p : known) ids.add(p.partition());
+    List<Integer> missing = partitions.stream().filter(p -> !ids.contains(p)).toList();
+    if (!missing.isEmpty()) {
+      throw new IllegalStateException("metadata of topic " + topic + ": no partition " + missing + " (it has " + ids.size() + ")");
+    }
   }
 
   static long stallMs(ArmSpec s) {
@@ -81,6 +111,7 @@ final class Consumers {
       } else {
         c.listTopics(Duration.ofMillis(s.timeoutMs())); // connected before the window, as the warm-up read would leave it
       }
+      locate(c, s.topic(), s.partitionsToRead());
       m.start();
       assignFromBeginning(c, s.topic(), s.partitionsToRead());
       long[] done = {0};
@@ -108,6 +139,7 @@ final class Consumers {
     o.notes.add("window opens just before assign() + seekToBeginning() of the measured partitions (replacing the warm-up topic's assignment); "
         + "poll(100 ms) loop, every payload checksummed inside the window; max.poll.records and fetch sizes at kafka-clients defaults");
     o.notes.add(s.warmup() > 0 ? "warm-up topic read first with assign() + seekToBeginning() of its partition 0" : "no warm-up: listTopics() connects before the window");
+    o.notes.add("the measured topic's metadata is fetched (partitionsFor(topic, 10 s)) on the same consumer before the window opens, as the librdkafka clients fetch it");
     return o;
   }
 
