@@ -20,7 +20,7 @@ export const RUN_DEFAULTS = {
   baseline: 'kafkajs',
   payload: 'random' as PayloadKind,
   /** Broker warm-up: rounds of `messages` written until two consecutive rounds agree within `tolerance`. */
-  brokerWarmup: { messages: 1_000_000, maxRounds: 8, tolerance: 0.05 } satisfies BrokerWarmup,
+  brokerWarmup: { messages: 1_000_000, maxRounds: 15, tolerance: 0.05 } satisfies BrokerWarmup,
   quickBrokerWarmup: { messages: 200_000, maxRounds: 4, tolerance: 0.1 } satisfies BrokerWarmup,
   cpus: 'auto' as CpuPlacementRequest,
   brokerStorage: 'auto' as 'auto' | 'tmpfs' | 'disk',

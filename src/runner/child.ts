@@ -10,6 +10,7 @@ import { driverEntry } from '../drivers/registry.js';
 import { runScenario } from '../scenarios/index.js';
 import type { ArmSpec, ScenarioOutcome, ScenarioRun } from '../scenarios/types.js';
 import { errorMessage } from '../util/errors.js';
+import { redact } from '../util/redact.js';
 import { DESCRIBE_PREFIX, failedOutcome, loadNodeDriver, progressWriter } from './arm-common.js';
 import { combineOutcomes } from './combine.js';
 import { splitSpec } from './split.js';
@@ -52,6 +53,8 @@ async function run(specFile: string): Promise<void> {
     outcome = failedOutcome(err);
   }
   outcome.rssPeakBytes = Math.max(outcome.rssPeakBytes ?? 0, process.resourceUsage().maxRSS * 1024);
+  // The client's configuration holds the SASL password: the result file never does (only the spec may).
+  outcome.config = redact(outcome.config);
   fs.writeFileSync(spec.resultFile, JSON.stringify(outcome));
 }
 

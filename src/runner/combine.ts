@@ -5,6 +5,7 @@ import { encodeHistogram, mergeHistograms } from '../stats/latency.js';
 import { addChecksums } from '../verify/payload.js';
 
 
+const minOpt = (xs: (number | undefined)[]): number | undefined => (xs.every((x) => x === undefined) ? undefined : Math.min(...xs.map((x) => x ?? 0)));
 const sumOpt = (xs: (number | undefined)[]): number | undefined => (xs.every((x) => x === undefined) ? undefined : xs.reduce<number>((s, x) => s + (x ?? 0), 0));
 
 /**
@@ -46,7 +47,8 @@ export function combineOutcomes(parts: readonly ScenarioOutcome[], mode: 'thread
     ['failed', sumOpt(parts.map((p) => p.failed))],
     ['consumed', sumOpt(parts.map((p) => p.consumed))],
     ['consumedBytes', sumOpt(parts.map((p) => p.consumedBytes))],
-    ['warmupConsumed', sumOpt(parts.map((p) => p.warmupConsumed))],
+    // Every share reads the whole warm-up topic: the combined figure is the least any measuring share read.
+    ['warmupConsumed', minOpt(timed.map((p) => p.warmupConsumed))],
     ['lost', sumOpt(parts.map((p) => p.lost))],
     ['duplicated', sumOpt(parts.map((p) => p.duplicated))],
   ];

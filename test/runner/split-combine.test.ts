@@ -40,6 +40,12 @@ function outcome(over: Partial<ScenarioOutcome>): ScenarioOutcome {
   return { ok: true, messages: 0, bytes: 0, elapsedNs: 0, startUs: 0, endUs: 0, config: {}, notes: [], ...over };
 }
 
+test('combined consumer shares: each read the whole warm-up topic, so the combined warm-up count is the least a measuring share read', () => {
+  const parts = [outcome({ messages: 60, consumed: 60, warmupConsumed: 10 }), outcome({ messages: 40, consumed: 40, warmupConsumed: 10 }), outcome({ messages: 0, consumed: 0, warmupConsumed: 0 })];
+  assert.equal(combineOutcomes(parts, 'threads').warmupConsumed, 10);
+  assert.equal(combineOutcomes([parts[0] as ScenarioOutcome, outcome({ messages: 40, consumed: 40, warmupConsumed: 9 })], 'processes').warmupConsumed, 9, 'a share that skipped part of its warm-up shows');
+});
+
 test('combined outcomes: counts add, time spans the union, checksums add mod 2^64', () => {
   const a = new Checksum();
   const b = new Checksum();
