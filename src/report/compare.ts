@@ -8,7 +8,7 @@ import { usableValues } from '../stats/summary.js';
 import { ALPHA, compareSamples } from '../stats/significance.js';
 import { DASH, ansi, escapeMarkdown as md, fmtInterval, fmtP, fmtRatio, fmtSig, fmtSize, fmtValue } from './format.js';
 import { ciOf, compareScenario } from './model.js';
-import { normalizedConfig } from './settings.js';
+import { IDENTITY_KEYS, normalizedConfig } from './settings.js';
 import type { AnsiStyle } from './format.js';
 import type { ConfidenceInterval, ResultsDocument, RunRecord, ScenarioId } from '../results/types.js';
 
@@ -136,7 +136,7 @@ function settingValues(run: RunRecord): Map<string, string> {
   for (const [k, v] of Object.entries(run.settings ?? {})) m.set(`${k} (kbench)`, fmtValue(v));
   for (const k of ['messages', 'warmup', 'partitions', 'replication', 'workers'] as const) m.set(`${k} (kbench)`, fmtValue(run[k]));
   // Normalised (see settings.ts): "5" → 5 or linger.ms ↔ queue.buffering.max.ms is not a change.
-  for (const [, e] of normalizedConfig(run.config ?? {})) m.set(e.keys.join(' ≡ '), e.value);
+  for (const [ck, e] of normalizedConfig(run.config ?? {})) if (!IDENTITY_KEYS.has(ck)) m.set(e.keys.join(' ≡ '), e.value);
   return m;
 }
 

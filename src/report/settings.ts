@@ -95,6 +95,10 @@ const KEY_ALIASES: Readonly<Record<string, string>> = {
   'sasl.mechanisms': 'sasl.mechanism',
   'fetch.message.max.bytes': 'max.partition.fetch.bytes',
   'auto.commit.enable': 'enable.auto.commit',
+  clientId: 'client.id',
+  client_id: 'client.id',
+  groupId: 'group.id',
+  group_id: 'group.id',
 };
 
 /** The canonical name of a config key (see the table above); unknown keys are their own. */
@@ -203,11 +207,18 @@ function row(section: SettingSection, key: string, keys: string[] | undefined, p
   return { ...base, common: spellings.length > 0 ? `${first.value} (≡ ${spellings.join(', ')})` : first.value };
 }
 
+/**
+ * Canonical keys whose value differs per arm or per run by construction (kbench names each arm's client
+ * and group, and the embedded broker's port changes every run): never listed as a difference.
+ */
+export const IDENTITY_KEYS: ReadonlySet<string> = new Set(['client.id', 'group.id', 'bootstrap.servers']);
+
 /** Splits the settings of `runs` into those common to every arm and those that differ between arms. */
 export function diffSettings(runs: readonly RunRecord[]): SettingsDiff {
   const drivers = [...new Set(runs.map((r) => r.driver))].sort((a, b) => a.localeCompare(b));
   const rows = [...diffWorkload(runs, drivers), ...diffConfig(runs, drivers)];
-  return { drivers, common: rows.filter((r) => r.common !== undefined), differing: rows.filter((r) => r.common === undefined) };
+  const identity = (r: SettingRow): boolean => r.section === 'config' && (r.keys ?? [r.key]).some((k) => IDENTITY_KEYS.has(canonicalKey(k)));
+  return { drivers, common: rows.filter((r) => r.common !== undefined), differing: rows.filter((r) => r.common === undefined && !identity(r)) };
 }
 
 /**

@@ -30,6 +30,16 @@ test('finds exactly the keys that differ, workload and client config', () => {
   assert.ok(!common.has('config:linger.ms'));
 });
 
+test('names kbench gives each arm (client and group id, the broker address of the run) are never differences', () => {
+  const diff = diffSettings([
+    run('a', { 'client.id': 'kbench-a-1', 'group.id': 'g1', 'bootstrap.servers': '127.0.0.1:1', 'linger.ms': 5 }),
+    run('b', { clientId: 'kbench-b-2', groupId: 'g2', brokers: '127.0.0.1:2', 'linger.ms': 5 }),
+  ]);
+  assert.deepEqual(diff.differing.map((r) => r.key), []);
+  assert.equal(canonicalKey('groupId'), 'group.id');
+  assert.equal(canonicalKey('clientId'), 'client.id');
+});
+
 test('run shape (messages, partitions, …) counts as a setting', () => {
   const diff = diffSettings([run('a', {}), run('b', {}, {}, { partitions: 12 })]);
   assert.deepEqual(diff.differing.map((r) => r.key), ['partitions']);
