@@ -2,12 +2,12 @@
 // settings into its client's configuration and offers a few primitives (send a batch, wait for
 // deliveries, consume batches); what a sync producer, an async producer or a consumer does is
 // written once in src/scenarios/. External drivers (C, Python, Java) run a program instead.
-import type { Connection, ScenarioId, WorkloadSettings } from '../results/types.js';
+import type { ScenarioId } from '../results/types.js';
 import type { OutBatch } from '../scenarios/batch.js';
 import type { ScenarioOutcome, ScenarioRun } from '../scenarios/types.js';
 import type { DriverSecurity } from './security.js';
 
-import type { ClientConfig } from '../contract/arm.js';
+import type { ArmSpec, ClientConfig } from '../contract/arm.js';
 
 export type { ClientConfig, ConfigValue } from '../contract/arm.js';
 
@@ -40,22 +40,16 @@ export interface DriverDescription {
   notes: string[];
 }
 
-/** Everything a driver needs to build a client for one arm. */
-export interface DriverContext {
-  connection: Connection;
-  topic: string;
-  partitions: number;
+/**
+ * Everything a driver needs to build a client for one arm: a view of the arm's spec (the fields are
+ * the spec's own, src/contract/arm.ts), plus two things derived from it.
+ */
+export type DriverContext = Readonly<Pick<ArmSpec, 'connection' | 'topic' | 'partitions' | 'messageSize' | 'settings' | 'clientId' | 'groupId' | 'extraConfig'>> & {
   /** Consumer side: the partitions to read (every partition unless the arm is split across workers). */
-  readPartitions: number[];
-  messageSize: number;
-  settings: WorkloadSettings;
-  clientId: string;
-  groupId: string;
+  readonly readPartitions: number[];
   /** What the scenario measures: drivers may pick the API a user would use for it (batches vs. per message). */
-  purpose: 'throughput' | 'latency';
-  /** Extra client settings given by the user (--client-config key=value), passed through verbatim. */
-  extraConfig: ClientConfig;
-}
+  readonly purpose: 'throughput' | 'latency';
+};
 
 export interface DeliveryCounts {
   delivered: number;

@@ -16,17 +16,12 @@ export const GENERIC_SCENARIOS: Record<ScenarioId, Generic> = {
   'e2e-latency': e2eLatency,
 };
 
+/** The driver's view of the spec: the spec's own fields, the partitions to read, and what is measured. */
 export function contextFor(spec: ArmSpec): DriverContext {
+  const { connection, topic, partitions, messageSize, settings, clientId, groupId, extraConfig } = spec;
   return {
-    connection: spec.connection,
-    topic: spec.topic,
-    partitions: spec.partitions,
+    connection, topic, partitions, messageSize, settings, clientId, groupId, extraConfig,
     readPartitions: spec.readPartitions ?? Array.from({ length: spec.partitions }, (_, i) => i),
-    messageSize: spec.messageSize,
-    settings: spec.settings,
-    clientId: spec.clientId,
-    groupId: spec.groupId,
-    extraConfig: spec.extraConfig,
     purpose: spec.scenario === 'e2e-latency' ? 'latency' : 'throughput',
   };
 }
