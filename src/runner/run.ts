@@ -24,7 +24,7 @@ import type { PayloadSpec } from '../contract/arm.js';
 import { LATENCY_HEADER_BYTES, expectedChecksum, loadPayload, payloadSpec } from '../verify/payload.js';
 import { verifyOutcome, type Expectation } from '../verify/verify.js';
 import { decodeHistogram, mergeHistograms, percentiles } from '../stats/latency.js';
-import { summarize, usableValues } from '../stats/summary.js';
+import { SHORT_WINDOW_NS, summarize, usableValues } from '../stats/summary.js';
 import { aaReport } from '../stats/significance.js';
 import { EnvironmentError, errorMessage } from '../util/errors.js';
 import { redact, registerSecret, scrub, scrubDeep } from '../util/redact.js';
@@ -166,8 +166,7 @@ export function unsupportedReason(d: DriverDescription, scenario: ScenarioId, si
 }
 
 /** A measured interval under 10 ms (e.g. one batch that arrived at once) gives a rate that means nothing. */
-const MIN_MEANINGFUL_NS = 10_000_000;
-const tooShort = (o: ScenarioOutcome): boolean => o.ok && o.messages > 0 && o.elapsedNs < MIN_MEANINGFUL_NS;
+const tooShort = (o: ScenarioOutcome): boolean => o.ok && o.messages > 0 && o.elapsedNs < SHORT_WINDOW_NS;
 
 function repetitionFrom(arm: PlannedArm, res: ArmProcessResult, expectedTopic: Omit<Expectation, 'scenario' | 'messages' | 'warmup' | 'messageSize'>, workers: number): Repetition {
   const o: ScenarioOutcome = res.outcome;
