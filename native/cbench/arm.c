@@ -279,26 +279,27 @@ static void fail_with(int code, const char *msg) {
   _exit(code);
 }
 
+/** Formats the message and fails with `code`: 1 for a failed arm, 2 for bad arguments. */
+static void vfail(int code, const char *fmt, va_list ap) __attribute__((noreturn));
+static void vfail(int code, const char *fmt, va_list ap) {
+  char msg[1024];
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  fail_with(code, msg);
+  _exit(code);
+}
+
 static void failf(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 static void failf(const char *fmt, ...) {
-  char msg[1024];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
-  va_end(ap);
-  fail_with(1, msg);
-  _exit(1);
+  vfail(1, fmt, ap);
 }
 
 static void usagef(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 static void usagef(const char *fmt, ...) {
-  char msg[1024];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
-  va_end(ap);
-  fail_with(2, msg);
-  _exit(2);
+  vfail(2, fmt, ap);
 }
 
 static void check_deadline(const char *what) {
