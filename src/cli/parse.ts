@@ -48,3 +48,12 @@ export function parseKeyValue(value: string, option: string, previous: Record<st
   if (eq <= 0) throw new UsageError(`${option} takes key=value, got '${value}'`);
   return { ...previous, [value.slice(0, eq).trim()]: value.slice(eq + 1) };
 }
+
+/** A duration such as 30s, 2m, 500ms, 1.5h or 20 (seconds) → milliseconds (> 0, at most a day). */
+export function parseDuration(value: string, option: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|min|h)?$/.exec(value.trim());
+  const unit = m?.[2] ?? 's';
+  const ms = m ? Number(m[1]) * ({ ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000 }[unit] ?? NaN) : NaN;
+  if (!Number.isFinite(ms) || ms <= 0 || ms > 86_400_000) throw new UsageError(`${option} must be a duration such as 30s, 2m or 500ms (up to 24 h), got '${value}'`);
+  return Math.round(ms);
+}

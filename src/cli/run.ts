@@ -15,7 +15,7 @@ import { validateBrokerUser } from '../broker/security.js';
 import { ENV_PASSWORD, ENV_USERNAME, resolveCredentials, secretClientConfigKeys } from './secrets.js';
 import { runBenchmark } from '../runner/run.js';
 import { UsageError } from '../util/errors.js';
-import { parseChoice, parseChoices, parseIntOption, parseKeyValue, parseList, parseNumberOption, parseSizes } from './parse.js';
+import { parseChoice, parseChoices, parseDuration, parseIntOption, parseKeyValue, parseList, parseNumberOption, parseSizes } from './parse.js';
 import { ProgressUi } from './progress.js';
 import { readWorkload } from './workload.js';
 import { useColor } from './report.js';
@@ -33,6 +33,9 @@ export interface RunOptions {
   syncMessages?: string;
   e2eMessages?: string;
   warmup?: string;
+  duration?: string;
+  warmupDuration?: string;
+  hdrLog?: string;
   repeat?: string;
   acks?: string;
   partitions?: string;
@@ -183,6 +186,8 @@ export function runInputFrom(o: RunOptions, env: NodeJS.ProcessEnv = process.env
   set('sendBatch', int(o.sendBatch, '--send-batch', 1, 1_000_000));
   set('idempotence', o.idempotence ? true : undefined);
   set('rate', o.rate ? parseNumberOption(o.rate, '--rate', 0) : undefined);
+  set('durationMs', o.duration !== undefined ? parseDuration(o.duration, '--duration') : undefined);
+  set('warmupDurationMs', o.warmupDuration !== undefined ? parseDuration(o.warmupDuration, '--warmup-duration') : undefined);
   set('timeoutSec', int(o.timeout, '--timeout', 1, 86_400));
   const warmMessages = int(o.brokerWarmup, '--broker-warmup', 0);
   const warmRounds = int(o.brokerWarmupRounds, '--broker-warmup-rounds', 1, 100);
@@ -209,10 +214,10 @@ export function buildRunSpec(o: RunOptions, env: NodeJS.ProcessEnv = process.env
 }
 
 /** Writes --out / --report / --md and prints the terminal table. */
-export async function emitResults(doc: ResultsDocument, o: { out?: string; report?: string; md?: string; quiet?: boolean }): Promise<void> {
+export async function emitResults(doc: ResultsDocument, o: { out?: string; report?: string; md?: string; hdrLog?: string; quiet?: boolean }): Promise<void> {
   const views = await import('../report/index.js');
   if (o.out) fs.writeFileSync(o.out, JSON.stringify(doc, null, 2) + '\n');
-  const written = await views.writeReports(doc, { ...(o.report ? { html: o.report } : {}), ...(o.md ? { md: o.md } : {}) });
+  const written = await views.writeReports(doc, { ...(o.report ? { html: o.report } : {}), ...(o.md ? { md: o.md } : {}), ...(o.hdrLog ? { hdrLog: o.hdrLog } : {}) });
   process.stdout.write(views.renderTerminal(doc, { color: useColor(true) }));
   const files = [o.out && `results: ${o.out}`, ...written].filter(Boolean);
   if (files.length && !o.quiet) process.stderr.write(`${files.join('  ')}\n`);
@@ -234,6 +239,8 @@ export function registerRun(program: Command): void {
     .option('--sync-messages <n>', 'messages per producer-sync arm (each waits for its ack; default 300)')
     .option('--e2e-messages <n>', 'messages per e2e-latency arm (default 10000)')
     .option('--warmup <n>', 'warm-up messages per arm, excluded from figures (default: a tenth of the arm, capped)')
+    .option('--duration <time>', 'timed arms, e.g. 30s: at a rate every arm sends rate × duration messages on its schedule; unpaced producer arms send for this long')
+    .option('--warmup-duration <time>', 'warm-up of rate × this long (needs --rate, or e2e-latency)')
     .option('--repeat <n>', 'repetitions of every arm, interleaved across drivers, the driver order rotated each time (default 4)')
     .option('--acks <0|1|all>', `producer acknowledgements (default ${RUN_DEFAULTS.settings.acks})`)
     .option('--partitions <n>', 'partitions of each arm’s topic (default 1)')
@@ -244,7 +251,7 @@ export function registerRun(program: Command): void {
     .option('--batch-size <bytes>', `producer batch size in bytes; pure-JS clients send requests of this many bytes of messages (default ${RUN_DEFAULTS.settings.batchSize})`)
     .option('--send-batch <n>', `messages the scenario hands a librdkafka-based client per call in producer-async (default ${RUN_DEFAULTS.settings.sendBatch})`)
     .option('--idempotence', 'enable the idempotent producer (needs --acks all)')
-    .option('--rate <msgs/s>', 'producer rate limit (default unlimited; e2e-latency defaults to 2000)')
+    .option('--rate <msgs/s>', 'open-loop producer rate: each message has an intended send time, latency counts from it (default unlimited; e2e-latency defaults to 2000)')
     .option('--workers <n>', 'worker threads per arm (processes for clients that cannot share one; default 1)')
     .option('--brokers <host:port,...>', 'use an existing cluster instead of the embedded broker')
     .option('--timeout <seconds>', `per-arm timeout (default ${RUN_DEFAULTS.timeoutSec})`)
@@ -270,6 +277,7 @@ export function registerRun(program: Command): void {
     .option('--out <file.json>', 'write the results document (kbench.results/1)')
     .option('--report <file.html>', 'write a self-contained HTML report with charts')
     .option('--md <file.md>', 'write a Markdown report')
+    .option('--hdr-log <file.hlog>', 'write every latency histogram as an HdrHistogram log (one tagged interval per arm repetition, µs)')
     .option('--quiet', 'no progress output')
     .addOption(new Option('--inject-fault <kind[:driver]>', 'test only: drop-one | throw | crash').hideHelp())
     .action(async (o: RunOptions) => {

@@ -6,13 +6,25 @@
 //     carry a SASL password), runs the driver's program, and removes the directory afterwards.
 //   - The program writes one ScenarioOutcome as JSON to `spec.resultFile` (or, for programs that are
 //     not ours, prints output the driver's parse() adapter turns into one).
-//   - It may print progress lines `@kbench {"done": N}` on stdout (N = measured messages so far);
+//   - It may print progress lines `@kbench {"done": N}` on stdout (N = measured messages so far),
+//     at most every 200 ms and once at the end; they may also carry `"acked"` and `"failed"`
+//     (producers: measured deliveries so far) and `"consumed"` (e2e-latency: measured messages
+//     received). The parent time-stamps them into the arm's time series (Repetition.series).
 //     `describe` lines start with `@kbench-describe `. Anything else on stdout/stderr is ignored.
+//
+// Schedule (settings.rate > 0, SCHEDULE below): message k of the measured part has an intended
+// send time t0 + k / rate; latency is measured from it (corrected for coordinated omission), the
+// time from the actual hand-over to the client is reported beside it as the service time.
+//
+// Duration (spec.durationMs, unpaced producer arms only): send until durationMs has passed since
+// the window opened or `messages` are sent, whichever comes first; `messages` in the outcome is the
+// count actually sent (the warm-up excluded), and the parent verifies that count.
 //
 // Payloads (PayloadSpec, and src/verify/payload.ts for the checksum): byte i of the payload of the
 // message with sequence number `seq`, size S, is `source[(seq * stride + i) mod L]` (L = the source's
 // length), then bytes [0, min(S, 8)) are overwritten with seq as uint64 little-endian and, in
-// latency scenarios, bytes [8, 16) with the send time (µs since the epoch, int64 little-endian).
+// e2e-latency, bytes [8, 16) with the intended send time on the schedule (µs since the epoch, int64
+// little-endian; the actual send time where the arm is unpaced).
 // Every program reads the same source file, so every arm sends the same bytes.
 //
 // Topics: a producer arm writes seq firstSeq .. firstSeq + warmup + messages − 1, the warm-up first.
@@ -55,14 +67,37 @@ export const WINDOWS: Readonly<Record<ScenarioId, string>> = {
   'e2e-latency': 'opens at the first measured send (the consumer already assigned and receiving warm-up messages); closes when every measured message has been received',
 };
 
+/**
+ * The open-loop schedule every paced arm follows (settings.rate > 0). Message k (k = 0 for the first
+ * measured message; the warm-up has a schedule of its own at the same rate) is due at
+ * t0 + k / rate. The arm sends each message as soon as it is due — never before, and never by
+ * waiting for an earlier one's acknowledgement longer than the client makes it (producer-sync
+ * waits by definition) — so a stall delays the messages behind it instead of silently thinning the
+ * load. Latency: from the intended time (corrected); service time: from the actual hand-over.
+ * Achieved rate: messages / (time of the last hand-over − t0 + 1 / rate).
+ */
+export const SCHEDULE = 'message k is due at t0 + k / rate; latency counts from the due time (corrected), service time from the hand-over; achieved rate = messages / (last hand-over − t0 + 1/rate)';
+
+/** The fields a progress line may carry (after PROGRESS_PREFIX). */
+export interface ProgressLine {
+  done: number;
+  acked?: number;
+  failed?: number;
+  consumed?: number;
+  /** Worker thread inside the arm's process. */
+  part?: number;
+}
+
 export interface ArmSpec {
   protocol: typeof ARM_PROTOCOL;
   armId: string;
   driver: string;
   scenario: ScenarioId;
   messageSize: number;
-  /** Measured messages. */
+  /** Measured messages (with durationMs: the most the arm may send). */
   messages: number;
+  /** Unpaced producer arms of a timed run: stop sending once this long has passed in the window (Duration above). */
+  durationMs?: number;
   /** Warm-up messages, sent/read before the window opens. */
   warmup: number;
   /** Producers: sequence number of the first message this process sends (worker shares start elsewhere). */
@@ -121,10 +156,16 @@ export interface ScenarioOutcome {
   /** e2e-latency: sequence accounting. */
   lost?: number;
   duplicated?: number;
-  /** Base64 HDR histogram of latencies (µs). */
+  /** Base64 HDR histogram of latencies (µs); at a rate, from each message's intended send time (SCHEDULE). */
   latencyHistogram?: string;
   /** External drivers may send raw latency samples (µs) instead; kbench builds the histogram. */
   latencySamplesUs?: number[];
+  /** Paced arms: the uncorrected latency (from the actual hand-over to the client), histogram or samples. */
+  serviceHistogram?: string;
+  serviceSamplesUs?: number[];
+  /** Paced arms: settings.rate, and the send rate achieved on the schedule (SCHEDULE). */
+  requestedRate?: number;
+  achievedRate?: number;
   /** The client configuration used (consumer keys prefixed with "consumer." in mixed scenarios). */
   config: ClientConfig;
   notes: string[];

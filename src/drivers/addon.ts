@@ -7,6 +7,7 @@ import { SCENARIOS } from '../results/types.js';
 import { armPayload, type OutBatch } from '../scenarios/batch.js';
 import { METADATA_NOTE, fetchTargetMetadata, noWarmupTopic, nothingToRead, windowNote } from '../scenarios/consumer.js';
 import { Meter } from '../scenarios/measure.js';
+import { producerAsync } from '../scenarios/producer.js';
 import type { ScenarioOutcome, ScenarioRun } from '../scenarios/types.js';
 import { errorMessage } from '../util/errors.js';
 import { kbenchVersion } from '../paths.js';
@@ -131,8 +132,15 @@ export const driver: NodeDriver = {
 // ---- addon-loop: the whole loop in C++ ------------------------------------------------------------
 
 const loopProducerAsync: ScenarioOverride = async (ctx, run: ScenarioRun): Promise<ScenarioOutcome> => {
-  const { NativeProducer } = await native();
   const { spec } = run;
+  // The C++ loop has no schedule and no clock: paced or timed arms run the generic loop on the
+  // addon's batch API instead, and say so.
+  if (ctx.settings.rate > 0 || spec.durationMs !== undefined) {
+    const out = await producerAsync(driver, ctx, run);
+    out.notes = [`${ctx.settings.rate > 0 ? 'paced' : 'timed'}: the generic TypeScript loop on the addon's batch API ran (produceLoop has no schedule)`, ...out.notes];
+    return out;
+  }
+  const { NativeProducer } = await native();
   const config = librdkafkaProducerConfig(ctx);
   const { source, stride } = armPayload(spec.payload);
   const p = await withConfigErrors(ctx.extraConfig, () => new NativeProducer(config));

@@ -27,6 +27,14 @@ export interface RunSpec {
   e2eMessages: number;
   /** Warm-up messages per arm; undefined = a tenth of the arm's messages, capped per scenario. */
   warmup?: number;
+  /**
+   * Timed arms (--duration): at a rate (given, or e2e-latency's default) every arm sends rate ×
+   * duration messages on its schedule; unpaced producer arms send for this long (their count capped
+   * at `messages`); consumer arms without a rate keep reading `messages`.
+   */
+  durationMs?: number;
+  /** --warmup-duration: warm-up of rate × this many messages (needs a rate). */
+  warmupDurationMs?: number;
   repeat: number;
   partitions: number;
   replication: number;
@@ -75,21 +83,43 @@ export interface PlannedArm {
   messages: number;
   warmup: number;
   settings: WorkloadSettings;
+  /** Unpaced timed producer arms: send for this long (ArmSpec.durationMs); `messages` is then the cap. */
+  durationMs?: number;
   /** --aa: which half of the repetitions this one belongs to. */
   aaGroup?: 'A' | 'B';
 }
 
 const WARMUP_CAP: Record<ScenarioId, number> = { 'producer-async': 10_000, consumer: 10_000, 'producer-sync': 200, 'e2e-latency': 500 };
 
+/** e2e-latency's rate when --rate is not given: steady, well below what any client sustains here. */
+export const DEFAULT_E2E_RATE = 2000;
+
+/** Most messages an unpaced timed producer arm may send (its count is what it sends in the duration). */
+export const TIMED_MESSAGE_CAP = 100_000_000;
+
 export function messagesFor(spec: RunSpec, scenario: ScenarioId): number {
+  const rate = settingsFor(spec, scenario).rate;
+  if (spec.durationMs !== undefined) {
+    if (rate > 0) return Math.max(1, Math.round((rate * spec.durationMs) / 1000));
+    if (scenario === 'producer-async' || scenario === 'producer-sync') return TIMED_MESSAGE_CAP;
+  }
   if (scenario === 'producer-sync') return spec.syncMessages;
   if (scenario === 'e2e-latency') return spec.e2eMessages;
   return spec.messages;
 }
 
+/** The duration an arm itself must keep (unpaced timed producer arms), else undefined. */
+export function armDurationFor(spec: RunSpec, scenario: ScenarioId): number | undefined {
+  if (spec.durationMs === undefined || settingsFor(spec, scenario).rate > 0) return undefined;
+  return scenario === 'producer-async' || scenario === 'producer-sync' ? spec.durationMs : undefined;
+}
+
 export function warmupFor(spec: RunSpec, scenario: ScenarioId): number {
   if (spec.warmup !== undefined) return spec.warmup;
-  return Math.min(WARMUP_CAP[scenario], Math.floor(messagesFor(spec, scenario) / 10));
+  const rate = settingsFor(spec, scenario).rate;
+  if (spec.warmupDurationMs !== undefined && rate > 0) return Math.round((rate * spec.warmupDurationMs) / 1000);
+  const planned = armDurationFor(spec, scenario) !== undefined ? (scenario === 'producer-sync' ? spec.syncMessages : spec.messages) : messagesFor(spec, scenario);
+  return Math.min(WARMUP_CAP[scenario], Math.floor(planned / 10));
 }
 
 export function settingsFor(spec: RunSpec, scenario: ScenarioId): WorkloadSettings {
@@ -101,7 +131,10 @@ export function settingsFor(spec: RunSpec, scenario: ScenarioId): WorkloadSettin
   if (scenario === 'e2e-latency') {
     if (!spec.lingerExplicit) s.lingerMs = 0;
     s.sendBatch = 1;
+    if (!(s.rate > 0)) s.rate = DEFAULT_E2E_RATE;
   }
+  // A consumer reads a pre-filled topic: the rate only sizes it (rate × duration), nothing is paced.
+  if (scenario === 'consumer') s.rate = 0;
   return s;
 }
 
@@ -132,6 +165,7 @@ export function planArms(spec: RunSpec): PlannedArm[] {
             messages: messagesFor(spec, scenario),
             warmup: warmupFor(spec, scenario),
             settings: settingsFor(spec, scenario),
+            ...(armDurationFor(spec, scenario) !== undefined ? { durationMs: armDurationFor(spec, scenario) as number } : {}),
             ...(spec.aa ? { aaGroup: repetition % 2 === 1 ? ('A' as const) : ('B' as const) } : {}),
           });
         }

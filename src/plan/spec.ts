@@ -47,6 +47,8 @@ export function suiteDefaults(suite: Suite | undefined, quick: boolean): SuiteDe
 
 /** What an OMB workload file contributes (src/cli/workload.ts maps the file). */
 export interface WorkloadInput {
+  durationMs?: number;
+  warmupDurationMs?: number;
   partitions?: number;
   sizes?: number[];
   rate?: number;
@@ -62,6 +64,8 @@ export interface RunInput {
   syncMessages?: number;
   e2eMessages?: number;
   warmup?: number;
+  durationMs?: number;
+  warmupDurationMs?: number;
   repeat?: number;
   partitions?: number;
   replication?: number;
@@ -149,6 +153,15 @@ export function planRunSpec(i: RunInput): RunSpec {
     options: { ...(i.options ?? {}) },
   };
   if (i.warmup !== undefined) spec.warmup = i.warmup;
+  const durationMs = i.durationMs ?? wl?.durationMs;
+  const warmupDurationMs = i.warmupDurationMs ?? wl?.warmupDurationMs;
+  if (durationMs !== undefined) spec.durationMs = durationMs;
+  if (warmupDurationMs !== undefined) {
+    if (i.warmup !== undefined) throw new UsageError('--warmup and --warmup-duration exclude each other: give one');
+    const unpaced = spec.scenarios.filter((s) => s !== 'e2e-latency' && s !== 'consumer');
+    if (!(settings.rate > 0) && unpaced.length) throw new UsageError(`--warmup-duration needs --rate for ${unpaced.join(', ')} (unpaced, a warm-up is a message count: --warmup)`);
+    spec.warmupDurationMs = warmupDurationMs;
+  }
   if (i.connection) spec.connection = i.connection;
   if (i.embeddedSecurity) spec.embeddedSecurity = i.embeddedSecurity;
   if (i.kafkaVersion) spec.kafkaVersion = i.kafkaVersion;

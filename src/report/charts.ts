@@ -6,6 +6,7 @@ import { View, parse } from 'vega';
 import { fmtInt, fmtSig, fmtSize } from './format.js';
 import type { TopLevelSpec } from 'vega-lite';
 import type { ArmGroup } from './model.js';
+import { isSupported } from '../stats/latency.js';
 
 /** Tableau 10: distinct, colour-blind-friendlier than the default ordinal scheme, fixed per driver. */
 const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
@@ -42,9 +43,10 @@ interface LatencyDatum {
 
 const PERCENTILES = [
   ['p50', 'p50'],
-  ['p95', 'p95'],
+  ['p90', 'p90'],
   ['p99', 'p99'],
   ['p999', 'p99.9'],
+  ['p9999', 'p99.99'],
 ] as const;
 
 /** Colours by position in the document-wide driver order, so a driver keeps its colour in every chart. */
@@ -147,7 +149,11 @@ export function latencyChart(g: ArmGroup, drivers: readonly string[]): ChartSpec
   for (const r of g.rows) {
     const l = r.latency;
     if (!l || l.count === 0) continue;
-    for (const [key, label] of PERCENTILES) if (Number.isFinite(l[key]) && l[key] > 0) data.push({ driver: r.driver, label: `${r.driver} · ${label}: ${fmtInt(l[key])} µs${r.verified ? '' : ' (verification FAILED)'}`, percentile: label, value: l[key], verified: r.verified });
+    // Only the percentiles the sample count supports are drawn (the tables show the others in parentheses).
+    for (const [key, label] of PERCENTILES) {
+      const v = l[key];
+      if (v !== undefined && Number.isFinite(v) && v > 0 && isSupported(l, key)) data.push({ driver: r.driver, label: `${r.driver} · ${label}: ${fmtInt(v)} µs${r.verified ? '' : ' (verification FAILED)'}`, percentile: label, value: v, verified: r.verified });
+    }
   }
   const present = drivers.filter((d) => data.some((x) => x.driver === d));
   const labels = PERCENTILES.map(([, label]) => label);
@@ -173,7 +179,53 @@ export function latencyChart(g: ArmGroup, drivers: readonly string[]): ChartSpec
     },
     config: baseConfig(),
   };
-  return { id, title, caption: 'µs, log scale, lower is better · latency histograms merged across repetitions · faded: verification failed', spec };
+  return { id, title, caption: 'µs, log scale, lower is better · latency histograms merged across repetitions (at a rate: corrected, from the intended send time) · only percentiles the sample count supports · faded: verification failed', spec };
+}
+
+interface SeriesDatum {
+  driver: string;
+  series: string;
+  t: number;
+  rate: number;
+}
+
+/**
+ * The time series of a group's timed arms: per-interval rates (sent, acknowledged, consumed) against
+ * seconds into the arm, one line per driver (its first ok repetition with a series). Undefined when
+ * no arm has one.
+ */
+export function seriesChart(g: ArmGroup, drivers: readonly string[]): ChartSpec | undefined {
+  const data: SeriesDatum[] = [];
+  for (const r of g.rows) {
+    const rep = r.run.repetitions.find((x) => x.ok && x.series && x.series.done.length > 1) ?? r.run.repetitions.find((x) => x.series && x.series.done.length > 1);
+    const s = rep?.series;
+    if (!s) continue;
+    const perSec = 1000 / s.intervalMs;
+    const add = (name: string, xs: number[] | undefined): void => xs?.forEach((v, i) => data.push({ driver: r.driver, series: name, t: ((i + 1) * s.intervalMs) / 1000, rate: v * perSec }));
+    add(g.scenario === 'consumer' ? 'consumed' : 'sent', s.done);
+    add('acked', s.acked);
+    add('consumed', s.consumed);
+  }
+  if (!data.length) return undefined;
+  const present = drivers.filter((d) => data.some((x) => x.driver === d));
+  const id = `series-${g.scenario}-${g.messageSize}`;
+  const title = `${g.scenario} · ${fmtSize(g.messageSize)}: rate over time`;
+  const spec: TopLevelSpec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title,
+    width: 520,
+    height: 220,
+    data: { values: data },
+    mark: { type: 'line', interpolate: 'step-before', strokeWidth: 1.5 },
+    encoding: {
+      x: { field: 't', type: 'quantitative', title: 'seconds into the arm' },
+      y: { field: 'rate', type: 'quantitative', title: 'msgs/s', axis: { format: '~s', labelExpr: ZERO_LABEL } },
+      color: { field: 'driver', type: 'nominal', title: 'driver', scale: colorScale(drivers, present), sort: present },
+      strokeDash: { field: 'series', type: 'nominal', title: 'count' },
+    },
+    config: baseConfig(),
+  };
+  return { id, title, caption: 'per-interval rate from each arm’s progress lines (its first verified repetition): solid, dashed: sent / acknowledged / consumed · a dip to 0 is an interval with no progress', spec };
 }
 
 function barLabel(driver: string, size: number, value: string, verified: boolean): string {

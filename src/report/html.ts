@@ -1,9 +1,9 @@
 // The HTML view: one self-contained page (inline CSS, inline SVG, no script, no external resource;
 // a CSP says so to the browser) with charts, the results tables, settings, env and problems.
 import { DASH, escapeHtml as h, fmtSize, redactDeep } from './format.js';
-import { aaView, baselineOf, buildGroups, envLines, groupTitle, legendLines, scenariosOf, tableData } from './model.js';
+import { aaView, baselineOf, buildGroups, envLines, groupTitle, latencyTableData, legendLines, scenariosOf, tableData } from './model.js';
 import { diffSettings, driverColumns, sameSettings } from './settings.js';
-import { cpuChart, latencyChart, renderSvg, throughputChart } from './charts.js';
+import { cpuChart, latencyChart, renderSvg, seriesChart, throughputChart } from './charts.js';
 import type { ArmGroup, ReportOptions } from './model.js';
 import type { SettingsDiff } from './settings.js';
 import type { ChartSpec } from './charts.js';
@@ -120,7 +120,16 @@ export async function renderHtml(doc: ResultsDocument, opts: ReportOptions = {})
     body.push(`<section id="scenario-${h(scenario)}"><h2>${h(scenario)}</h2>`);
     const charts = [throughputChart(scenario, sg, drivers), cpuChart(scenario, sg, drivers), ...sg.filter((g) => g.hasLatency).map((g) => latencyChart(g, drivers))];
     body.push(`<div class="charts">${(await Promise.all(charts.map(figure))).join('\n')}</div>`);
-    for (const g of sg) body.push(`<h3>${h(groupTitle(g))}</h3>`, resultsTable(g, baseline));
+    for (const g of sg) {
+      body.push(`<h3>${h(groupTitle(g))}</h3>`, resultsTable(g, baseline));
+      const lat = latencyTableData(g);
+      if (lat && lat.rows.length) {
+        const rows = lat.rows.map(({ cells, row }) => `<tr${row.verified ? '' : ' class="failed"'}>${cells.map((c) => `<td${c.numeric ? ' class="num"' : ''}>${h(c.text)}</td>`).join('')}</tr>`);
+        body.push(`<h4>Latency · ${h(g.scenario)} · ${h(fmtSize(g.messageSize))}</h4>`, table(lat.head.map(h), rows, lat.numeric));
+      }
+      const series = seriesChart(g, drivers);
+      if (series) body.push(`<div class="charts">${await figure(series)}</div>`);
+    }
     const diff = diffSettings(doc.runs.filter((r) => r.scenario === scenario));
     const same = shown.find((s) => sameSettings(s.diff, diff));
     body.push(`<h3>Settings: ${h(scenario)}</h3>`);

@@ -11,5 +11,5 @@ export { compareResults, renderCompareMarkdown, renderCompareTerminal } from './
 export type { ArmComparison, ArmKey, CompareOptions, CompareResult, CompareViewOptions, MetricChange, MetricId, MetricTally } from './compare.js';
 export { loadResults, parseResults } from './load.js';
 export { redactConfig, redactDeep } from './format.js';
-export { writeReports } from './files.js';
+export { documentHdrLog, writeReports } from './files.js';
 export type { ReportFiles } from './files.js';

@@ -1,7 +1,7 @@
 // The Markdown view (GitHub flavour): the terminal's tables, the settings per scenario, the env,
 // and everything that went wrong. Every string from the document is escaped.
 import { DASH, escapeMarkdown as md, fmtSize, redactDeep } from './format.js';
-import { aaView, baselineOf, buildGroups, envLines, groupTitle, legendLines, scenariosOf, tableData } from './model.js';
+import { aaView, baselineOf, buildGroups, envLines, groupTitle, latencyTableData, legendLines, scenariosOf, tableData } from './model.js';
 import { diffSettings, driverColumns, sameSettings } from './settings.js';
 import type { ReportOptions } from './model.js';
 import type { SettingsDiff } from './settings.js';
@@ -68,6 +68,8 @@ export function renderMarkdown(doc: ResultsDocument, opts: ReportOptions = {}): 
         }),
       );
       out.push(...mdTable(data.head.map(md), rows, data.numeric), '');
+      const lat = latencyTableData(g);
+      if (lat && lat.rows.length) out.push(`Latency · ${md(g.scenario)} · ${fmtSize(g.messageSize)}`, '', ...mdTable(lat.head.map(md), lat.rows.map(({ cells }) => cells.map((c) => md(c.text))), lat.numeric), '');
     }
     const diff = diffSettings(doc.runs.filter((r) => r.scenario === scenario));
     const same = shown.find((s) => sameSettings(s.diff, diff));

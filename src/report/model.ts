@@ -4,7 +4,8 @@ import { isShortWindow, median, medianCi, ratio, usableValues } from '../stats/s
 import { ALPHA, compareSamples, minimumP } from '../stats/significance.js';
 import { fmtCompact, fmtInt, fmtInterval, fmtMiB, fmtP, fmtPct, fmtRatio, fmtSig, fmtSize } from './format.js';
 import { SCENARIOS } from '../results/types.js';
-import type { ConfidenceInterval, LatencyPercentiles, Repetition, ResultsDocument, RunMethod, RunRecord, ScenarioId, Summary, VerificationMethod } from '../results/types.js';
+import type { ConfidenceInterval, LatencyPercentiles, PercentileKey, Repetition, ResultsDocument, RunMethod, RunRecord, ScenarioId, Summary, VerificationMethod } from '../results/types.js';
+import { BEYOND_SAMPLES, PERCENTILE_LABELS, isSupported, minSamplesFor } from '../stats/latency.js';
 import type { RepetitionMetric } from '../stats/summary.js';
 import type { SignificanceVerdict } from '../stats/significance.js';
 
@@ -305,6 +306,7 @@ export function legendLines(groups: readonly ArmGroup[]): string[] {
   const lines = [LEGEND, ciLegend(groups)];
   if (groups.some((g) => g.rows.some((r) => r.vsBaselineTest || r.vsCTest))) lines.push(RATIO_LEGEND);
   lines.push(VERIFIED_LEGEND, CPU_NOTE);
+  if (groups.some((g) => g.hasLatency)) lines.push(CORRECTED_LEGEND, UNSUPPORTED_LEGEND);
   const short = shortWindowNotes(groups);
   if (short.length > 0) lines.push(SHORT_LEGEND, ...short);
   return lines;
@@ -360,7 +362,7 @@ export function fmtHeadline(s: Summary, ci: ConfidenceInterval | undefined, fmt:
 export function tableData(g: ArmGroup, baseline: string, failureWidth = Infinity): TableData {
   const showC = baseline !== C_DRIVER;
   const head = ['driver', 'msgs/s', 'MB/s (10⁶ B)', 'CPU µs/msg', 'peak RSS MiB'];
-  if (g.hasLatency) head.push('p50 µs', 'p95 µs', 'p99 µs', 'p99.9 µs', 'max µs');
+  if (g.hasLatency) head.push('p50 µs', 'p99 µs', 'p99.9 µs', 'max µs');
   head.push(`× vs ${baseline}`);
   if (showC) head.push(`× vs ${C_DRIVER}`);
   head.push('verified');
@@ -382,7 +384,7 @@ export function tableData(g: ArmGroup, baseline: string, failureWidth = Infinity
     ];
     if (g.hasLatency) {
       const l = r.latency;
-      cells.push(num(fmtInt(l?.p50)), num(fmtInt(l?.p95)), num(fmtInt(l?.p99)), num(fmtInt(l?.p999)), num(fmtInt(l?.max)));
+      cells.push(num(fmtPercentile(l, 'p50')), num(fmtPercentile(l, 'p99')), num(fmtPercentile(l, 'p999')), num(fmtInt(l?.max)));
     }
     const ratioCell = (t: RatioTest | undefined): Cell => ({ text: fmtRatioTest(t), numeric: true, ...(t?.short ? { short: true } : {}) });
     cells.push(ratioCell(r.vsBaselineTest));
@@ -399,6 +401,56 @@ export function tableData(g: ArmGroup, baseline: string, failureWidth = Infinity
     numeric: numeric.filter((_, i) => keep[i]),
     rows: rows.map(({ cells, row }) => ({ cells: cells.filter((_, i) => keep[i]), row })),
   };
+}
+
+/** "1,234", or "(1,234)" when the sample count does not support the percentile (isSupported). */
+export function fmtPercentile(l: LatencyPercentiles | undefined, key: PercentileKey): string {
+  const v = l?.[key];
+  if (!l || v === undefined || !Number.isFinite(v)) return '';
+  const t = fmtInt(v);
+  return isSupported(l, key) ? t : `(${t})`;
+}
+
+export const UNSUPPORTED_LEGEND = `(1,234): too few samples for that percentile — it needs ${BEYOND_SAMPLES} beyond it (p99 ${fmtInt(minSamplesFor('p99'))}, p99.9 ${fmtInt(minSamplesFor('p999'))}, p99.99 ${fmtInt(minSamplesFor('p9999'))} samples); the figure is one of the few largest samples.`;
+export const CORRECTED_LEGEND = 'corrected: latency from each message\'s intended send time on the open-loop schedule (coordinated omission corrected); service: from the moment the client was handed the message. Rate: requested → achieved msgs/s.';
+
+const LATENCY_KEYS: readonly PercentileKey[] = ['p50', 'p90', 'p99', 'p999', 'p9999'];
+
+/**
+ * The latency detail of a group: per driver its corrected (or only) latency and, for paced arms, the
+ * service time, at p50 p90 p99 p99.9 p99.99 max with the sample count, and the rate requested and
+ * achieved. Undefined when the group has no latency.
+ */
+export function latencyTableData(g: ArmGroup): { head: string[]; numeric: boolean[]; rows: { cells: Cell[]; row: ArmRow }[] } | undefined {
+  if (!g.hasLatency) return undefined;
+  const head = ['driver', 'latency', 'samples', ...LATENCY_KEYS.map((k) => `${PERCENTILE_LABELS[k]} µs`), 'max µs', 'rate msgs/s'];
+  const numeric = head.map((_, i) => i > 1);
+  const rows: { cells: Cell[]; row: ArmRow }[] = [];
+  for (const r of g.rows) {
+    const l = r.latency;
+    if (!l || l.count === 0) continue;
+    const service = r.run.summary.serviceTimeUs;
+    const rate = rateText(r.run);
+    const line = (kind: string, x: LatencyPercentiles, withRate: boolean): Cell[] => [
+      { text: r.driver },
+      { text: kind },
+      { text: fmtInt(x.count), numeric: true },
+      ...LATENCY_KEYS.map((k) => ({ text: fmtPercentile(x, k), numeric: true })),
+      { text: fmtInt(x.max), numeric: true },
+      { text: withRate ? rate : '', numeric: true },
+    ];
+    rows.push({ cells: line(service ? 'corrected' : 'measured', l, true), row: r });
+    if (service) rows.push({ cells: line('service', service, false), row: r });
+  }
+  return { head, numeric, rows };
+}
+
+/** "20,000 → 19,987" (median achieved over the ok repetitions), "" for unpaced arms. */
+export function rateText(run: RunRecord): string {
+  const reps = run.repetitions.filter((x) => x.ok && x.requestedRate !== undefined && x.achievedRate !== undefined);
+  if (!reps.length) return '';
+  const requested = reps[0]?.requestedRate as number;
+  return `${fmtInt(requested)} → ${fmtInt(median(reps.map((x) => x.achievedRate as number)))}`;
 }
 
 function repsLabel(rows: readonly ArmRow[]): string {

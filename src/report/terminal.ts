@@ -3,7 +3,7 @@
 import Table from 'cli-table3';
 import { DASH, ansi, fmtSize } from './format.js';
 import type { AnsiStyle } from './format.js';
-import { aaView, baselineOf, buildGroups, envLines, groupTitle, legendLines, scenariosOf, tableData } from './model.js';
+import { aaView, baselineOf, buildGroups, envLines, groupTitle, latencyTableData, legendLines, scenariosOf, tableData } from './model.js';
 import { commonLine, diffSettings, driverColumns, sameSettings } from './settings.js';
 import type { ReportOptions } from './model.js';
 import type { SettingsDiff } from './settings.js';
@@ -53,6 +53,15 @@ export function renderTerminal(doc: ResultsDocument, opts: TerminalOptions = {})
       t.push(row.verified ? texts : texts.map((s) => paint('red', s)));
     }
     out.push(paint('bold', groupTitle(g)), t.toString());
+    const lat = latencyTableData(g);
+    if (lat && lat.rows.length) {
+      const lt = newTable(lat.head.map(clean), lat.numeric, color);
+      for (const { cells, row } of lat.rows) {
+        const texts = cells.map((c) => clean(c.text));
+        lt.push(row.verified ? texts : texts.map((x) => paint('red', x)));
+      }
+      out.push(`Latency · ${g.scenario} · ${fmtSize(g.messageSize)}`, lt.toString());
+    }
 
     if (lastOfScenario.get(g.scenario) === g) {
       const diff = diffSettings(doc.runs.filter((r) => r.scenario === g.scenario));

@@ -66,11 +66,42 @@ export interface ConfidenceInterval {
 
 export interface LatencyPercentiles {
   p50: number;
+  /** Absent in documents written before it existed. */
+  p90?: number;
   p95: number;
   p99: number;
   p999: number;
+  /** p99.99; absent in documents written before it existed. */
+  p9999?: number;
   max: number;
   count: number;
+  /**
+   * The percentiles this sample count supports (src/stats/latency.ts, PERCENTILE_MIN_SAMPLES: at
+   * least 10 samples beyond the percentile), e.g. ["p50","p90","p99"] for 2,000 samples. Views mark
+   * the others. Absent in documents written before it existed.
+   */
+  supported?: PercentileKey[];
+}
+
+export const PERCENTILE_KEYS = ['p50', 'p90', 'p95', 'p99', 'p999', 'p9999'] as const;
+export type PercentileKey = (typeof PERCENTILE_KEYS)[number];
+
+/**
+ * Per-interval counts of a timed arm, from its progress lines (every driver's; src/runner/arm.ts):
+ * what happened in each `intervalMs` after the first measured progress. Rates are count / interval.
+ */
+export interface TimeSeries {
+  intervalMs: number;
+  /** Measured messages handed to the client (producers) or received (consumer, e2e-latency). */
+  done: number[];
+  /** Acknowledged, where the arm reports it. */
+  acked?: number[];
+  /** Failed deliveries, where the arm reports it. */
+  failed?: number[];
+  /** e2e-latency: measured messages received by its consumer. */
+  consumed?: number[];
+  /** Messages sent but not yet acknowledged (producers) or not yet received (e2e) at the end of each interval. */
+  backlog?: number[];
 }
 
 /**
@@ -111,9 +142,21 @@ export interface Repetition {
   errors?: Record<string, number>;
   consumed?: number;
   checksum?: string;
+  /**
+   * Latency (µs). At a fixed --rate it is corrected for coordinated omission: measured from each
+   * message's intended send time on the arm's schedule, not from when the client took it.
+   */
   latencyUs?: LatencyPercentiles;
   /** Base64 of an HDR histogram (µs) of this repetition, so repetitions can be merged, not averaged. */
   latencyHistogram?: string;
+  /** Paced arms: the uncorrected latency (service time), from the moment the message was actually handed to the client. */
+  serviceTimeUs?: LatencyPercentiles;
+  serviceHistogram?: string;
+  /** Paced arms: the rate asked for and the send rate achieved (msgs/s). */
+  requestedRate?: number;
+  achievedRate?: number;
+  /** Timed arms: per-interval counts (TimeSeries). */
+  series?: TimeSeries;
   verification: Verification;
   /** Process-level figures from the arm's process (rusage), for reference. */
   process?: { userUs: number; sysUs: number; maxRssKb: number; wallUs: number; exitCode: number; signal: number };
@@ -130,7 +173,10 @@ export interface RunSummary {
   mbPerSec: Summary;
   cpuUsPerMsg: Summary;
   rssPeakBytes: Summary;
+  /** Merged across the verified repetitions (corrected at a fixed rate: see Repetition.latencyUs). */
   latencyUs?: LatencyPercentiles;
+  /** The uncorrected latency of paced arms, merged likewise. */
+  serviceTimeUs?: LatencyPercentiles;
 }
 
 /** One arm = driver × scenario × message size, with all its repetitions. */
@@ -139,6 +185,8 @@ export interface RunRecord {
   scenario: ScenarioId;
   messageSize: number;
   messages: number;
+  /** Timed arms (--duration): the planned window (ms). At a rate, messages = rate × duration; unpaced, messages is the cap and each repetition's own count is what it sent. */
+  durationMs?: number;
   warmup: number;
   partitions: number;
   replication: number;
@@ -180,7 +228,7 @@ export interface RunMethod {
   /** CPU placement: the broker's CPUs, the arms' CPUs, and a free-text note. */
   placement?: { broker?: number[]; arms?: number[]; note?: string };
   /** Broker warm-up rounds before the first arm, and whether their rate settled within `tolerance` (a fraction). */
-  brokerWarmup?: { rounds: { msgsPerSec: number }[]; reads?: { msgsPerSec: number }[]; steady: boolean; tolerance: number };
+  brokerWarmup?: { rounds: { msgsPerSec: number }[]; reads?: { msgsPerSec: number }[]; steady: boolean; tolerance: number; latency?: { p50Us: number }[]; latencySteady?: boolean };
   /** Order of the arms, e.g. "interleaved", "randomised (seed 7)". */
   order?: string;
   repetitions?: number;

@@ -5,7 +5,8 @@ import type { ScenarioOutcome } from '../scenarios/types.js';
 import { errorMessage } from '../util/errors.js';
 
 export { DESCRIBE_PREFIX, PROGRESS_PREFIX } from '../contract/arm.js';
-import { PROGRESS_PREFIX } from '../contract/arm.js';
+import { PROGRESS_PREFIX, type ProgressLine } from '../contract/arm.js';
+import type { ProgressCounts } from '../scenarios/types.js';
 
 export async function loadNodeDriver(id: string): Promise<NodeDriver> {
   const entry = driverEntry(id);
@@ -15,14 +16,19 @@ export async function loadNodeDriver(id: string): Promise<NodeDriver> {
   return d;
 }
 
-/** Progress lines on stdout, at most every 200 ms, plus the last one. */
-export function progressWriter(part?: number): (done: number) => void {
+/** Progress lines on stdout, at most every 200 ms (the scenario writes a last one with `final`). */
+export function progressWriter(part?: number): (done: number, more?: ProgressCounts) => void {
   let last = 0;
-  return (done) => {
+  return (done, more) => {
     const now = Date.now();
-    if (now - last < 200) return;
+    if (now - last < 200 && !more?.final) return;
     last = now;
-    process.stdout.write(`${PROGRESS_PREFIX}${JSON.stringify(part === undefined ? { done } : { done, part })}\n`);
+    const line: ProgressLine = { done };
+    if (more?.acked !== undefined) line.acked = more.acked;
+    if (more?.failed !== undefined) line.failed = more.failed;
+    if (more?.consumed !== undefined) line.consumed = more.consumed;
+    if (part !== undefined) line.part = part;
+    process.stdout.write(`${PROGRESS_PREFIX}${JSON.stringify(line)}\n`);
   };
 }
 

@@ -15,6 +15,9 @@ import { DESCRIBE_PREFIX, PROGRESS_PREFIX, failedOutcome } from './arm-common.js
 import { combineOutcomes } from './combine.js';
 import { encodeHistogram, newHistogram } from '../stats/latency.js';
 import { splitSpec } from './split.js';
+import { SeriesRecorder } from './series.js';
+import type { ProgressLine } from '../contract/arm.js';
+import type { TimeSeries } from '../results/types.js';
 
 const childJs = path.join(path.dirname(fileURLToPath(import.meta.url)), 'child.js');
 const TAIL = 16 * 1024;
@@ -25,6 +28,8 @@ export interface ArmProcessResult {
   rusage?: Rusage;
   timedOut: boolean;
   stderrTail: string;
+  /** Per-interval counts from the arm's progress lines (src/runner/series.ts). */
+  series?: TimeSeries;
 }
 
 function tail(s: string): string {
@@ -63,7 +68,9 @@ export interface ArmPlacement {
   cpus?: readonly number[];
 }
 
-export async function runArmProcess(spec: ArmSpec, entry: DriverEntry, onProgress?: (done: number) => void, signal?: AbortSignal, placement: ArmPlacement = {}): Promise<ArmProcessResult> {
+export async function runArmProcess(spec: ArmSpec, entry: DriverEntry, onProgress?: (done: number) => void, signal?: AbortSignal, placement: ArmPlacement = {}, shared?: { series: SeriesRecorder; key: string }): Promise<ArmProcessResult> {
+  const series = shared?.series ?? new SeriesRecorder();
+  const seriesKey = shared?.key ?? 'p';
   const dir = privateArmDir();
   const specFile = path.join(dir, 'spec.json');
   const withResult: ArmSpec = { ...spec, resultFile: path.join(dir, 'result.json') };
@@ -116,11 +123,13 @@ export async function runArmProcess(spec: ArmSpec, entry: DriverEntry, onProgres
     while ((nl = partial.indexOf('\n')) >= 0) {
       const line = partial.slice(0, nl);
       partial = partial.slice(nl + 1);
-      if (!line.startsWith(PROGRESS_PREFIX) || !onProgress) continue;
+      if (!line.startsWith(PROGRESS_PREFIX)) continue;
       try {
-        const p = JSON.parse(line.slice(PROGRESS_PREFIX.length)) as { done: number; part?: number };
+        const p = JSON.parse(line.slice(PROGRESS_PREFIX.length)) as ProgressLine;
+        if (typeof p.done !== 'number') continue;
         partDone.set(p.part ?? 0, p.done);
-        onProgress([...partDone.values()].reduce((s, v) => s + v, 0));
+        series.record(`${seriesKey}.${p.part ?? 0}`, p);
+        onProgress?.([...partDone.values()].reduce((s, v) => s + v, 0));
       } catch {
         // a client printed something that merely looks like ours
       }
@@ -170,13 +179,21 @@ export async function runArmProcess(spec: ArmSpec, entry: DriverEntry, onProgres
     outcome = failedOutcome(new Error(`unreadable result: ${errorMessage(err)}`));
   }
   removeArmDir(dir);
-  if (outcome.latencySamplesUs && !outcome.latencyHistogram) {
+  histogramFromSamples(outcome, 'latencySamplesUs', 'latencyHistogram');
+  histogramFromSamples(outcome, 'serviceSamplesUs', 'serviceHistogram');
+  const s = shared ? undefined : series.finish();
+  return { outcome, ...(rusage ? { rusage } : {}), timedOut, stderrTail: stderr, ...(s ? { series: s } : {}) };
+}
+
+/** External drivers may send raw samples (µs) instead of a histogram: kbench builds it. */
+function histogramFromSamples(o: ScenarioOutcome, samples: 'latencySamplesUs' | 'serviceSamplesUs', into: 'latencyHistogram' | 'serviceHistogram'): void {
+  const xs = o[samples];
+  if (xs && !o[into]) {
     const h = newHistogram();
-    for (const v of outcome.latencySamplesUs) h.recordValue(Math.max(1, Math.round(v)));
-    outcome.latencyHistogram = encodeHistogram(h);
-    delete outcome.latencySamplesUs;
+    for (const v of xs) h.recordValue(Math.max(1, Math.round(v)));
+    o[into] = encodeHistogram(h);
   }
-  return { outcome, ...(rusage ? { rusage } : {}), timedOut, stderrTail: stderr };
+  delete o[samples];
 }
 
 /** Runs an arm as `n` processes (for clients that cannot share a process between threads) and combines them. */
@@ -184,6 +201,7 @@ export async function runArmProcesses(spec: ArmSpec, n: number, entry: DriverEnt
   if (n <= 1) return runArmProcess(spec, entry, onProgress, signal, placement);
   const parts = splitSpec(spec, n, spec.partitionCounts);
   const done = new Array<number>(n).fill(0);
+  const series = new SeriesRecorder();
   const results = await Promise.all(
     parts.map((p, k) =>
       runArmProcess(
@@ -195,9 +213,11 @@ export async function runArmProcesses(spec: ArmSpec, n: number, entry: DriverEnt
         },
         signal,
         placement,
+        { series, key: String(k) },
       ),
     ),
   );
+  const s = series.finish();
   const rusages = results.map((r) => r.rusage).filter((r): r is Rusage => r !== undefined);
   const rusage: Rusage | undefined = rusages.length
     ? rusages.reduce((a, b) => ({
@@ -214,6 +234,7 @@ export async function runArmProcesses(spec: ArmSpec, n: number, entry: DriverEnt
     ...(rusage ? { rusage } : {}),
     timedOut: results.some((r) => r.timedOut),
     stderrTail: results.map((r) => r.stderrTail).join('\n'),
+    ...(s ? { series: s } : {}),
   };
 }
 

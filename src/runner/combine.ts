@@ -23,6 +23,7 @@ export function combineOutcomes(parts: readonly ScenarioOutcome[], mode: 'thread
   for (const p of parts) addErrors(errors, p.errors ?? {});
   const checksums = parts.map((p) => p.checksum).filter((c): c is string => c !== undefined);
   const hist = mergeHistograms(parts.map((p) => p.latencyHistogram));
+  const service = mergeHistograms(parts.map((p) => p.serviceHistogram));
   const cpu = (f: (p: ScenarioOutcome) => number | undefined): number | undefined =>
     mode === 'processes' ? sumOpt(parts.map(f)) : Math.max(...parts.map((p) => f(p) ?? 0));
   const out: ScenarioOutcome = {
@@ -55,5 +56,11 @@ export function combineOutcomes(parts: readonly ScenarioOutcome[], mode: 'thread
   for (const [k, v] of optional) if (v !== undefined) (out as unknown as Record<string, unknown>)[k] = v;
   if (checksums.length) out.checksum = addChecksums(checksums);
   if (hist) out.latencyHistogram = encodeHistogram(hist);
+  if (service) out.serviceHistogram = encodeHistogram(service);
+  // Paced parts each keep their share of the rate: the arm's rates add up.
+  const requested = sumOpt(parts.map((p) => p.requestedRate));
+  const achieved = sumOpt(parts.map((p) => p.achievedRate));
+  if (requested !== undefined) out.requestedRate = requested;
+  if (achieved !== undefined) out.achievedRate = achieved;
   return out;
 }

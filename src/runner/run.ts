@@ -24,6 +24,7 @@ import type { PayloadSpec } from '../contract/arm.js';
 import { LATENCY_HEADER_BYTES, expectedChecksum, loadPayload, payloadSpec } from '../verify/payload.js';
 import { verifyOutcome, type Expectation } from '../verify/verify.js';
 import { decodeHistogram, mergeHistograms, percentiles } from '../stats/latency.js';
+import { shortfallNote } from '../scenarios/schedule.js';
 import { SHORT_WINDOW_NS, summarize, usableValues } from '../stats/summary.js';
 import { aaReport } from '../stats/significance.js';
 import { EnvironmentError, errorMessage } from '../util/errors.js';
@@ -33,7 +34,7 @@ import { kbenchVersion } from '../paths.js';
 import { parseKafkaVersion } from '../broker/versions.js';
 import { plannedRepetitions } from '../plan/plan.js';
 import { describeDriver, runArmProcess, runArmProcesses, type ArmPlacement, type ArmProcessResult } from './arm.js';
-import { HELPER_DRIVERS, fillTopic, readBackTopic, warmBroker, type Helper, type WarmupReport } from './helpers.js';
+import { HELPER_DRIVERS, fillTopic, readBackTopic, warmBroker, warmBrokerLatency, LATENCY_WARMUP, type Helper, type WarmupReport } from './helpers.js';
 import { resolvePlacement, type Placement } from './placement.js';
 
 export interface RunEvents {
@@ -168,9 +169,15 @@ export function unsupportedReason(d: DriverDescription, scenario: ScenarioId, si
 /** A measured interval under 10 ms (e.g. one batch that arrived at once) gives a rate that means nothing. */
 const tooShort = (o: ScenarioOutcome): boolean => o.ok && o.messages > 0 && o.elapsedNs < SHORT_WINDOW_NS;
 
+/** Measured messages the arm was to send: the plan's count, or, for a timed unpaced arm, what it reports it sent (at most the cap). */
+export function expectedMessages(arm: PlannedArm, o: ScenarioOutcome): number {
+  if (arm.durationMs === undefined || !o.ok) return arm.messages;
+  return o.messages > 0 && o.messages <= arm.messages ? o.messages : arm.messages;
+}
+
 function repetitionFrom(arm: PlannedArm, res: ArmProcessResult, expectedTopic: Omit<Expectation, 'scenario' | 'messages' | 'warmup' | 'messageSize'>, workers: number): Repetition {
   const o: ScenarioOutcome = res.outcome;
-  const verification = verifyOutcome(o, { scenario: arm.scenario, messages: arm.messages, warmup: arm.warmup, messageSize: arm.messageSize, ...expectedTopic });
+  const verification = verifyOutcome(o, { scenario: arm.scenario, messages: expectedMessages(arm, o), warmup: arm.warmup, messageSize: arm.messageSize, ...expectedTopic });
   const secs = o.elapsedNs / 1e9;
   const interval = o.cpuUserUs !== undefined && o.cpuSysUs !== undefined;
   const cpuUs = interval ? (o.cpuUserUs as number) + (o.cpuSysUs as number) : res.rusage ? res.rusage.userUs + res.rusage.sysUs : NaN;
@@ -202,6 +209,19 @@ function repetitionFrom(arm: PlannedArm, res: ArmProcessResult, expectedTopic: O
     rep.latencyHistogram = o.latencyHistogram;
     rep.latencyUs = percentiles(decodeHistogram(o.latencyHistogram));
   }
+  if (o.serviceHistogram) {
+    rep.serviceHistogram = o.serviceHistogram;
+    rep.serviceTimeUs = percentiles(decodeHistogram(o.serviceHistogram));
+  }
+  // Paced arms: the rate asked and the rate held. A program that does not report it is measured by its window.
+  if (arm.settings.rate > 0 && o.ok) {
+    rep.requestedRate = o.requestedRate ?? arm.settings.rate;
+    rep.achievedRate = o.achievedRate ?? (secs > 0 ? o.messages / secs : 0);
+    if (o.achievedRate === undefined) rep.notes = [...(rep.notes ?? []), 'achieved rate: measured over the window (the program does not report its schedule)'];
+    const short = shortfallNote(rep.requestedRate, rep.achievedRate);
+    if (short && !(rep.notes ?? []).includes(short)) rep.notes = [...(rep.notes ?? []), short];
+  }
+  if (res.series) rep.series = res.series;
   if (res.rusage) rep.process = res.rusage;
   return rep;
 }
@@ -229,6 +249,7 @@ export function buildRecords(spec: RunSpec, arms: readonly PlannedArm[], reps: R
     const repetitions = g.map((a) => reps.get(a.index) as Repetition);
     const ok = repetitions.filter((r) => r.ok);
     const latency = mergeHistograms(ok.map((r) => r.latencyHistogram));
+    const service = mergeHistograms(ok.map((r) => r.serviceHistogram));
     const config = g.map((a) => configs.get(a.index)).find((c) => c && Object.keys(c).length > 0) ?? {};
     records.push({
       driver: first.driver,
@@ -250,7 +271,9 @@ export function buildRecords(spec: RunSpec, arms: readonly PlannedArm[], reps: R
         cpuUsPerMsg: summarize(usableValues(repetitions, 'cpuUsPerMsg')),
         rssPeakBytes: summarize(ok.map((r) => r.rssPeakBytes)),
         ...(latency ? { latencyUs: percentiles(latency) } : {}),
+        ...(service ? { serviceTimeUs: percentiles(service) } : {}),
       },
+      ...(first.durationMs !== undefined ? { durationMs: first.durationMs } : {}),
     });
   }
   return records;
@@ -350,6 +373,7 @@ export async function runBenchmark(spec: RunSpec, ev: RunEvents = silentEvents):
   const configs = new Map<number, Record<string, string | number | boolean>>();
   const runId = crypto.randomBytes(4).toString('hex');
   let warmup: WarmupReport | undefined;
+  let latencyWarmup: { rounds: { p50Us: number }[]; steady: boolean } | undefined;
   try {
     const security = securityLabel(broker.connection);
     doc.env.broker = { kind: broker.kind, nodes: broker.nodes, bootstrap: broker.connection.brokers.join(','), ...(broker.version ? { version: broker.version } : {}), ...(security !== 'PLAINTEXT' ? { security } : {}) };
@@ -367,6 +391,22 @@ export async function runBenchmark(spec: RunSpec, ev: RunEvents = silentEvents):
       }
       ev.info(`broker warm-up: ${warmup.rounds.length} write and ${warmup.reads.length} read rounds of ${spec.brokerWarmup.messages.toLocaleString('en-US')} messages in ${((Date.now() - t0) / 1000).toFixed(1)} s, ${warmup.steady ? `steady (last two within ${spec.brokerWarmup.tolerance * 100} %)` : `NOT steady after ${spec.brokerWarmup.maxRounds} rounds`}`);
       if (!warmup.steady) doc.warnings.push(`the broker warm-up did not settle within ${spec.brokerWarmup.maxRounds} rounds (last rates ${warmup.rounds.slice(-2).map((r) => Math.round(r.msgsPerSec)).join(', ')} msgs/s): early arms may still see a warming broker`);
+    }
+    // Latency arms: the broker's per-message path warmed too, until the median settles.
+    if (spec.brokerWarmup.messages > 0 && helper && runnable.some((a) => a.scenario === 'e2e-latency' || a.scenario === 'producer-sync')) {
+      const made: string[] = [];
+      try {
+        const lw = await warmBrokerLatency(helper, LATENCY_WARMUP, async (r) => {
+          const t = `kbench-${runId}-latency-warmup-${r}`;
+          await createTopic(adminConn(conn), { topic: t, partitions: 1, replication: 1 });
+          made.push(t);
+          return t;
+        }, payloadFor(100), `${runId}-lwarm`, (m) => ev.info(m));
+        latencyWarmup = lw;
+        if (!lw.steady) doc.warnings.push(`the broker's latency warm-up did not settle within ${LATENCY_WARMUP.maxRounds} rounds (p50 ${lw.rounds.slice(-2).map((x) => (x.p50Us / 1000).toFixed(2)).join(', ')} ms): early latency arms may still see a warming broker`);
+      } finally {
+        for (const t of made) await dropTopic(t);
+      }
     }
     let brokerDied = false;
     for (const arm of runnable) {
@@ -397,6 +437,7 @@ export async function runBenchmark(spec: RunSpec, ev: RunEvents = silentEvents):
           scenario: arm.scenario,
           messageSize: arm.messageSize,
           messages: arm.messages,
+          ...(arm.durationMs !== undefined ? { durationMs: arm.durationMs } : {}),
           warmup: arm.warmup,
           firstSeq: 0,
           topic,
@@ -435,7 +476,7 @@ export async function runBenchmark(spec: RunSpec, ev: RunEvents = silentEvents):
         const res = procs > 1 ? await runArmProcesses(base, procs, entry, progress, abort.signal, armPlacement) : await runArmProcess(base, entry, progress, abort.signal, armPlacement);
         if (res.outcome.error) res.outcome.error = clean(res.outcome.error);
         if (arm.scenario === 'producer-async' || arm.scenario === 'producer-sync') {
-          const total = arm.warmup + arm.messages;
+          const total = arm.warmup + expectedMessages(arm, res.outcome);
           // A failed arm's count is read once: waiting for messages it never sent would only cost 10 s.
           const count = await topicCountReaching(conn, topic, total, res.outcome.ok ? 10_000 : 0);
           if (count !== undefined) expected.topicMessages = count;
@@ -467,7 +508,7 @@ export async function runBenchmark(spec: RunSpec, ev: RunEvents = silentEvents):
   doc.env.method = {
     brokerStorage: broker.storage,
     placement: { ...(placement.broker ? { broker: placement.broker } : {}), ...(placement.arms ? { arms: placement.arms } : {}), note: placement.note },
-    ...(warmup ? { brokerWarmup: { rounds: warmup.rounds, reads: warmup.reads, steady: warmup.steady, tolerance: warmup.tolerance } } : {}),
+    ...(warmup ? { brokerWarmup: { rounds: warmup.rounds, reads: warmup.reads, steady: warmup.steady, tolerance: warmup.tolerance, ...(latencyWarmup ? { latency: latencyWarmup.rounds, latencySteady: latencyWarmup.steady } : {}) } } : {}),
     order: 'repetitions interleaved across drivers; the driver order rotates by one per repetition',
     repetitions: plannedRepetitions(spec),
     payload: spec.payload.kind,

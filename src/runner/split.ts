@@ -1,6 +1,7 @@
 // Splits one arm into N shares (worker threads or processes): messages, warm-up, sequence ranges and,
 // for consumers, disjoint partition sets of the measured topic with exactly the number of messages
-// each must read (every share reads the whole warm-up topic first: its own warm-up).
+// each must read (every share reads the whole warm-up topic first: its own warm-up). A paced arm's
+// rate is split evenly: the shares together send at the arm's rate.
 import type { ArmSpec } from '../contract/arm.js';
 
 function shares(total: number, n: number): number[] {
@@ -35,6 +36,8 @@ export function splitSpec(spec: ArmSpec, n: number, partitionCounts?: readonly n
       part.warmup = warmShares[k] as number;
       part.firstSeq = seq;
       seq += part.messages + part.warmup;
+      // A paced arm's rate is the arm's: each share keeps its part of it.
+      if (spec.settings.rate > 0) part.settings = { ...spec.settings, rate: spec.settings.rate / n };
     }
     return part;
   });

@@ -19,18 +19,20 @@ export class OutBatch {
 
   /**
    * Builds `count` payloads of `size` bytes with sequence numbers firstSeq.. from the payload source
-   * (fillPayloads); stamps the send time into bytes [8, 16) when asked (latency scenarios).
+   * (fillPayloads); stamps a time into bytes [8, 16) when asked (latency scenarios): `true` = now,
+   * a number = that time (µs since the epoch: the intended send time of a paced arm).
    */
-  static build(payload: PayloadBytes, size: number, firstSeq: number, count: number, stampTime = false): OutBatch {
+  static build(payload: PayloadBytes, size: number, firstSeq: number, count: number, stampTime: boolean | number = false): OutBatch {
     if (stampTime && size < LATENCY_HEADER_BYTES) {
       throw new RangeError(`latency payloads need at least ${LATENCY_HEADER_BYTES} bytes, message size is ${size}`);
     }
     const buffer = Buffer.allocUnsafe(size * count);
     fillPayloads(buffer, 0, size, firstSeq, count, payload);
     const offsets = new Uint32Array(count + 1);
-    const nowUs = stampTime ? wallClockUs() : 0;
+    const stamp = stampTime !== false;
+    const nowUs = typeof stampTime === 'number' ? stampTime : stamp ? wallClockUs() : 0;
     for (let i = 0, off = 0; i < count; i++, off += size) {
-      if (stampTime) writeTimestampUs(buffer, off, nowUs);
+      if (stamp) writeTimestampUs(buffer, off, nowUs);
       offsets[i] = off;
     }
     offsets[count] = size * count;

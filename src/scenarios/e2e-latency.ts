@@ -1,18 +1,21 @@
-// e2e-latency — produce at a fixed rate with the send time in each payload; a consumer in the same
-// process (same clock) records produce→consume latency per message into an HDR histogram, and
-// accounts for every sequence number (lost and duplicated are counted, not guessed). The consumer
-// reads the arm's topic (warm-up and measured messages alike) and is assigned to it before the first
-// warm-up send; the window opens at the first measured send (WINDOWS in src/contract/arm.ts).
+// e2e-latency — produce on the open-loop schedule of a fixed rate (src/scenarios/schedule.ts) with
+// each message's intended send time in its payload; a consumer in the same process (same clock)
+// records, per message, intended send → consumed (corrected for coordinated omission) and actual
+// hand-over → consumed (service time) into HDR histograms, and accounts for every sequence number
+// (lost and duplicated are counted, not guessed). The consumer reads the arm's topic (warm-up and
+// measured messages alike) and is assigned to it before the first warm-up send; the window opens at
+// the first measured send (WINDOWS in src/contract/arm.ts).
 import type { DriverContext, NodeDriver } from '../drivers/types.js';
 import { encodeHistogram, newHistogram } from '../stats/latency.js';
 import { LATENCY_HEADER_BYTES, readSeq, readTimestampUs } from '../verify/payload.js';
 import { OutBatch, armPayload, wallClockUs } from './batch.js';
 import { consumeUntil, STALL_MS } from './consumer.js';
-import { Meter, addErrors, pace } from './measure.js';
+import { Meter, addErrors } from './measure.js';
+import { Schedule, shortfallNote } from './schedule.js';
+import { DEFAULT_E2E_RATE } from '../plan/plan.js';
 import type { ScenarioOutcome, ScenarioRun } from './types.js';
 
-/** Rate used when --rate is not given: steady, well below what any client sustains here. */
-export const DEFAULT_E2E_RATE = 2000;
+export { DEFAULT_E2E_RATE };
 
 export async function e2eLatency(driver: NodeDriver, ctx: DriverContext, run: ScenarioRun): Promise<ScenarioOutcome> {
   const { spec } = run;
@@ -23,7 +26,10 @@ export async function e2eLatency(driver: NodeDriver, ctx: DriverContext, run: Sc
   const total = spec.warmup + spec.messages;
   const first = spec.firstSeq;
   const seen = new Uint8Array(total);
+  // Actual hand-over time of each measured message (µs), for the service time.
+  const sentAt = new Float64Array(spec.messages);
   const hist = newHistogram();
+  const service = newHistogram();
   let received = 0;
   let duplicated = 0;
   let outside = 0;
@@ -32,6 +38,12 @@ export async function e2eLatency(driver: NodeDriver, ctx: DriverContext, run: Sc
 
   const c = await driver.createConsumer(ctx);
   const p = await driver.createProducer(ctx);
+  let sentMeasured = 0;
+  let baseDelivered = 0;
+  const acked = (): { acked?: number } => {
+    const now = p.snapshot?.();
+    return now && sentMeasured > 0 ? { acked: Math.max(0, now.delivered - baseDelivered) } : {};
+  };
   try {
     let onAssigned = (): void => undefined;
     const assigned = new Promise<void>((resolve) => (onAssigned = resolve));
@@ -53,9 +65,13 @@ export async function e2eLatency(driver: NodeDriver, ctx: DriverContext, run: Sc
           }
           seen[idx] = 1;
           received++;
-          if (idx >= spec.warmup) hist.recordValue(Math.max(1, Math.round(now - readTimestampUs(v))));
+          if (idx >= spec.warmup) {
+            hist.recordValue(Math.max(1, Math.round(now - readTimestampUs(v))));
+            service.recordValue(Math.max(1, Math.round(now - (sentAt[idx - spec.warmup] as number))));
+          }
         }
-        run.progress(Math.max(0, received - spec.warmup));
+        const consumed = Math.max(0, received - spec.warmup);
+        run.progress(sentMeasured, { consumed, ...acked() });
         return received < total;
       },
       stallMs,
@@ -75,21 +91,30 @@ export async function e2eLatency(driver: NodeDriver, ctx: DriverContext, run: Sc
     if (notAssigned) throw notAssigned;
 
     // Warm-up: also proves the consumer is fetching before anything is measured.
-    let t0 = process.hrtime.bigint();
+    const warmSched = new Schedule(rate);
     for (let i = 0; i < spec.warmup; i++) {
-      await pace(t0, i, rate);
-      await p.send(OutBatch.build(payload, spec.messageSize, first + i, 1, true));
+      await warmSched.until(i);
+      warmSched.handOver(1);
+      await p.send(OutBatch.build(payload, spec.messageSize, first + i, 1, warmSched.dueUs(i)));
     }
     const warm = await p.flush(spec.timeoutMs);
+    baseDelivered = warm.delivered;
     const waitStart = Date.now();
     while (received < spec.warmup && Date.now() - waitStart < stallMs) await new Promise((r) => setTimeout(r, 20));
 
     const meter = new Meter();
     meter.start();
-    t0 = process.hrtime.bigint();
-    for (let i = 0; i < spec.messages; i++) {
-      await pace(t0, i, rate);
-      await p.send(OutBatch.build(payload, spec.messageSize, first + spec.warmup + i, 1, true));
+    const sched = new Schedule(rate);
+    // Every message due by now is handed over, one send call each (as a service sends), each stamped
+    // with its own due time: the schedule, not a catch-up burst charged to nobody.
+    for (let i = 0; i < spec.messages; ) {
+      await sched.until(i);
+      const due = Math.min(spec.messages, sched.dueCount());
+      for (; i < due; i++) {
+        sentAt[i] = sched.handOver(1);
+        await p.send(OutBatch.build(payload, spec.messageSize, first + spec.warmup + i, 1, sched.dueUs(i)));
+        sentMeasured = i + 1;
+      }
     }
     const sent = await p.flush(spec.timeoutMs);
     const err = await consumeFailed;
@@ -100,6 +125,11 @@ export async function e2eLatency(driver: NodeDriver, ctx: DriverContext, run: Sc
     for (let i = spec.warmup; i < total; i++) if (!seen[i]) lost++;
     const notes = outside ? [`${outside} messages with foreign sequence numbers ignored`] : [];
     if (err) notes.push(`consumer stopped early: ${(err as Error).message}`);
+    const achieved = sched.achievedRate();
+    const short = shortfallNote(rate, achieved);
+    if (short) notes.unshift(short);
+    notes.push(sched.latenessNote());
+    run.progress(sentMeasured, { consumed: Math.max(0, received - spec.warmup), acked: sent.delivered - warm.delivered, failed: sent.failed - warm.failed, final: true });
     return {
       ok: true,
       messages: spec.messages,
@@ -112,8 +142,11 @@ export async function e2eLatency(driver: NodeDriver, ctx: DriverContext, run: Sc
       lost,
       duplicated,
       latencyHistogram: encodeHistogram(hist),
+      serviceHistogram: encodeHistogram(service),
+      requestedRate: rate,
+      achievedRate: achieved,
       config: { ...p.config, ...Object.fromEntries(Object.entries(c.config).map(([k, v]) => [`consumer.${k}`, v])) },
-      notes: [`rate ${rate} msgs/s`, ...notes],
+      notes: [`rate ${rate} msgs/s on the open-loop schedule`, ...notes],
     };
   } finally {
     await Promise.allSettled([p.close(), c.close()]);

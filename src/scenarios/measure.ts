@@ -35,14 +35,6 @@ export class Meter {
   }
 }
 
-/** Waits so that `sent` messages are not sent faster than `rate` msgs/s since `startNs`. */
-export async function pace(startNs: bigint, sent: number, rate: number): Promise<void> {
-  if (rate <= 0) return;
-  const dueNs = startNs + BigInt(Math.round((sent / rate) * 1e9));
-  const aheadMs = Number(dueNs - process.hrtime.bigint()) / 1e6;
-  if (aheadMs >= 1) await new Promise((r) => setTimeout(r, aheadMs));
-}
-
 export function addErrors(into: Record<string, number>, from: Record<string, number>, sign = 1): void {
   for (const [k, v] of Object.entries(from)) {
     const n = (into[k] ?? 0) + sign * v;

@@ -87,9 +87,21 @@ test('"× vs c" is left out where c did not run, and there is no duplicate colum
 test('latency columns only where the scenario has latency', () => {
   const lat = rowsOf('e2e-latency · 1 KiB');
   const head = lat.get('__head__') as string[];
-  for (const h of ['p50 µs', 'p95 µs', 'p99 µs', 'p99.9 µs', 'max µs']) assert.ok(head.includes(h), h);
+  for (const h of ['p50 µs', 'p99 µs', 'p99.9 µs', 'max µs']) assert.ok(head.includes(h), h);
   assert.equal((lat.get('kafkajs') as string[])[head.indexOf('p99 µs')], '14,040');
   assert.ok(!(rowsOf('consumer · 1 KiB').get('__head__') as string[]).includes('p50 µs'));
+});
+
+test('the latency detail: p50 … p99.99 with the sample count; a percentile the count does not support is in parentheses', () => {
+  const detail = rowsOf('Latency · e2e-latency · 1 KiB');
+  const head = detail.get('__head__') as string[];
+  assert.deepEqual(head, ['driver', 'latency', 'samples', 'p50 µs', 'p90 µs', 'p99 µs', 'p99.9 µs', 'p99.99 µs', 'max µs', 'rate msgs/s']);
+  const kafkajs = detail.get('kafkajs') as string[];
+  assert.equal(kafkajs[head.indexOf('samples')], '30,000');
+  assert.equal(kafkajs[head.indexOf('p99 µs')], '14,040');
+  assert.match(kafkajs[head.indexOf('p99.99 µs')] as string, /^\([\d,]+\)$/);
+  assert.match(kafkajs[head.indexOf('p99.9 µs')] as string, /^[\d,]+$/);
+  assert.match(out, /\(1,234\): too few samples for that percentile — it needs 10 beyond it \(p99 1,000, p99\.9 10,000, p99\.99 100,000 samples\)/);
 });
 
 test('MB/s states its unit; noisy figures carry the spread flag', () => {
