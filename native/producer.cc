@@ -73,86 +73,80 @@ class Producer::FlushJob : public Job {
   Status status_;
 };
 
-class Producer::SyncJob : public Job {
+/** produceSync(), the part that did not fit (queue full): enqueued here as deliveries make room. */
+class Producer::RestJob : public Job {
  public:
-  SyncJob(Napi::Env env, Producer* p, rd_kafka_topic_t* rkt, size_t n) : Job(env), p_(p), rkt_(rkt) {
-    batch_.records.resize(n);
-    for (SyncRecord& r : batch_.records) r.owner = &batch_;
-    batch_.remaining = n;
-  }
-
-  /** Marks messages [from, n) as never enqueued (no delivery report will come for them). */
-  void FailFrom(size_t from, rd_kafka_resp_err_t err) {
-    std::lock_guard<std::mutex> lk(p_->mu_);
-    for (size_t i = from; i < batch_.records.size(); i++) batch_.records[i].err = err;
-    batch_.remaining -= batch_.records.size() - from;
-  }
+  RestJob(Napi::Env env, Producer* p, rd_kafka_topic_t* rkt, SyncWait* wait, size_t at) : Job(env), p_(p), rkt_(rkt), wait_(wait), at_(at) {}
 
   void Run(const std::atomic<bool>& stop) override {
-    if (has_rest_) {
-      // What did not fit on the JS thread (queue full), enqueued here as deliveries make room.
-      const PackedBatch v = rest_.View();
-      size_t pos = 0;
-      while (pos < v.count && !stop) {
-        rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
-        pos += p_->Enqueue(rkt_, v, pos, v.count, headers_, &batch_.records[rest_at_ + pos], &err);
-        if (pos == v.count) break;
-        if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
-          FailFrom(rest_at_ + pos, err);
-          break;
-        }
-        p_->Serve(10);
+    // wait_ stays valid until every one of its messages is reported or failed, so until this returns:
+    // the messages from `pos` on are neither, and it is not touched after the last is enqueued or failed.
+    const PackedBatch v = rest.View();
+    size_t& pos = pos_;
+    for (;;) {
+      rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
+      pos += p_->Enqueue(rkt_, v, pos, v.count, headers, &wait_->batch.records[at_ + pos], &err);
+      if (pos == v.count) return;
+      if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+        // A close() whose timeout passed, or the handle being destroyed: what never got in fails.
+        if (stop) err = RD_KAFKA_RESP_ERR__DESTROY;
+        else if (MonotonicNs() >= p_->close_deadline_ns_.load()) err = RD_KAFKA_RESP_ERR__PURGE_QUEUE;
       }
-    }
-    bool purged = false;
-    while (!stop) {
-      {
-        std::lock_guard<std::mutex> lk(p_->mu_);
-        if (batch_.remaining == 0) return;
+      if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+        p_->FailSync(&wait_->batch, at_ + pos, err);
+        return;
       }
-      // close() was called and its timeout passed: fail what is left (ERR__PURGE_*) instead of
-      // holding the close up until message.timeout.ms.
-      if (!purged && MonotonicNs() >= p_->close_deadline_ns_.load()) {
-        rd_kafka_purge(p_->rk_, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
-        purged = true;
-      }
-      p_->Serve(kServeSliceMs);
+      p_->Serve(10);
     }
   }
 
-  void Complete(Napi::Env env) override {
-    const size_t n = batch_.records.size();
-    Napi::Int32Array partitions = Napi::Int32Array::New(env, n);
-    Napi::Float64Array offsets = Napi::Float64Array::New(env, n);
-    Napi::Int32Array errors = Napi::Int32Array::New(env, n);
-    Napi::Float64Array latency = Napi::Float64Array::New(env, n);
-    size_t failed = 0;
-    for (size_t i = 0; i < n; i++) {
-      const SyncRecord& r = batch_.records[i];
-      partitions[i] = r.partition;
-      offsets[i] = static_cast<double>(r.offset);
-      errors[i] = r.err;
-      latency[i] = static_cast<double>(r.latency_us);
-      if (r.err != 0) failed++;
-    }
-    Napi::Object o = Napi::Object::New(env);
-    o.Set("count", Num(env, n));
-    o.Set("failed", Num(env, failed));
-    o.Set("partitions", partitions);
-    o.Set("offsets", offsets);
-    o.Set("errors", errors);
-    o.Set("latencyUs", latency);
-    deferred.Resolve(o);
+  void Complete(Napi::Env env) override { deferred.Resolve(env.Undefined()); }  // nobody awaits it: the wait is settled on its own
+
+  void Failed(Napi::Env env, const std::string& why) override {
+    if (pos_ < rest.View().count) p_->FailSync(&wait_->batch, at_ + pos_, RD_KAFKA_RESP_ERR__FAIL);  // Run() threw before the end
+    Job::Failed(env, why);
   }
 
+  OwnedBatch rest;  // copied on the JS thread: the caller may reuse its buffers once produceSync() returns
+  std::vector<Header> headers;
+
+ private:
   Producer* p_;
   rd_kafka_topic_t* rkt_;
-  SyncBatch batch_;
-  bool has_rest_ = false;
-  size_t rest_at_ = 0;
-  OwnedBatch rest_;
-  std::vector<Header> headers_;
+  SyncWait* wait_;
+  size_t at_;       // index in the wait's records of the first message of `rest`
+  size_t pos_ = 0;  // messages of `rest` enqueued or failed so far
 };
+
+namespace {
+
+/** The report of a complete produceSync() batch (its records are no longer written). */
+Napi::Object SyncReport(Napi::Env env, const SyncBatch& b) {
+  const size_t n = b.records.size();
+  Napi::Int32Array partitions = Napi::Int32Array::New(env, n);
+  Napi::Float64Array offsets = Napi::Float64Array::New(env, n);
+  Napi::Int32Array errors = Napi::Int32Array::New(env, n);
+  Napi::Float64Array latency = Napi::Float64Array::New(env, n);
+  size_t failed = 0;
+  for (size_t i = 0; i < n; i++) {
+    const SyncRecord& r = b.records[i];
+    partitions[i] = r.partition;
+    offsets[i] = static_cast<double>(r.offset);
+    errors[i] = r.err;
+    latency[i] = static_cast<double>(r.latency_us);
+    if (r.err != 0) failed++;
+  }
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("count", Num(env, n));
+  o.Set("failed", Num(env, failed));
+  o.Set("partitions", partitions);
+  o.Set("offsets", offsets);
+  o.Set("errors", errors);
+  o.Set("latencyUs", latency);
+  return o;
+}
+
+}  // namespace
 
 class Producer::LoopJob : public Job {
  public:
@@ -280,6 +274,9 @@ class Producer::CloseJob : public Job {
     }
     // Jobs finished after this one cannot exist (closing refuses new ones); settle any, to be sure.
     for (auto& job : p_->service_.Stop()) job->Complete(env);
+    p_->queue_event_on_ = false;  // DestroyHandle() unregistered it
+    // Every report that will ever come has been served (purged messages included): settle them all.
+    p_->SettleWaits(env, true);
     deferred.Resolve(env.Undefined());
   }
 
@@ -367,9 +364,12 @@ void Producer::Shutdown() {
     const int64_t deadline = MonotonicNs() + 200 * kNsPerMs;
     while (rd_kafka_outq_len(rk_) > 0 && MonotonicNs() < deadline) Serve(10);
     DestroyHandle();
+    queue_event_on_ = false;
   }
-  // Only env teardown can leave jobs here (a pending job keeps the object alive otherwise).
+  // Only env teardown can leave jobs or waits here (each keeps the object alive otherwise).
   for (auto& job : left) job->Abandon();
+  for (auto& w : waits_) w->owner.SuppressDestruct();
+  waits_.clear();
   if (hook_registered_) {
     napi_remove_env_cleanup_hook(env_, &Producer::CleanupHook, this);
     hook_registered_ = false;
@@ -384,6 +384,8 @@ void Producer::DestroyHandle() {
     topics_.clear();
   }
   if (mainq_ != nullptr) {
+    // Under the queue's lock, which QueueEvent runs under too: once this returns, no call is running or will start.
+    rd_kafka_queue_cb_event_enable(mainq_, nullptr, nullptr);
     rd_kafka_queue_destroy(mainq_);
     mainq_ = nullptr;
   }
@@ -536,13 +538,81 @@ void Producer::HandleDeliveries(rd_kafka_event_t* ev) {
           r->err = m->err;
           r->offset = m->offset;
           r->latency_us = latency;
+          r->reported = true;
           if (--r->owner->remaining == 0) batch_done = true;
         }
       }
     }
   }
-  // The job waiting for that batch may be blocked in another poll of this queue: wake it.
-  if (batch_done) rd_kafka_queue_yield(mainq_);
+  // A produceSync() batch is complete: the JS thread settles it, woken unless it is the one serving
+  // this for OnWake (which settles next). The thread is compared first: serving_wake_ is the JS thread's.
+  if (batch_done && !(std::this_thread::get_id() == js_thread_ && serving_wake_)) service_.Wake();
+}
+
+void Producer::FailSync(SyncBatch* b, size_t from, rd_kafka_resp_err_t err) {
+  bool done;
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    for (size_t i = from; i < b->records.size(); i++) {
+      b->records[i].err = err;
+      b->records[i].reported = true;
+    }
+    b->remaining -= b->records.size() - from;
+    done = b->remaining == 0;
+  }
+  if (done) service_.Wake();
+}
+
+void Producer::QueueEvent(rd_kafka_t*, void* opaque) { static_cast<Producer*>(opaque)->service_.Wake(); }
+
+void Producer::OnWake(Napi::Env env) {
+  // The handle is the JS thread's to serve while open (a close hands it to the CloseJob, which
+  // serves the last reports itself); only while someone waits (a stale wake-up serves nothing).
+  if (!waits_.empty() && state_ == State::kOpen) {
+    serving_wake_ = true;
+    Serve(0);
+    serving_wake_ = false;
+    // QueueEvent fires when the queue stops being empty: what Serve() left (it is bounded) needs another turn.
+    if (rd_kafka_queue_length(mainq_) > 0) service_.Wake();
+  }
+  SettleWaits(env, false);
+}
+
+void Producer::SettleWaits(Napi::Env env, bool all) {
+  std::vector<std::unique_ptr<SyncWait>> ready;
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    auto keep = waits_.begin();
+    for (auto it = waits_.begin(); it != waits_.end(); ++it) {
+      SyncWait* w = it->get();
+      if (all && w->batch.remaining > 0) {
+        for (SyncRecord& r : w->batch.records) {
+          if (!r.reported) r.err = RD_KAFKA_RESP_ERR__DESTROY;
+        }
+        w->batch.remaining = 0;
+      }
+      if (w->batch.remaining == 0) ready.push_back(std::move(*it));
+      else *keep++ = std::move(*it);
+    }
+    waits_.erase(keep, waits_.end());
+  }
+  if (waits_.empty() && queue_event_on_ && state_ == State::kOpen) {
+    rd_kafka_queue_cb_event_enable(mainq_, nullptr, nullptr);
+    queue_event_on_ = false;
+  }
+  // Settling can run JS (a setter on Object.prototype, a `then` getter) that calls this producer again:
+  // the settled waits are out of waits_ already.
+  for (auto& w : ready) {
+    service_.Drop(env);
+    try {
+      w->deferred.Resolve(SyncReport(env, w->batch));
+    } catch (const Napi::Error& err) {
+      try {
+        w->deferred.Reject(err.Value());
+      } catch (...) {
+      }
+    }
+  }
 }
 
 Status Producer::Drain(int64_t deadline_ns, const std::atomic<bool>& stop) {
@@ -628,21 +698,40 @@ Napi::Value Producer::ProduceSync(const Napi::CallbackInfo& info) {
   rd_kafka_topic_t* rkt = Topic(topic, &st);
   if (rkt == nullptr) ThrowKafkaError(env, st.err, st.message);
 
-  service_.EnsureStarted(env);  // before any message points at the job's records: Submit cannot fail after this
-  auto job = std::make_unique<SyncJob>(env, this, rkt, end - start);
+  service_.EnsureStarted(env);  // before any message points at the wait's records: nothing below can fail to wake it
+  service_.SetWaker(this);
+  auto owned = std::make_unique<SyncWait>(env, end - start);
+  SyncWait* wait = owned.get();
+  wait->owner = Napi::Persistent(Value());
+  waits_.push_back(std::move(owned));
+  service_.Hold(env);  // dropped when the wait is settled
+  // Registered before the first message is enqueued: its report cannot come before librdkafka can say so.
+  if (!queue_event_on_) {
+    rd_kafka_queue_cb_event_enable(mainq_, &Producer::QueueEvent, this);
+    queue_event_on_ = true;
+  }
   rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
-  const size_t n = Enqueue(rkt, b, start, end, headers, job->batch_.records.data(), &err);
+  const size_t n = Enqueue(rkt, b, start, end, headers, wait->batch.records.data(), &err);
   if (start + n < end) {
     if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
-      job->has_rest_ = true;
-      job->rest_at_ = n;
-      job->rest_ = OwnedBatch::CopyOf(b, start + n, end);  // copied: enqueued later by the job, the caller may reuse its buffers
-      job->headers_ = std::move(headers);
+      std::unique_ptr<RestJob> job;
+      try {
+        job = std::make_unique<RestJob>(env, this, rkt, wait, n);
+        job->rest = OwnedBatch::CopyOf(b, start + n, end);  // copied: enqueued later by the job, the caller may reuse its buffers
+      } catch (...) {
+        FailSync(&wait->batch, n, RD_KAFKA_RESP_ERR__FAIL);
+        throw;
+      }
+      job->headers = std::move(headers);
+      Submit(env, std::move(job));
     } else {
-      job->FailFrom(n, err);
+      FailSync(&wait->batch, n, err);
     }
   }
-  return Submit(env, std::move(job));
+  // Reports already waiting in the queue (nobody polled them): no empty -> non-empty edge will announce
+  // them. An empty batch is complete at once.
+  if (rd_kafka_queue_length(mainq_) > 0 || start == end) service_.Wake();
+  return wait->deferred.Promise();
 }
 
 // poll(timeoutMs) → { enqueued, delivered, failed, inFlight, records? } (totals since creation)

@@ -1,6 +1,7 @@
 // Producer: one librdkafka producer handle per JS object.
 //   produce()      enqueues a packed batch on the JS thread, stops at "queue full" and says how far it got
-//   produceSync()  the same, then resolves once every message of the batch has its delivery report
+//   produceSync()  the same, then resolves once every message of the batch has its delivery report:
+//                  awaited on the JS thread, which librdkafka wakes itself (a queue event callback)
 //   poll()         serves delivery reports on the JS thread; returns running totals (one object)
 //   stats()        delivered/failed/errors/latency since the last reset
 //   flush(), close(), produceLoop()   run on the producer's service thread, resolve a Promise
@@ -8,12 +9,16 @@
 // as DR events, many messages per event, and whoever serves the queue tallies them under one lock per
 // event. Latency is librdkafka's own enqueue-to-report time (rd_kafka_message_latency: librdkafka stamps
 // every message at produce() anyway, so no extra clock read or msg_opaque allocation is needed).
+// While a produceSync() is pending, librdkafka calls back (rd_kafka_queue_cb_event_enable, on its own
+// thread) when the main queue stops being empty, and the JS thread is woken to serve it: a sync round
+// trip is broker thread -> JS thread, with no service thread in between.
 #pragma once
 
 #include <atomic>
 #include <map>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -45,11 +50,24 @@ struct SyncRecord {
   int32_t err = 0;
   int64_t offset = -1;
   int64_t latency_us = -1;
+  bool reported = false;  // its delivery report (or a failure to enqueue) was recorded
 };
 
 struct SyncBatch {
   std::vector<SyncRecord> records;
   size_t remaining = 0;  // guarded by Producer::mu_
+};
+
+/** A pending produceSync(): its records, the promise to settle and the object kept alive meanwhile. */
+struct SyncWait {
+  SyncWait(Napi::Env env, size_t n) : deferred(Napi::Promise::Deferred::New(env)) {
+    batch.records.resize(n);
+    for (SyncRecord& r : batch.records) r.owner = &batch;
+    batch.remaining = n;
+  }
+  SyncBatch batch;
+  Napi::Promise::Deferred deferred;
+  Napi::ObjectReference owner;
 };
 
 /** An opt-in per-message delivery record (options.deliveryRecords), drained by poll(). */
@@ -61,14 +79,14 @@ struct DeliveryRecord {
   int64_t latency_us;
 };
 
-class Producer : public Napi::ObjectWrap<Producer> {
+class Producer : public Napi::ObjectWrap<Producer>, public Waker {
  public:
   static Napi::Function Define(Napi::Env env);
   explicit Producer(const Napi::CallbackInfo& info);
   ~Producer() override;
 
  private:
-  class SyncJob;
+  class RestJob;
   class FlushJob;
   class LoopJob;
   class CloseJob;
@@ -106,6 +124,16 @@ class Producer : public Napi::ObjectWrap<Producer> {
   Status Drain(int64_t deadline_ns, const std::atomic<bool>& stop);
   /** Destroys topic handles, the queue and the handle (no JS, no events served). */
   void DestroyHandle();
+  /** Records messages [from, n) of `b` as failed with `err` (never enqueued: no report will come). */
+  void FailSync(SyncBatch* b, size_t from, rd_kafka_resp_err_t err);
+  /** librdkafka thread (the queue's lock held): the main queue stopped being empty. */
+  static void QueueEvent(rd_kafka_t* rk, void* opaque);
+
+  // JS thread: pending produceSync() calls.
+  /** Service::Wake() landed: serves the main queue (while the handle is ours to serve) and settles. */
+  void OnWake(Napi::Env env) override;
+  /** Settles every wait whose batch is complete (`all`: every wait, unreported messages as ERR__DESTROY). */
+  void SettleWaits(Napi::Env env, bool all);
 
   /** Stops the service thread, purges, destroys the handle. Idempotent; JS thread. */
   void Shutdown();
@@ -137,6 +165,11 @@ class Producer : public Napi::ObjectWrap<Producer> {
   bool loop_latency_ = true;              // whether that loop keeps each report's latency
   std::map<int, uint64_t> client_errors_;
   std::vector<DeliveryRecord> records_;
+
+  const std::thread::id js_thread_ = std::this_thread::get_id();
+  std::vector<std::unique_ptr<SyncWait>> waits_;  // JS thread
+  bool queue_event_on_ = false;                    // JS thread: QueueEvent is registered
+  bool serving_wake_ = false;                      // JS thread: inside OnWake's Serve()
 
   Service service_;
 };

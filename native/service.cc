@@ -8,7 +8,9 @@ struct Service::Shared {
   napi_threadsafe_function tsfn = nullptr;
   bool alive = false;     // false once Node finalized the tsfn (env teardown or after our release)
   bool released = false;  // JS thread: we released our use of the tsfn
-  size_t pending = 0;     // JS thread: submitted, not completed
+  size_t pending = 0;     // JS thread: submitted, not completed (and holds)
+  bool wake = false;      // a Wake() not yet run (guarded by mu)
+  Waker* waker = nullptr; // JS thread only
 };
 
 Service::~Service() {
@@ -46,7 +48,7 @@ void Service::EnsureStarted(Napi::Env env) {
 
 void Service::Submit(Napi::Env env, std::unique_ptr<Job> job) {
   EnsureStarted(env);
-  if (shared_->pending++ == 0 && !shared_->released) napi_ref_threadsafe_function(env, shared_->tsfn);
+  Hold(env);  // dropped when the job is completed (CompleteJobs)
   {
     std::lock_guard<std::mutex> lk(mu_);
     queue_.push_back(std::move(job));
@@ -55,6 +57,31 @@ void Service::Submit(Napi::Env env, std::unique_ptr<Job> job) {
 }
 
 size_t Service::pending() const { return shared_ ? shared_->pending : 0; }
+
+void Service::Hold(Napi::Env env) {
+  if (shared_->pending++ == 0 && !shared_->released) napi_ref_threadsafe_function(env, shared_->tsfn);
+}
+
+void Service::Drop(Napi::Env env) {
+  // After Stop(), pending is 0 and the tsfn is released: nothing to unref.
+  if (shared_ && shared_->pending > 0 && --shared_->pending == 0 && !shared_->released) napi_unref_threadsafe_function(env, shared_->tsfn);
+}
+
+void Service::SetWaker(Waker* waker) {
+  if (shared_ && !stopped_) shared_->waker = waker;
+}
+
+void Service::Wake() {
+  // shared_ is set once, on the JS thread, before anything that can call Wake() exists, and the
+  // Service outlives its owner's librdkafka handle (whose callbacks call this).
+  Shared* shared = shared_.get();
+  if (shared == nullptr) return;
+  std::lock_guard<std::mutex> lk(shared->mu);
+  if (shared->wake || !shared->alive || shared->released) return;
+  shared->wake = true;
+  // One call carries both: the jobs finished so far and the wake-up (see CallJs).
+  if (shared->done.empty()) napi_call_threadsafe_function(shared->tsfn, nullptr, napi_tsfn_nonblocking);
+}
 
 bool Service::busy() {
   std::lock_guard<std::mutex> lk(mu_);
@@ -85,7 +112,7 @@ void Service::ThreadMain() {
       running_job_ = false;
     }
     std::lock_guard<std::mutex> lk(shared_->mu);
-    const bool wake = shared_->done.empty();  // one wake-up drains everything finished so far
+    const bool wake = shared_->done.empty() && !shared_->wake;  // one wake-up drains everything finished so far
     shared_->done.push_back(std::move(job));
     // Under shared->mu: Finalize (which flips `alive`, after which Node deletes the tsfn) waits for us.
     if (wake && shared_->alive) napi_call_threadsafe_function(shared_->tsfn, nullptr, napi_tsfn_nonblocking);
@@ -96,9 +123,12 @@ void Service::CallJs(napi_env env, napi_value, void* context, void*) {
   if (env == nullptr) return;  // tsfn being torn down with the env: nothing can be settled any more
   std::shared_ptr<Shared> shared = *static_cast<std::shared_ptr<Shared>*>(context);
   std::deque<std::unique_ptr<Job>> done;
+  bool wake;
   {
     std::lock_guard<std::mutex> lk(shared->mu);
     done.swap(shared->done);
+    wake = shared->wake;
+    shared->wake = false;  // before OnWake runs: a Wake() from now on asks for another run
   }
   Napi::Env e(env);
   // Nothing may escape this C callback (a C++ exception here would end in std::terminate).
@@ -106,6 +136,14 @@ void Service::CallJs(napi_env env, napi_value, void* context, void*) {
     Napi::HandleScope scope(e);
     CompleteJobs(e, shared, done);
   } catch (...) {
+  }
+  // Read after the jobs: a job that closed its client (Stop) has cleared the waker.
+  if (wake && shared->waker != nullptr) {
+    try {
+      Napi::HandleScope scope(e);
+      shared->waker->OnWake(e);
+    } catch (...) {
+    }
   }
 }
 
@@ -161,6 +199,7 @@ std::vector<std::unique_ptr<Job>> Service::Stop() {
     if (shared_->alive && !shared_->released) napi_release_threadsafe_function(shared_->tsfn, napi_tsfn_abort);
     shared_->released = true;
     shared_->pending = 0;
+    shared_->waker = nullptr;
   }
   return left;
 }

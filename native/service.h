@@ -1,7 +1,8 @@
 // A client's own service thread: runs the client's blocking work (produce/consume loops, waiting for
 // acks, flush, close) off the JS thread, one job at a time, and wakes the JS thread once per finished
 // job through a thread-safe function. Jobs never touch a napi_value in Run(); Complete() runs on the
-// JS thread. A thread of our own rather than the libuv pool: long loops must not occupy the pool, and a
+// JS thread. The same thread-safe function also carries wake-ups that are not jobs (Wake()): any
+// thread, a librdkafka thread included, can ask for the owner's OnWake() to run on the JS thread. A thread of our own rather than the libuv pool: long loops must not occupy the pool, and a
 // terminating worker must be able to stop a running job instead of waiting for it (Stop()).
 #pragma once
 
@@ -40,6 +41,13 @@ class Job {
   Napi::ObjectReference owner;
 };
 
+/** What a Service's wake-ups (Service::Wake) run on the JS thread. */
+class Waker {
+ public:
+  virtual ~Waker() = default;
+  virtual void OnWake(Napi::Env env) = 0;
+};
+
 class Service {
  public:
   explicit Service(const char* name) : name_(name) {}
@@ -51,8 +59,21 @@ class Service {
   void EnsureStarted(Napi::Env env);
   /** JS thread: queues a job (EnsureStarted first). */
   void Submit(Napi::Env env, std::unique_ptr<Job> job);
-  /** JS thread: jobs submitted and not yet completed. */
+  /** JS thread: jobs submitted and not yet completed, plus holds (Hold) not yet dropped. */
   size_t pending() const;
+  /**
+   * JS thread: something other than a job is pending (a produceSync awaited on the JS thread): the
+   * event loop stays alive, as for a job, until Drop(). EnsureStarted first.
+   */
+  void Hold(Napi::Env env);
+  void Drop(Napi::Env env);
+  /** JS thread: who runs the wake-ups (null: nobody; Stop() clears it). EnsureStarted first. */
+  void SetWaker(Waker* waker);
+  /**
+   * Any thread, no napi_value: runs waker->OnWake() on the JS thread soon (coalesced: one run serves
+   * every Wake() made before it starts). A no-op before EnsureStarted and after Stop().
+   */
+  void Wake();
   /** Any thread: true while the service thread runs a job or has jobs queued. */
   bool busy();
 

@@ -285,6 +285,52 @@ test('while produceLoop runs, other calls fail with ERR__STATE (busy)', async (t
   assert.equal(p.produce('busy', packBatch(['x'])), 1);
 });
 
+test('produceSync settles whoever serves the reports: reports left unpolled, a flush(), a poll(), concurrent calls, an empty batch', { timeout: 60_000 }, async (t) => {
+  const p = new NativeProducer(MOCK);
+  t.after(() => p.close());
+  // Reports nobody polled are already waiting: the queue never goes from empty to non-empty for the sync batch.
+  assert.equal(p.produce('sync-serve', payloadBatch(100, 10)), 100);
+  await sleep(300);
+  const afterUnpolled = await p.produceSync('sync-serve', payloadBatch(3, 10), { partition: 0 });
+  assert.equal(afterUnpolled.failed, 0);
+  // A flush() on the service thread serves the reports of a pending produceSync().
+  const [report] = await Promise.all([p.produceSync('sync-serve', payloadBatch(5, 10), { partition: 0 }), p.flush(20_000)]);
+  assert.equal(report.count, 5);
+  assert.equal(report.failed, 0);
+  // So does a poll() on the JS thread.
+  const polled = p.produceSync('sync-serve', payloadBatch(2, 10), { partition: 0 });
+  while (p.poll(0).inFlight > 0) await sleep(1);
+  assert.equal((await polled).failed, 0);
+  // Many at once, each with its own report, in batch order.
+  const many = await Promise.all(Array.from({ length: 20 }, (_, i) => p.produceSync('sync-serve', payloadBatch(i + 1, 10), { partition: 0 })));
+  for (const [i, r] of many.entries()) {
+    assert.equal(r.count, i + 1);
+    assert.equal(r.failed, 0);
+    for (let k = 1; k < r.count; k++) assert.equal(r.offsets[k], (r.offsets[k - 1] as number) + 1);
+  }
+  const empty = await p.produceSync('sync-serve', payloadBatch(2, 10), { start: 1, end: 1 });
+  assert.equal(empty.count, 0);
+  assert.equal(p.stats().delivered, 100 + 3 + 5 + 2 + 210);
+});
+
+test('a pending produceSync() keeps the process alive until its report, and one pending at exit does not crash', () => {
+  const producerJs = fileURLToPath(new URL('../../src/native/index.js', import.meta.url));
+  const script = `
+    const { NativeProducer, packBatch } = await import(${JSON.stringify(producerJs)});
+    const p = new NativeProducer({ 'test.mock.num.brokers': 1, log_level: 2 });
+    p.produceSync('alive', packBatch(['a'])).then((r) => {
+      console.log('settled', r.failed);
+      const stuck = new NativeProducer({ 'bootstrap.servers': '127.0.0.1:1', 'message.timeout.ms': 600000, log_level: 2 });
+      void stuck.produceSync('stuck', packBatch(['b']));
+      setTimeout(() => process.exit(0), 50);
+    });
+  `;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.signal, null, r.stderr);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /settled 0/);
+});
+
 test('use after close is a KafkaError ERR__STATE, never a crash; stats() keeps the final account', async () => {
   const p = new NativeProducer(UNREACHABLE);
   p.produce('closing', payloadBatch(10_000, 100));
