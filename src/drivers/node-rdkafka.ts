@@ -23,6 +23,8 @@ interface RdProducer {
   produce(topic: string, partition: number | null, value: Buffer, key: null, ts: null, opaque?: unknown): unknown;
   setPollInterval(ms: number): void;
   poll(): void;
+  /** rd_kafka_flush() on libuv's pool: serves delivery reports there as they arrive, until none is in flight or the timeout. */
+  flush(timeoutMs: number, cb: (err: RdError | null) => void): void;
   on(ev: 'delivery-report', cb: (err: RdError | null, report: RdReport) => void): void;
   on(ev: 'event.error', cb: (err: RdError) => void): void;
 }
@@ -53,6 +55,12 @@ export interface RdkafkaModule {
 /** librdkafka's RD_KAFKA_RESP_ERR__QUEUE_FULL. */
 const ERR_QUEUE_FULL = -184;
 const POLL_MS = 5;
+/** Longest single flush() a sync send waits in (it then flushes again while acks are outstanding). */
+const SYNC_FLUSH_MS = 1000;
+/** librdkafka's RD_KAFKA_RESP_ERR__TIMED_OUT: a flush() that ran out with messages in flight. */
+const ERR_TIMED_OUT = -185;
+/** node-rdkafka 3.x hands flush()'s callback a LibrdKafkaError of code -1 with librdkafka's message ("timed out"). */
+const flushTimedOut = (e: RdError | null): boolean => e !== null && (e.code === ERR_TIMED_OUT || /timed out/i.test(e.message));
 const CONSUME_BATCH = 1000;
 
 /** Maps librdkafka numeric codes to names (ERR__MSG_TIMED_OUT …) for error tallies. */
@@ -121,15 +129,19 @@ export class RdProducerPort implements ProducerPort {
           void this.produceOne(v, waiter).catch(reject);
         }),
     );
-    // Delivery reports only arrive when polled: poll every millisecond while an ack is awaited,
-    // as a latency-minded user of this API would, instead of waiting for the 5 ms poll timer.
-    this.p.poll();
-    const timer = setInterval(() => this.p.poll(), 1);
-    try {
-      await Promise.all(acks);
-    } finally {
-      clearInterval(timer);
+    // Delivery reports only arrive when polled. node-rdkafka's wait for them is flush(): on libuv's
+    // pool, rd_kafka_flush() serves each report as it arrives (no timer), and the delivery-report
+    // event carries it to JS. A flush that returns without error had nothing left in flight, so every
+    // ack is on its way; one that timed out is repeated while acks are outstanding. (The 5 ms poll
+    // timer stays the fallback.)
+    let settled = false;
+    const all = Promise.all(acks).finally(() => (settled = true));
+    all.catch(() => undefined); // handled: a failed ack rejects the await below, not the process
+    while (!settled) {
+      const err = await new Promise<RdError | null>((resolve) => this.p.flush(SYNC_FLUSH_MS, resolve));
+      if (!flushTimedOut(err)) break;
     }
+    await all;
   }
 
   snapshot(): DeliveryCounts {
@@ -257,7 +269,7 @@ export const driver: NodeDriver = {
   client: 'node-rdkafka',
   async describe(): Promise<DriverDescription> {
     const base = { id: 'node-rdkafka', client: 'node-rdkafka', runtime: `node ${process.versions.node}`, scenarios: [...SCENARIOS], workerThreads: false, security: FULL_SECURITY };
-    const notes = ['Producer.produce() per message; delivery-report event per message (polled every 5 ms, every 1 ms while a sync send waits); KafkaConsumer.consume(n) batches (flowing consume() for e2e-latency)', 'consumer: assign() of each topic read (unassign() in between); the window opens right before assign() of the measured partitions', `${METADATA_NOTE}: KafkaConsumer.getMetadata({ topic, allTopics: false, timeout })`, 'cannot load in two worker threads at once: --workers uses processes', securityNote(FULL_SECURITY)];
+    const notes = ['Producer.produce() per message; delivery-report event per message (polled every 5 ms; a sync send waits in flush(), which serves its report as it arrives); KafkaConsumer.consume(n) batches (flowing consume() for e2e-latency)', 'consumer: assign() of each topic read (unassign() in between); the window opens right before assign() of the measured partitions', `${METADATA_NOTE}: KafkaConsumer.getMetadata({ topic, allTopics: false, timeout })`, 'cannot load in two worker threads at once: --workers uses processes', securityNote(FULL_SECURITY)];
     const version = clientVersion('node-rdkafka');
     if (!version) return { ...base, version: 'not installed', available: false, reason: 'node-rdkafka is not installed (clients/; run npm ci)', notes };
     try {
