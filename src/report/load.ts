@@ -95,6 +95,13 @@ function method(env: Json): void {
       need(isObj(r), `${w}.brokerWarmup.rounds[${i}]`, 'an object', r);
       num(r as Json, 'msgsPerSec', `${w}.brokerWarmup.rounds[${i}]`);
     });
+    if (b.latency !== undefined) {
+      arr(b, 'latency', `${w}.brokerWarmup`).forEach((r, i) => {
+        need(isObj(r), `${w}.brokerWarmup.latency[${i}]`, 'an object', r);
+        num(r as Json, 'p50Us', `${w}.brokerWarmup.latency[${i}]`);
+      });
+      optional(b, 'latencySteady', `${w}.brokerWarmup`, 'boolean');
+    }
     need(typeof b.steady === 'boolean', `${w}.brokerWarmup.steady`, 'a boolean', b.steady);
     num(b, 'tolerance', `${w}.brokerWarmup`);
   }

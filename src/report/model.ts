@@ -223,7 +223,8 @@ export function methodLine(m: RunMethod | undefined): string | undefined {
   const w = m.brokerWarmup;
   if (w) {
     const rates = w.rounds.map((r) => fmtCompact(r.msgsPerSec)).join(', ');
-    parts.push(`broker warm-up: ${w.rounds.length} round${w.rounds.length === 1 ? '' : 's'}${rates ? ` (${rates} msgs/s)` : ''}, ${w.steady ? 'steady' : 'NOT steady'} within ±${fmtPct(w.tolerance)}`);
+    const lat = w.latency?.length ? `, then ${w.latency.length} latency round${w.latency.length === 1 ? '' : 's'} (e2e p50 ${w.latency.map((r) => `${fmtSig(r.p50Us / 1000)}`).join(', ')} ms${w.latencySteady === false ? ', NOT settled' : ''})` : '';
+    parts.push(`broker warm-up: ${w.rounds.length} round${w.rounds.length === 1 ? '' : 's'}${rates ? ` (${rates} msgs/s)` : ''}, ${w.steady ? 'steady' : 'NOT steady'} within ±${fmtPct(w.tolerance)}${lat}`);
   }
   if (m.order) parts.push(`order: ${m.order}`);
   if (m.repetitions !== undefined) parts.push(`${m.repetitions} repetition${m.repetitions === 1 ? '' : 's'} per arm`);

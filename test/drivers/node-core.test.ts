@@ -35,6 +35,29 @@ test('addon, addon-loop, node-rdkafka and kafkajs through the runner', async (t)
     );
   });
 
+  await t.test('the broker warm-up adds latency rounds when the run has latency arms, and only then; a timed paced arm sends rate × duration', async () => {
+    const warm = { ...base, drivers: 'addon', brokerWarmup: '2000', brokerWarmupRounds: '2' };
+    const sync = await runBenchmark(buildRunSpec({ ...warm, scenarios: 'producer-sync', rate: '400', duration: '1s' }).spec);
+    const rec = record(sync, 'addon', 'producer-sync');
+    assertVerified(rec);
+    assert.equal(rec.messages, 400);
+    const rep = rec.repetitions[0];
+    assert.equal(rep?.requestedRate, 400);
+    assert.ok((rep?.achievedRate ?? 0) > 0 && (rep?.achievedRate ?? Infinity) <= 400 * 1.05, `achieved ${rep?.achievedRate}`);
+    assert.equal(rec.summary.latencyUs?.count, 400);
+    assert.equal(rec.summary.serviceTimeUs?.count, 400);
+    const rounds = sync.env.method?.brokerWarmup?.latency ?? [];
+    assert.ok(rounds.length >= 1 && rounds.length <= 8, `latency rounds: ${JSON.stringify(rounds)}`);
+    for (const r of rounds) assert.ok(r.p50Us > 0);
+    const unpaced = await runBenchmark(buildRunSpec({ ...warm, scenarios: 'producer-async', duration: '1s', messages: '1000' }).spec);
+    const u = record(unpaced, 'addon', 'producer-async');
+    assertVerified(u);
+    assert.equal(u.durationMs, 1000);
+    assert.ok((u.repetitions[0]?.messages ?? 0) > 0, 'the timed arm sent messages, its count what it sent');
+    assert.ok(unpaced.env.method?.brokerWarmup, 'the throughput warm-up ran');
+    assert.equal(unpaced.env.method?.brokerWarmup?.latency, undefined);
+  });
+
   await t.test('two workers over two partitions', async () => {
     const doc = await runBenchmark(
       buildRunSpec({ ...base, drivers: 'addon,addon-loop,node-rdkafka,kafkajs', scenarios: 'producer-async,consumer', messages: '6000', workers: '2', partitions: '2' }).spec,
