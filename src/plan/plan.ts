@@ -98,7 +98,8 @@ export const DEFAULT_E2E_RATE = 2000;
 export const TIMED_MESSAGE_CAP = 100_000_000;
 
 export function messagesFor(spec: RunSpec, scenario: ScenarioId): number {
-  const rate = settingsFor(spec, scenario).rate;
+  // A consumer is never paced, but at a rate its topic holds what the rate sends in the duration.
+  const rate = scenario === 'consumer' ? spec.settings.rate : settingsFor(spec, scenario).rate;
   if (spec.durationMs !== undefined) {
     if (rate > 0) return Math.max(1, Math.round((rate * spec.durationMs) / 1000));
     if (scenario === 'producer-async' || scenario === 'producer-sync') return TIMED_MESSAGE_CAP;

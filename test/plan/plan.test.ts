@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { planArms, type RunSpec } from '../../src/plan/plan.js';
+import { DEFAULT_E2E_RATE, TIMED_MESSAGE_CAP, planArms, type RunSpec } from '../../src/plan/plan.js';
 
 function spec(over: Partial<RunSpec> = {}): RunSpec {
   return {
@@ -49,4 +49,23 @@ test('--aa plans twice the repetitions, alternately in group A and B, each drive
   assert.equal(key('A'), 3);
   assert.equal(key('B'), 3);
   assert.equal(planArms(spec()).some((a) => a.aaGroup !== undefined), false, 'no groups without --aa');
+});
+
+test('timed arms: at a rate rate × duration messages (e2e at its default rate), unpaced producers send for the duration up to a cap, consumers keep their count', () => {
+  const base = spec({ drivers: ['a'], sizes: [100], repeat: 1, durationMs: 10_000 });
+  const arms = planArms({ ...base, scenarios: ['producer-async', 'producer-sync', 'consumer', 'e2e-latency'] });
+  const by = (s: string) => arms.find((a) => a.scenario === s);
+  assert.equal(by('e2e-latency')?.messages, DEFAULT_E2E_RATE * 10);
+  assert.equal(by('e2e-latency')?.settings.rate, DEFAULT_E2E_RATE);
+  assert.equal(by('e2e-latency')?.durationMs, undefined, 'a paced arm keeps its schedule, not a clock');
+  assert.equal(by('producer-async')?.durationMs, 10_000);
+  assert.equal(by('producer-async')?.messages, TIMED_MESSAGE_CAP);
+  assert.equal(by('consumer')?.messages, base.messages);
+  assert.equal(by('consumer')?.durationMs, undefined);
+  const paced = planArms({ ...base, scenarios: ['producer-async', 'consumer'], settings: { ...base.settings, rate: 3000 }, warmupDurationMs: 2000 });
+  assert.equal(paced[0]?.messages, 30_000);
+  assert.equal(paced[0]?.warmup, 6000);
+  assert.equal(paced[0]?.durationMs, undefined);
+  assert.equal(paced[1]?.messages, 30_000, 'the consumer reads what the rate fills in the duration');
+  assert.equal(paced[1]?.settings.rate, 0, 'a consumer is never paced');
 });
