@@ -413,7 +413,8 @@ export function fmtPercentile(l: LatencyPercentiles | undefined, key: Percentile
 }
 
 export const UNSUPPORTED_LEGEND = `(1,234): too few samples for that percentile — it needs ${BEYOND_SAMPLES} beyond it (p99 ${fmtInt(minSamplesFor('p99'))}, p99.9 ${fmtInt(minSamplesFor('p999'))}, p99.99 ${fmtInt(minSamplesFor('p9999'))} samples); the figure is one of the few largest samples.`;
-export const CORRECTED_LEGEND = 'corrected: latency from each message\'s intended send time on the open-loop schedule (coordinated omission corrected); service: from the moment the client was handed the message. Rate: requested → achieved msgs/s.';
+export const BACKLOG_MARK = '↑backlog';
+export const CORRECTED_LEGEND = `corrected: latency from each message's intended send time on the open-loop schedule (coordinated omission corrected); service: from the moment the client was handed the message. Rate: requested → achieved send rate, msgs/s; ${BACKLOG_MARK}: sent on time, but acknowledgements (or consumption) fell further behind all along — not sustained end to end.`;
 
 const LATENCY_KEYS: readonly PercentileKey[] = ['p50', 'p90', 'p99', 'p999', 'p9999'];
 
@@ -451,7 +452,8 @@ export function rateText(run: RunRecord): string {
   const reps = run.repetitions.filter((x) => x.ok && x.requestedRate !== undefined && x.achievedRate !== undefined);
   if (!reps.length) return '';
   const requested = reps[0]?.requestedRate as number;
-  return `${fmtInt(requested)} → ${fmtInt(median(reps.map((x) => x.achievedRate as number)))}`;
+  const growing = reps.some((x) => (x.notes ?? []).some((n) => n.startsWith('backlog growing')));
+  return `${fmtInt(requested)} → ${fmtInt(median(reps.map((x) => x.achievedRate as number)))}${growing ? ` ${BACKLOG_MARK}` : ''}`;
 }
 
 function repsLabel(rows: readonly ArmRow[]): string {

@@ -36,7 +36,7 @@ export class SeriesRecorder {
     this.samples.push(s);
   }
 
-  /** The binned series, or undefined with fewer than two samples. Interval: 1 s from 10 s up, 250 ms from 2 s, else 100 ms. */
+  /** The binned series, or undefined with fewer than two samples. Interval: 1 s from 5 s up, 500 ms from 1 s, else 250 ms. */
   finish(): TimeSeries | undefined {
     return binSeries(this.samples);
   }
@@ -46,7 +46,8 @@ export function binSeries(samples: readonly Sample[]): TimeSeries | undefined {
   if (samples.length < 2) return undefined;
   const t0 = (samples[0] as Sample).tMs;
   const span = (samples[samples.length - 1] as Sample).tMs - t0;
-  const intervalMs = span >= 10_000 ? 1000 : span >= 2000 ? 250 : 100;
+  // Lines come every ~200 ms: bins of 500 ms and up keep that cadence from aliasing into the rates.
+  const intervalMs = span >= 5000 ? 1000 : span >= 1000 ? 500 : 250;
   const bins = Math.max(1, Math.ceil(span / intervalMs));
   const has = (f: (typeof FIELDS)[number]): boolean => samples.some((s) => s[f] !== undefined);
   const out: TimeSeries = { intervalMs, done: [] };
@@ -67,4 +68,20 @@ export function binSeries(samples: readonly Sample[]): TimeSeries | undefined {
     prev = cur;
   }
   return out;
+}
+
+/**
+ * A backlog that keeps growing: the arm sent faster than it was acknowledged (or consumed) for the
+ * whole window. True when the mean backlog of the last third of the intervals is more than twice
+ * that of the first third and above `rate` × 50 ms (a backlog a rate can hold briefly). Needs at
+ * least 6 intervals (the last one, the drain after sending stopped, is left out).
+ */
+export function backlogGrowing(s: TimeSeries | undefined, rate: number): boolean {
+  const b = s?.backlog?.slice(0, -1);
+  if (!b || b.length < 6) return false;
+  const third = Math.floor(b.length / 3);
+  const mean = (xs: number[]): number => xs.reduce((x, y) => x + y, 0) / xs.length;
+  const first = mean(b.slice(0, third));
+  const last = mean(b.slice(-third));
+  return last > 2 * first && last > rate * 0.05;
 }
