@@ -210,22 +210,27 @@ export function seriesChart(g: ArmGroup, drivers: readonly string[]): ChartSpec 
   const present = drivers.filter((d) => data.some((x) => x.driver === d));
   const id = `series-${g.scenario}-${g.messageSize}`;
   const title = `${g.scenario} · ${fmtSize(g.messageSize)}: rate over time`;
+  // One small panel per driver (their rates can differ by orders of magnitude), the counts as colours.
   const spec: TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title,
-    width: 520,
-    height: 220,
     data: { values: data },
-    mark: { type: 'line', interpolate: 'step-before', strokeWidth: 1.5 },
-    encoding: {
-      x: { field: 't', type: 'quantitative', title: 'seconds into the arm' },
-      y: { field: 'rate', type: 'quantitative', title: 'msgs/s', axis: { format: '~s', labelExpr: ZERO_LABEL } },
-      color: { field: 'driver', type: 'nominal', title: 'driver', scale: colorScale(drivers, present), sort: present },
-      strokeDash: { field: 'series', type: 'nominal', title: 'count' },
+    facet: { field: 'driver', type: 'nominal', title: null, sort: present },
+    columns: 2,
+    resolve: { scale: { y: 'independent' } },
+    spec: {
+      width: 300,
+      height: 130,
+      mark: { type: 'line', interpolate: 'step-before', strokeWidth: 1.5 },
+      encoding: {
+        x: { field: 't', type: 'quantitative', title: 'seconds into the arm' },
+        y: { field: 'rate', type: 'quantitative', title: 'msgs/s', axis: { format: '~s', labelExpr: ZERO_LABEL } },
+        color: { field: 'series', type: 'nominal', title: 'count', scale: { domain: ['sent', 'acked', 'consumed'], range: ['#4e79a7', '#f28e2b', '#59a14f'] } },
+      },
     },
     config: baseConfig(),
   };
-  return { id, title, caption: 'per-interval rate from each arm’s progress lines (its first verified repetition): solid, dashed: sent / acknowledged / consumed · a dip to 0 is an interval with no progress', spec };
+  return { id, title, caption: 'per-interval rate from each arm’s progress lines (its first verified repetition): sent, acknowledged, consumed · a dip to 0 is an interval with no progress · each panel its own scale', spec };
 }
 
 function barLabel(driver: string, size: number, value: string, verified: boolean): string {
