@@ -32,10 +32,13 @@ export class ProgressUi implements RunEvents {
     this.started = Date.now();
     if (this.quiet || !this.tty) return;
     this.bar = new cliProgress.SingleBar(
-      { format: `[{n}/{total}] {label} |{bar}| {value}/{total_msgs} msgs  {rate} msgs/s`, hideCursor: true, clearOnComplete: true, stream: process.stderr, fps: 5 },
+      // `{total}` is cli-progress's own key (the bar's total): the arm count is `{arms}`.
+      { format: `[{n}/{arms}] {label} |{bar}| {value}/{of} msgs  {rate} msgs/s`, hideCursor: true, clearOnComplete: true, stream: process.stderr, fps: 5 },
       cliProgress.Presets.shades_classic,
     );
-    this.bar.start(arm.messages, 0, { n: this.count, total, label: armLabel(arm), total_msgs: arm.messages, rate: '–' });
+    // A timed unpaced arm sends what its duration allows: its cap is no total to show.
+    const of = arm.durationMs !== undefined ? `(${arm.durationMs / 1000} s)` : fmt(arm.messages);
+    this.bar.start(arm.messages, 0, { n: this.count, arms: total, label: armLabel(arm), of, rate: '–' });
   }
 
   armProgress(_arm: PlannedArm, done: number): void {
@@ -50,8 +53,9 @@ export class ProgressUi implements RunEvents {
     if (this.quiet) return;
     const head = `[${this.count}/${this.total}] ${armLabel(arm)}`;
     if (rep.ok) {
-      const lat = rep.latencyUs ? `  p99 ${fmt(rep.latencyUs.p99)} µs` : '';
-      process.stderr.write(`✓ ${head}: ${fmt(rep.msgsPerSec)} msgs/s, ${rep.mbPerSec.toFixed(2)} MB/s, ${rep.cpuUsPerMsg.toFixed(2)} CPU µs/msg${lat}\n`);
+      const lat = rep.latencyUs ? `  p99 ${fmt(rep.latencyUs.p99)} µs${rep.serviceTimeUs ? ' (corrected)' : ''}` : '';
+      const paced = rep.requestedRate !== undefined && rep.achievedRate !== undefined ? `  rate ${fmt(rep.achievedRate)} of ${fmt(rep.requestedRate)}` : '';
+      process.stderr.write(`✓ ${head}: ${fmt(rep.msgsPerSec)} msgs/s, ${rep.mbPerSec.toFixed(2)} MB/s, ${rep.cpuUsPerMsg.toFixed(2)} CPU µs/msg${lat}${paced}\n`);
     } else {
       process.stderr.write(`✗ ${head}: FAILED — ${scrubKnown(rep.error ?? rep.verification.failures.join('; '))}\n`);
     }
