@@ -15,6 +15,7 @@ import { registerSeeds } from './seeds.js';
 import { registerOverhead } from './overhead.js';
 import { registerProfile } from './profile.js';
 import { registerScale } from './scale.js';
+import { registerSweep } from './sweep.js';
 
 const pkg = JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string };
 
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerOverhead(program);
   registerProfile(program);
   registerScale(program);
+  registerSweep(program);
   return program;
 }
 

@@ -9,7 +9,7 @@ import type { ArmGroup } from './model.js';
 import { isSupported } from '../stats/latency.js';
 
 /** Tableau 10: distinct, colour-blind-friendlier than the default ordinal scheme, fixed per driver. */
-const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
+export const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
 const FONT = 'Liberation Sans, Helvetica, Arial, sans-serif';
 
 export interface ChartSpec {
@@ -50,14 +50,14 @@ const PERCENTILES = [
 ] as const;
 
 /** Colours by position in the document-wide driver order, so a driver keeps its colour in every chart. */
-function colorScale(drivers: readonly string[], present: readonly string[]): { domain: string[]; range: string[] } {
+export function colorScale(drivers: readonly string[], present: readonly string[]): { domain: string[]; range: string[] } {
   return { domain: [...present], range: present.map((d) => PALETTE[Math.max(0, drivers.indexOf(d)) % PALETTE.length] as string) };
 }
 
 // "0" rather than "0k" / "0M" at the foot of SI-formatted axes.
 const ZERO_LABEL = "datum.value === 0 ? '0' : datum.label";
 
-function baseConfig(): TopLevelSpec['config'] {
+export function baseConfig(): TopLevelSpec['config'] {
   return {
     font: FONT,
     view: { stroke: null },

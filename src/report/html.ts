@@ -45,7 +45,7 @@ code { font: 12px/1.4 "Liberation Mono", Menlo, monospace; }
 pre { background: #f6f6f6; padding: 10px; overflow-x: auto; }
 `;
 
-function table(head: readonly string[], rows: readonly string[], numeric: readonly boolean[] = []): string {
+export function table(head: readonly string[], rows: readonly string[], numeric: readonly boolean[] = []): string {
   const ths = head.map((c, i) => `<th${numeric[i] ? ' class="num"' : ''}>${c}</th>`).join('');
   return `<div class="scroll"><table><thead><tr>${ths}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
 }
@@ -84,7 +84,7 @@ function settingsHtml(diff: SettingsDiff): string {
   return `<div class="settings">${parts.join('\n')}</div>`;
 }
 
-async function figure(chart: ChartSpec): Promise<string> {
+export async function figure(chart: ChartSpec): Promise<string> {
   return `<figure id="${h(chart.id)}" aria-label="${h(chart.title)}">${await renderSvg(chart)}<figcaption>${h(chart.caption)}</figcaption></figure>`;
 }
 
@@ -160,7 +160,11 @@ export async function renderHtml(doc: ResultsDocument, opts: ReportOptions = {})
   body.push('<section id="environment"><h2>Environment</h2>', table(['driver', 'client', 'version', 'librdkafka', 'runtime'], envRows));
   body.push(`<details><summary>Run options (redacted)</summary><pre><code>${h(JSON.stringify(redactDeep(doc.options), null, 2))}</code></pre></details></section>`);
 
-  const title = `kbench results · ${doc.env.startedAt}`;
+  return htmlPage(`kbench results · ${doc.env.startedAt}`, body);
+}
+
+/** The page frame every HTML view shares: inline styles, no script, a CSP that allows nothing else. */
+export function htmlPage(title: string, body: readonly string[]): string {
   return [
     '<!DOCTYPE html>',
     '<html lang="en">',

@@ -232,7 +232,7 @@ export function methodLine(m: RunMethod | undefined): string | undefined {
 }
 
 /** One line describing the environment, shared by the terminal and Markdown headers. */
-export function envLines(doc: ResultsDocument): string[] {
+export function envLines(doc: Pick<ResultsDocument, 'env'>): string[] {
   const e = doc.env;
   const b = e.broker;
   const broker = `${b.kind} Kafka${b.version ? ` ${b.version}` : ''}, ${b.nodes} node${b.nodes === 1 ? '' : 's'} (${b.bootstrap}${b.security ? `, ${b.security}` : ''})`;

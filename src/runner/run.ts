@@ -112,7 +112,7 @@ async function topicCountReaching(conn: Connection, topic: string, target: numbe
   }
 }
 
-async function openBroker(spec: RunSpec, ev: RunEvents, placement: Placement): Promise<BrokerInfo> {
+export async function openBroker(spec: RunSpec, ev: RunEvents, placement: Placement): Promise<BrokerInfo> {
   if (spec.connection) {
     const conn = spec.connection;
     return { connection: conn, kind: 'external', nodes: 0, alive: () => true, deleteTopic: async (t) => void (await deleteTopicAndWait(adminConn(conn), t)), stop: async () => undefined };
