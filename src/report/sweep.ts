@@ -56,16 +56,16 @@ export function sweepCurveChart(doc: SweepDocument, key: PercentileKey): ChartSp
   const color = { field: 'driver', type: 'nominal', title: 'driver', scale: colorScale(doc.drivers, present), sort: present } as const;
   const layer: NonNullable<Extract<TopLevelSpec, { layer: unknown }>['layer']> = [
     { mark: { type: 'line', strokeWidth: 1.6 }, encoding: { x, y, color, order: { field: 'rate', type: 'quantitative' } } },
+    // Held: a filled circle; not held: an × (stroked, so it reads as a mark of its own).
     {
-      mark: { type: 'point', size: 70, strokeWidth: 2, filled: true },
-      encoding: {
-        x,
-        y,
-        color,
-        shape: { field: 'status', type: 'nominal', title: 'step', scale: { domain: ['held', 'not held'], range: ['circle', 'cross'] } },
-        opacity: { condition: { test: 'datum.supported', value: 1 }, value: 0.35 },
-        description: { field: 'label', type: 'nominal' },
-      },
+      transform: [{ filter: "datum.status === 'held'" }],
+      mark: { type: 'point', shape: 'circle', size: 70, filled: true },
+      encoding: { x, y, color, opacity: { condition: { test: 'datum.supported', value: 1 }, value: 0.35 }, description: { field: 'label', type: 'nominal' } },
+    },
+    {
+      transform: [{ filter: "datum.status !== 'held'" }],
+      mark: { type: 'point', shape: 'M-1,-1L1,1M-1,1L1,-1', size: 110, filled: false, strokeWidth: 2.4 },
+      encoding: { x, y, color, opacity: { condition: { test: 'datum.supported', value: 1 }, value: 0.35 }, description: { field: 'label', type: 'nominal' } },
     },
   ];
   if (term) {
@@ -80,13 +80,13 @@ export function sweepCurveChart(doc: SweepDocument, key: PercentileKey): ChartSp
   const spec: TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title,
-    width: 420,
-    height: 280,
+    width: 360,
+    height: 260,
     data: { values: data },
     layer,
     config: baseConfig(),
   };
-  const caption = `corrected ${label} (from each message’s intended send time), ms, against the rate achieved, both log scales · one line per client, in the order of the requested rates · × a step that did not hold (see the tables for why)${term ? ` · dashed: the objective ${term.text}` : ''} · faded: too few samples for ${label}`;
+  const caption = `corrected ${label} (from each message’s intended send time), ms, against the rate achieved, both log scales · one line per client, in the order of the requested rates · ● a step that held, × one that did not (see the tables for why)${term ? ` · dashed: the objective ${term.text}` : ''} · faded: too few samples for ${label}`;
   return { id, title, caption, spec };
 }
 

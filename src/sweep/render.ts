@@ -79,7 +79,7 @@ export function renderSweepTerminal(doc: SweepDocument, opts: { color?: boolean 
   const paint = (style: Parameters<typeof ansi>[0], s: string): string => (opts.color ? ansi(style, s) : s);
   const out: string[] = [...envLines(doc).map(clean), '', paint('bold', sweepTitle(doc)), ''];
   for (const t of sweepTables(doc)) {
-    const table = new Table({ head: t.head, colAligns: t.numeric.map((n) => (n ? 'right' : 'left')), style: { head: [], border: [], compact: true }, wordWrap: true, colWidths: t.head.map((_, i) => (i === t.head.length - 1 ? 56 : null)) as number[] });
+    const table = new Table({ head: t.head, colAligns: t.numeric.map((n) => (n ? 'right' : 'left')), style: { head: [], border: [], compact: true }, wordWrap: true, colWidths: t.head.map((_, i) => (i === t.head.length - 1 ? Math.min(56, 2 + Math.max(4, ...t.rows.map((r) => (r.cells[i] as string).length))) : null)) as number[] });
     for (const r of t.rows) table.push(r.cells.map((c, i) => (i === r.cells.length - 1 ? paint(r.step.held ? 'green' : 'red', clean(c)) : clean(c))));
     out.push(paint('bold', t.driver), t.rows.length ? table.toString() : '  (no step ran)', '');
   }

@@ -45,7 +45,7 @@ export function parseSlo(value: string, option = '--slo'): Slo {
 /** A latency in µs for people: "850 µs", "31.2 ms", "1.09 s". */
 export function fmtLatencyUs(us: number | undefined): string {
   if (us === undefined || !Number.isFinite(us)) return '—';
-  const sig = (v: number): string => (v >= 100 ? String(Math.round(v)) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+  const sig = (v: number): string => String(Number(v >= 100 ? Math.round(v) : v >= 10 ? v.toFixed(1) : v.toFixed(2)));
   if (us < 1000) return `${Math.round(us)} µs`;
   if (us < 1_000_000) return `${sig(us / 1000)} ms`;
   return `${sig(us / 1_000_000)} s`;
