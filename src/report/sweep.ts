@@ -12,6 +12,8 @@ import { escapeHtml as h, redactDeep } from './format.js';
 import { figure, htmlPage, table } from './html.js';
 import { envLines } from './model.js';
 
+const WIDTH = 380;
+
 export interface CurveDatum {
   driver: string;
   /** Requested rate (orders the line). */
@@ -51,8 +53,8 @@ export function sweepCurveChart(doc: SweepDocument, key: PercentileKey): ChartSp
   const present = doc.drivers.filter((d) => data.some((x) => x.driver === d));
   const label = PERCENTILE_LABELS[key];
   const term = doc.slo.terms.find((t) => t.percentile === key);
-  const x = { field: 'achieved', type: 'quantitative', title: 'achieved rate, msgs/s (log)', scale: { type: 'log' }, axis: { format: '~s' } } as const;
-  const y = { field: 'value', type: 'quantitative', title: `${label} latency, ms (log)`, scale: { type: 'log' }, axis: { format: '~g' } } as const;
+  const x = { field: 'achieved', type: 'quantitative', title: 'achieved rate, msgs/s (log)', scale: { type: 'log', nice: false, padding: 14 }, axis: { format: '~s' } } as const;
+  const y = { field: 'value', type: 'quantitative', title: `${label} latency, ms (log)`, scale: { type: 'log', padding: 8 }, axis: { format: '~g' } } as const;
   const color = { field: 'driver', type: 'nominal', title: 'driver', scale: colorScale(doc.drivers, present), sort: present } as const;
   const layer: NonNullable<Extract<TopLevelSpec, { layer: unknown }>['layer']> = [
     { mark: { type: 'line', strokeWidth: 1.6 }, encoding: { x, y, color, order: { field: 'rate', type: 'quantitative' } } },
@@ -72,7 +74,7 @@ export function sweepCurveChart(doc: SweepDocument, key: PercentileKey): ChartSp
     const limitMs = term.limitUs / 1000;
     layer.push(
       { mark: { type: 'rule', color: '#b00020', strokeDash: [6, 4], strokeWidth: 1.5 }, encoding: { y: { datum: limitMs, type: 'quantitative' } } },
-      { mark: { type: 'text', color: '#b00020', align: 'left', baseline: 'bottom', dx: 4, dy: -2, fontSize: 11, text: `SLO ${term.text}` }, encoding: { y: { datum: limitMs, type: 'quantitative' }, x: { value: 0 } } },
+      { mark: { type: 'text', color: '#b00020', align: 'right', baseline: 'bottom', dx: -4, dy: -2, fontSize: 11, text: `SLO ${term.text}` }, encoding: { y: { datum: limitMs, type: 'quantitative' }, x: { value: WIDTH } } },
     );
   }
   const id = `curve-${key}`;
@@ -80,11 +82,12 @@ export function sweepCurveChart(doc: SweepDocument, key: PercentileKey): ChartSp
   const spec: TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title,
-    width: 360,
+    width: WIDTH,
     height: 260,
     data: { values: data },
     layer,
-    config: baseConfig(),
+    // The legend under the plot keeps two charts side by side on a laptop screen.
+    config: { ...baseConfig(), legend: { ...baseConfig()?.legend, orient: 'bottom', direction: 'horizontal', columns: 4 } },
   };
   const caption = `corrected ${label} (from each message’s intended send time), ms, against the rate achieved, both log scales · one line per client, in the order of the requested rates · ● a step that held, × one that did not (see the tables for why)${term ? ` · dashed: the objective ${term.text}` : ''} · faded: too few samples for ${label}`;
   return { id, title, caption, spec };
