@@ -47,8 +47,11 @@ export function backlogTrend(series: Pick<TimeSeries, 'done' | 'backlog'> | unde
 const int = (v: number): string => Math.round(v).toLocaleString('en-US');
 const repTag = (r: Repetition, n: number): string => (n > 1 ? `#${r.repetition}: ` : '');
 
-/** The verdict of one driver at one rate, from its results record (undefined: the arm did not run; `reason` says why). */
-export function judgeStep(rate: number, driver: string, record: RunRecord | undefined, slo: Slo, reason?: string): SweepStep {
+/** The verdict of one driver at one rate, from its results record (undefined: the arm did not run; `reason` says why). `slo` undefined: not judged. */
+/** Scenarios whose arms measure no per-message latency (producer-async): a sweep of them judges no objective. */
+export const NO_LATENCY_SCENARIOS: readonly string[] = ['producer-async'];
+
+export function judgeStep(rate: number, driver: string, record: RunRecord | undefined, slo: Slo | undefined, reason?: string): SweepStep {
   if (!record) return { rate, driver, held: false, whyNot: [reason ?? 'did not run'], notes: [], verified: false, repetitions: 0 };
   const whyNot: string[] = [];
   const notes: string[] = [];
@@ -64,7 +67,7 @@ export function judgeStep(rate: number, driver: string, record: RunRecord | unde
     else if (achieved < MIN_ACHIEVED * rate) whyNot.push(`achieved ${((achieved / rate) * 100).toFixed(1)} % of the rate (${repTag(r, n)}${int(achieved)} msgs/s)`);
   }
   const latency = record.summary.latencyUs;
-  if (ok.length) {
+  if (ok.length && slo) {
     const v = checkSlo(latency, slo);
     whyNot.push(...v.failures);
     notes.push(...v.weak);

@@ -53,7 +53,7 @@ export function sweepTables(doc: SweepDocument): SweepTable[] {
 /** "max sustainable rate under p99<20ms: 12,000 msgs/s" (with the lower rates that failed, or why none held). */
 export function maxLine(doc: SweepDocument, driver: string): string {
   const m = doc.maxSustainable[driver];
-  const head = `${driver}: max sustainable rate under ${doc.slo.text}`;
+  const head = doc.sloJudged === false ? `${driver}: max sustainable rate (${doc.scenario}: no latency, objective not judged)` : `${driver}: max sustainable rate under ${doc.slo.text}`;
   if (!m || m.tried.length === 0) return `${head}: not measured${m?.stopped ? ` (${m.stopped})` : ''}`;
   if (m.rate === null) return `${head}: none — no rate tried held (lowest tried ${int(m.tried[0])} msgs/s)`;
   const lower = m.lowerFailed.length ? ` (note: ${m.lowerFailed.map(int).join(', ')} msgs/s, lower, did not hold)` : '';
@@ -61,7 +61,7 @@ export function maxLine(doc: SweepDocument, driver: string): string {
 }
 
 export function sweepTitle(doc: SweepDocument): string {
-  return `${doc.scenario} · ${fmtSize(doc.messageSize)} · ${doc.durationMs / 1000} s per step · ${doc.repeat} repetition${doc.repeat === 1 ? '' : 's'} · SLO ${doc.slo.text} on corrected latency`;
+  return `${doc.scenario} · ${fmtSize(doc.messageSize)} · ${doc.durationMs / 1000} s per step · ${doc.repeat} repetition${doc.repeat === 1 ? '' : 's'} · ${doc.sloJudged === false ? 'no per-message latency: SLO not judged' : `SLO ${doc.slo.text} on corrected latency`}`;
 }
 
 export function legend(doc: SweepDocument): string[] {

@@ -10,7 +10,7 @@ import { openBroker, runBenchmark, type BrokerInfo, type RunEvents } from '../ru
 import { resolvePlacement, type Placement } from '../runner/placement.js';
 import { UsageError, errorMessage } from '../util/errors.js';
 import { redact } from '../util/redact.js';
-import { HOLD_RULE, doublingDone, judgeStep, maxSustainable, STOP_AFTER_FAILURES } from './hold.js';
+import { HOLD_RULE, NO_LATENCY_SCENARIOS, doublingDone, judgeStep, maxSustainable, STOP_AFTER_FAILURES } from './hold.js';
 import { SWEEP_SCHEMA, type MaxSustainable, type Slo, type SweepDocument, type SweepStep } from './types.js';
 
 export interface SweepPlan {
@@ -64,6 +64,7 @@ export async function runSweep(plan: SweepPlan, ev: SweepEvents): Promise<SweepD
   const first = stepSpec(plan, rates[0] as number, plan.drivers, true);
   if (first.sizes.length !== 1) throw new UsageError(`--sizes: a sweep takes one message size (got ${first.sizes.join(', ')}); run one sweep per size`);
   const startedAt = new Date().toISOString();
+  const sloJudged = !NO_LATENCY_SCENARIOS.includes(plan.scenario);
 
   let connection: Connection | undefined = first.connection;
   let broker: BrokerInfo | undefined;
@@ -78,7 +79,7 @@ export async function runSweep(plan: SweepPlan, ev: SweepEvents): Promise<SweepD
   const steps: SweepStep[] = [];
   const runs: RunRecord[] = [];
   const skipped: SweepDocument['skipped'] = [];
-  const warnings: string[] = [];
+  const warnings: string[] = sloJudged ? [] : [`${plan.scenario} measures no per-message latency: the objective ${plan.slo.text} is not judged; a rate is held on verification, the achieved rate and the backlog alone (use e2e-latency or producer-sync for latency)`];
   const stopped = new Map<string, string>();
   const active = new Set(plan.drivers);
   let env: RunEnv | undefined;
@@ -103,7 +104,7 @@ export async function runSweep(plan: SweepPlan, ev: SweepEvents): Promise<SweepD
       for (const d of drivers) {
         const rec = doc.runs.find((r) => r.driver === d);
         const skip = doc.skipped.find((s) => s.driver === d);
-        const step = judgeStep(rate, d, rec, plan.slo, skip?.reason);
+        const step = judgeStep(rate, d, rec, sloJudged ? plan.slo : undefined, skip?.reason);
         if (rec) step.run = runs.push(rec) - 1;
         steps.push(step);
         ev.step?.(step);
@@ -157,9 +158,10 @@ export async function runSweep(plan: SweepPlan, ev: SweepEvents): Promise<SweepD
     repeat: plan.repeat,
     rates: plan.rates,
     slo: plan.slo,
-    rule: [...HOLD_RULE, plan.rates.mode === 'doubling' ? `doubling: a driver stops after failing to hold ${STOP_AFTER_FAILURES} rates in a row, or at --max` : 'list: every rate for every driver'],
+    sloJudged,
+    rule: [...(sloJudged ? HOLD_RULE : HOLD_RULE.filter((r) => !r.includes('objective'))), plan.rates.mode === 'doubling' ? `doubling: a driver stops after failing to hold ${STOP_AFTER_FAILURES} rates in a row, or at --max` : 'list: every rate for every driver'],
     brokerWarmup: {
-      atRate: warmedAt,
+      atRate: first.brokerWarmup.messages > 0 ? warmedAt : null,
       messages: first.brokerWarmup.messages,
       maxRounds: first.brokerWarmup.maxRounds,
       ...(warmReport ? { report: warmReport } : {}),

@@ -79,6 +79,8 @@ export interface SweepDocument {
   /** doubling: from `start`, ×2 per step, per driver until it fails twice in a row or passes `max`; list: every rate for every driver. */
   rates: { mode: 'doubling'; start: number; max: number } | { mode: 'list'; list: number[] };
   slo: Slo;
+  /** False when the scenario measures no per-message latency (producer-async): the objective is not judged. */
+  sloJudged: boolean;
   /** The hold rule as applied (also in src/sweep/hold.ts). */
   rule: string[];
   /** The broker was warmed up once, before the first step; every later step ran with brokerWarmup.messages = 0. */

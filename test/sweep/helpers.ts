@@ -96,6 +96,7 @@ export function sampleSweep(): SweepDocument {
     repeat: 1,
     rates: { mode: 'doubling', start: 1000, max: 8000 },
     slo,
+    sloJudged: true,
     rule: ['every repetition verified'],
     brokerWarmup: { atRate: 1000, messages: 1_000_000, maxRounds: 15, later: 'none' },
     steps,

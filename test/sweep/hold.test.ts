@@ -54,6 +54,9 @@ test('judgeStep: every reason a rate is not held is named', () => {
   assert.match(lost.whyNot.join(), /not verified \(#2: delivered 9,990 of 10,000\)/);
   const queue = judgeStep(1000, 'a', record('a', 1000, latency(1000, 5000), [{ backlog: [100, 100, 300, 500, 700, 900] }]), slo);
   assert.match(queue.whyNot.join(), /backlog growing \(100 → 800 messages\)/);
+  // producer-async: no latency, no objective judged; held on the rest.
+  const unjudged = judgeStep(1000, 'a', record('a', 1000, undefined), undefined);
+  assert.equal(unjudged.held, true, unjudged.whyNot.join('; '));
   const none = judgeStep(1000, 'a', undefined, slo, 'a does not run e2e-latency');
   assert.deepEqual(none.whyNot, ['a does not run e2e-latency']);
   assert.equal(none.repetitions, 0);
