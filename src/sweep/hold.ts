@@ -18,6 +18,9 @@ export const MIN_ACHIEVED = 0.99;
  * when the mean of the window's last third is more than `factor` × the mean of its first third AND
  * more than `minSeconds` of the rate (rate × 0.05 s: below that, doubling from a handful of
  * in-flight messages is noise, not a queue building up). Fewer than `minIntervals` intervals: not judged.
+ * The thresholds are the runner's note (src/runner/series.ts, backlogGrowing); the sweep ends the window
+ * at the last sending interval rather than dropping only the last one, since a drain can span several,
+ * and keeps the two means for the document.
  */
 export const BACKLOG_GROWTH = { factor: 2, minSeconds: 0.05, minIntervals: 3 } as const;
 
