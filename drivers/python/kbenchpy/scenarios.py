@@ -170,8 +170,8 @@ class Schedule:
         return self._t0_ns + math.ceil(k * self._period_ns)
 
     def due_us(self, k: int) -> int:
-        """Due time of message k on the wall clock (µs since the epoch)."""
-        return self._t0_us + math.ceil(k * self._period_ns / 1000)
+        """Due time of message k on the wall clock (µs since the epoch): wall_us(due_ns(k)), never after the hand-over's."""
+        return self.wall_us(self.due_ns(k))
 
     def wall_us(self, ns: int) -> int:
         """A perf_counter_ns reading on the wall clock (µs since the epoch)."""

@@ -35,9 +35,9 @@ public final class Schedule {
     return t0Ns + (long) Math.ceil(k * periodNs);
   }
 
-  /** Due time of message k on the wall clock (µs since the epoch). */
+  /** Due time of message k on the wall clock (µs since the epoch): wallUs(dueNs(k)), so that it is never after the hand-over's. */
   public long dueUs(long k) {
-    return t0Us + (long) Math.ceil(k * periodNs / 1000);
+    return wallUs(dueNs(k));
   }
 
   /** A System.nanoTime() reading on the wall clock (µs since the epoch). */
