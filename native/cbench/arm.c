@@ -7,7 +7,8 @@
  *   kbench-arm producer-async|producer-sync|consumer
  *       --topic T --messages N --warmup W --size S --first-seq F
  *       --payload-source FILE --payload-stride K     (producers; read, not needed, by the consumer)
- *       [--rate R]                 producers: message k of the window is not sent before t0 + k/R
+ *       [--rate R]                 producers: the open-loop schedule, message k of the window due at t0 + k/R
+ *       [--duration-ms D]          unpaced producers: stop sending once D ms of the window have passed
  *       [--warmup-topic WT]        consumer: the warm-up topic (partition 0, exactly W messages)
  *       [--partitions 0,1,...]     consumer: the partitions of T to read (default 0)
  *       [--timeout-ms MS]          the whole run, from the start of the process (default 600000)
@@ -23,12 +24,22 @@
  *   served (outq 0). Queue full: rd_kafka_poll(rk, 1) and retry; reports served every 1000 messages.
  * producer-sync:  each message produced, then polled for until its report arrives; the latency of
  *   every delivered message (µs) goes out as latencySamplesUs.
+ * --rate (SCHEDULE in src/contract/arm.ts): message k is handed to the client once it is due at
+ *   t0 + k/R (t0: the window's start), never before — clock_nanosleep to the due time, delivery
+ *   reports served by rd_kafka_poll while the wait is longer than 2 ms — and a late message does not
+ *   move the ones behind it. producer-sync then reports the latency from the due time (corrected,
+ *   latencySamplesUs) and from the actual produce (service time, serviceSamplesUs); both producers
+ *   report requestedRate and achievedRate = handed / (last hand-over − t0 + 1/R), and a note on how
+ *   late the hand-overs were.
+ * --duration-ms (unpaced producers): no message is produced once D ms have passed since the window
+ *   opened; `messages` is the count actually produced (at most --messages).
  * consumer:       the warm-up topic's partition 0 assigned at BEGINNING and exactly W messages read,
  *   then unassigned; the window opens just before T's partitions are assigned at BEGINNING and closes
  *   once N messages are read and checksummed (Σ (len << 32) + crc32 mod 2^64, zlib's crc32).
  *   rd_kafka_consume_batch_queue, 1000 at a time; partition EOFs skipped, other message errors fail.
  *
- * Output: `@kbench {"done":N}` progress lines (at most every 200 ms, and a final one) and one
+ * Output: `@kbench {"done":N}` progress lines (producers add "acked" and "failed" of the window; at most
+ * every 200 ms, and a final one) and one
  * `@kbench-result {JSON}` line with the ScenarioOutcome fields; failures print {"ok":false,"error":..}
  * with the counts so far and exit 1; bad arguments exit 2 naming the argument. Nothing waits past
  * --timeout-ms: every wait checks the deadline, and a watchdog thread ends the process 1 s after it.
@@ -240,7 +251,8 @@ static void progress(long long done, int final) {
   last = now;
   pthread_mutex_lock(&g_out_mu);
   if (!atomic_load(&g_ending)) {
-    printf("@kbench {\"done\":%lld}\n", done);
+    if (g_mode == MODE_CONSUMER) printf("@kbench {\"done\":%lld}\n", done);
+    else printf("@kbench {\"done\":%lld,\"acked\":%lld,\"failed\":%lld}\n", done, (long long)atomic_load(&g_delivered), (long long)atomic_load(&g_failed));
     fflush(stdout);
   }
   pthread_mutex_unlock(&g_out_mu);
@@ -344,6 +356,7 @@ typedef struct {
   long long messages, warmup, size, first_seq, stride;
   int have_messages, have_warmup, have_size, have_first_seq, have_stride;
   double rate;
+  long long duration_ms; /* 0: none */
   int32_t *parts;
   int nparts;
 } args_t;
@@ -616,11 +629,36 @@ static void emit_success(sb_t *s) {
   pthread_mutex_unlock(&g_out_mu);
 }
 
-/** Not before t0 + k/R: sleeps until message k is due, serving delivery reports meanwhile. */
-static void pace(rd_kafka_t *rk, int64_t t0, long long k, double rate) {
-  if (rate <= 0 || k == 0) return;
-  const long double due_ld = (long double)t0 + ceill((long double)k * 1e9L / (long double)rate);
-  const int64_t due = due_ld > (long double)INT64_MAX ? INT64_MAX : (int64_t)due_ld;
+/*
+ * The open-loop schedule of a paced arm (SCHEDULE in src/contract/arm.ts, src/scenarios/schedule.ts):
+ * message k is due at t0 + k/R on the monotonic clock, whatever happened to the messages before it.
+ */
+typedef struct {
+  double rate;       /* messages per second; 0: unpaced (every call below is then a no-op) */
+  int64_t t0_ns;     /* due time of message 0 */
+  long long handed;  /* messages handed to the client so far */
+  int64_t last_ns;   /* the last hand-over */
+  long double late_sum_ns;
+  int64_t late_max_ns;
+} sched_t;
+
+static void sched_start(sched_t *s, double rate, int64_t t0_ns) {
+  memset(s, 0, sizeof *s);
+  s->rate = rate;
+  s->t0_ns = t0_ns;
+  s->last_ns = t0_ns;
+}
+
+/** Due time of message k (rounded up: never before t0 + k/R). */
+static int64_t sched_due(const sched_t *s, long long k) {
+  const long double due = (long double)s->t0_ns + ceill((long double)k * 1e9L / (long double)s->rate);
+  return due > (long double)INT64_MAX ? INT64_MAX : (int64_t)due;
+}
+
+/** Sleeps until message k is due, serving delivery reports meanwhile (rd_kafka_poll while more than 2 ms are left, then clock_nanosleep). */
+static void sched_wait(rd_kafka_t *rk, const sched_t *s, long long k) {
+  if (s->rate <= 0) return;
+  const int64_t due = sched_due(s, k);
   for (;;) {
     const int64_t now = kb_now_ns();
     if (now >= due) return;
@@ -634,6 +672,49 @@ static void pace(rd_kafka_t *rk, int64_t t0, long long k, double rate) {
     struct timespec ts = {(time_t)(due / 1000000000LL), (long)(due % 1000000000LL)};
     clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
   }
+}
+
+/** Records that the next message on the schedule is handed to the client now; returns the time (ns). */
+static int64_t sched_hand_over(sched_t *s) {
+  const int64_t now = kb_now_ns();
+  if (s->rate <= 0) return now;
+  const int64_t late = now - sched_due(s, s->handed);
+  s->late_sum_ns += late;
+  if (late > s->late_max_ns) s->late_max_ns = late;
+  s->handed++;
+  s->last_ns = now;
+  return now;
+}
+
+/** Messages handed over per second of schedule: handed / (last hand-over − t0 + 1/R). */
+static double sched_achieved(const sched_t *s) {
+  if (s->handed == 0) return 0;
+  return (double)s->handed / (((double)(s->last_ns - s->t0_ns) + 1e9 / s->rate) / 1e9);
+}
+
+/** The paced arm's outcome fields: requestedRate, achievedRate, and the lateness note (into `notes`). */
+static void sb_schedule(sb_t *s, const sched_t *sc, sb_t *notes) {
+  if (sc->rate <= 0) return;
+  sb_printf(s, ",\"requestedRate\":%.17g,\"achievedRate\":%.17g", sc->rate, sched_achieved(sc));
+  const long double mean = sc->handed ? sc->late_sum_ns / sc->handed / 1000 : 0;
+  char note[256];
+  snprintf(note, sizeof note,
+           "schedule: messages handed over on average %lld µs after their due time (max %lld µs; clock_nanosleep to the due time, and time spent in "
+           "the client's produce or waiting for the previous report)",
+           (long long)llroundl(mean), (long long)((sc->late_max_ns + 500) / 1000));
+  if (notes->n) sb_puts(notes, ",");
+  sb_json_str(notes, note);
+}
+
+/** Unpaced timed arms: true once --duration-ms have passed since the window opened. */
+static int time_up(const args_t *a, int64_t t0_ns) { return a->duration_ms > 0 && kb_now_ns() - t0_ns >= a->duration_ms * 1000000LL; }
+
+static void sb_timed_note(const args_t *a, sb_t *notes) {
+  if (a->duration_ms <= 0) return;
+  char note[128];
+  snprintf(note, sizeof note, "timed: sent for %g s", (double)a->duration_ms / 1000);
+  if (notes->n) sb_puts(notes, ",");
+  sb_json_str(notes, note);
 }
 
 /** Produces message `seq`; a full queue is served and retried, any other error fails the arm. */
@@ -690,7 +771,10 @@ static int run_async(rd_kafka_conf_t *conf, const args_t *a) {
   const uint64_t f = (uint64_t)a->first_seq;
   if (a->warmup > 0) {
     const uint64_t last = f + (uint64_t)a->warmup - 1;
+    sched_t warm; /* the warm-up has a schedule of its own, at the same rate */
+    sched_start(&warm, a->rate, kb_now_ns());
     for (long long k = 0; k < a->warmup; k++) {
+      sched_wait(rk, &warm, k);
       produce_one(rk, rkt, &p, f + (uint64_t)k, last, "warm-up");
       atomic_store_explicit(&g_warm_done, k + 1, memory_order_relaxed);
       if ((k + 1) % POLL_EVERY == 0) rd_kafka_poll(rk, 0);
@@ -704,28 +788,35 @@ static int run_async(rd_kafka_conf_t *conf, const args_t *a) {
   const uint64_t first = f + (uint64_t)a->warmup;
   const uint64_t last = first + (uint64_t)a->messages - 1;
   window_t w;
+  sched_t sc;
   window_open(&w);
+  sched_start(&sc, a->rate, w.t0_ns);
+  long long sent = 0;
   for (long long k = 0; k < a->messages; k++) {
-    pace(rk, w.t0_ns, k, a->rate);
+    if (a->duration_ms > 0 && (k & 63) == 0 && time_up(a, w.t0_ns)) break;
+    sched_wait(rk, &sc, k);
+    sched_hand_over(&sc);
     produce_one(rk, rkt, &p, first + (uint64_t)k, last, "window");
-    atomic_store_explicit(&g_done, k + 1, memory_order_relaxed);
-    if ((k + 1) % POLL_EVERY == 0) {
-      rd_kafka_poll(rk, 0);
-      progress(k + 1, 0);
-    }
+    sent = k + 1;
+    atomic_store_explicit(&g_done, sent, memory_order_relaxed);
+    if (sent % POLL_EVERY == 0) rd_kafka_poll(rk, 0);
+    if (sent % POLL_EVERY == 0 || a->rate > 0) progress(sent, 0);
   }
   drain(rk, "waiting for the last acknowledgements");
   window_close(&w);
-  progress(a->messages, 1);
+  progress(sent, 1);
 
-  sb_t s = {0};
+  sb_t s = {0}, notes = {0};
   sb_puts(&s, "{");
-  sb_window(&s, &w, a->messages, a->messages * a->size);
+  sb_window(&s, &w, sent, sent * a->size);
   sb_printf(&s, ",\"delivered\":%lld,\"failed\":%lld,\"errors\":", (long long)atomic_load(&g_delivered), (long long)atomic_load(&g_failed));
   sb_errors(&s);
-  sb_puts(&s, "}");
+  sb_schedule(&s, &sc, &notes);
+  sb_timed_note(a, &notes);
+  sb_printf(&s, ",\"notes\":[%s]}", notes.p ? notes.p : "");
   emit_success(&s);
   free(s.p);
+  free(notes.p);
   destroy_producer(rk, rkt);
   payloads_free(&p);
   return 0;
@@ -746,18 +837,44 @@ static rd_kafka_resp_err_t send_and_wait(rd_kafka_t *rk, rd_kafka_topic_t *rkt, 
   return g_last_err;
 }
 
+/** A growable array of latency samples (µs). */
+typedef struct {
+  int64_t *v;
+  long long n, cap;
+} samples_t;
+
+static void samples_add(samples_t *s, int64_t us) {
+  if (s->n == s->cap) {
+    const long long cap = s->cap ? s->cap * 2 : 4096;
+    int64_t *v = realloc(s->v, sizeof(int64_t) * (size_t)cap);
+    if (!v) failf("latency samples: out of memory");
+    s->v = v;
+    s->cap = cap;
+  }
+  s->v[s->n++] = us < 1 ? 1 : us;
+}
+
+static void sb_samples(sb_t *s, const char *name, const samples_t *x) {
+  sb_reserve(s, (size_t)x->n * 8 + 64);
+  sb_printf(s, ",\"%s\":[", name);
+  for (long long i = 0; i < x->n; i++) sb_printf(s, i ? ",%lld" : "%lld", (long long)x->v[i]);
+  sb_puts(s, "]");
+}
+
 static int run_sync(rd_kafka_conf_t *conf, const args_t *a) {
   payloads_t p = {0};
   payloads_init(&p, a->payload_source, a->stride, a->size);
-  int64_t *samples = malloc(sizeof(int64_t) * (size_t)(a->messages > 0 ? a->messages : 1));
-  if (!samples) failf("latency samples: out of memory");
+  samples_t service = {0}, corrected = {0};
   rd_kafka_t *rk = new_client(RD_KAFKA_PRODUCER, conf);
   rd_kafka_topic_t *rkt = rd_kafka_topic_new(rk, a->topic, NULL);
   if (!rkt) failf("rd_kafka_topic_new %s: %s", a->topic, rd_kafka_err2str(rd_kafka_last_error()));
 
   const uint64_t f = (uint64_t)a->first_seq;
+  sched_t warm;
+  sched_start(&warm, a->rate, kb_now_ns());
   for (long long k = 0; k < a->warmup; k++) {
     const uint64_t seq = f + (uint64_t)k;
+    sched_wait(rk, &warm, k);
     const rd_kafka_resp_err_t err = send_and_wait(rk, rkt, &p, seq, seq, "warm-up");
     atomic_store(&g_warm_done, k + 1);
     if (err) {
@@ -770,36 +887,51 @@ static int run_sync(rd_kafka_conf_t *conf, const args_t *a) {
   atomic_store(&g_phase_window, 1);
 
   const uint64_t first = f + (uint64_t)a->warmup;
-  long long nsamples = 0;
   window_t w;
+  sched_t sc;
   window_open(&w);
+  sched_start(&sc, a->rate, w.t0_ns);
+  long long sent = 0;
   for (long long k = 0; k < a->messages; k++) {
-    pace(rk, w.t0_ns, k, a->rate);
+    if (time_up(a, w.t0_ns)) break;
+    sched_wait(rk, &sc, k);
     const uint64_t seq = first + (uint64_t)k;
-    const int64_t s0 = kb_now_ns();
+    const int64_t s0 = sched_hand_over(&sc);
     const rd_kafka_resp_err_t err = send_and_wait(rk, rkt, &p, seq, seq, "window");
     const int64_t s1 = kb_now_ns();
-    if (!err) samples[nsamples++] = (s1 - s0 + 500) / 1000;
-    atomic_store_explicit(&g_done, k + 1, memory_order_relaxed);
-    progress(k + 1, 0);
+    if (!err) {
+      samples_add(&service, (s1 - s0 + 500) / 1000);
+      /* Corrected: from the due time, so the wait behind a slow acknowledgement is counted. */
+      if (a->rate > 0) samples_add(&corrected, (s1 - sched_due(&sc, k) + 500) / 1000);
+    }
+    sent = k + 1;
+    atomic_store_explicit(&g_done, sent, memory_order_relaxed);
+    progress(sent, 0);
   }
   window_close(&w);
-  progress(a->messages, 1);
+  progress(sent, 1);
 
-  sb_t s = {0};
-  sb_reserve(&s, (size_t)nsamples * 8 + 512);
+  sb_t s = {0}, notes = {0};
   sb_puts(&s, "{");
-  sb_window(&s, &w, a->messages, a->messages * a->size);
+  sb_window(&s, &w, sent, sent * a->size);
   sb_printf(&s, ",\"delivered\":%lld,\"failed\":%lld,\"errors\":", (long long)atomic_load(&g_delivered), (long long)atomic_load(&g_failed));
   sb_errors(&s);
-  sb_puts(&s, ",\"latencySamplesUs\":[");
-  for (long long i = 0; i < nsamples; i++) sb_printf(&s, i ? ",%lld" : "%lld", (long long)samples[i]);
-  sb_puts(&s, "]}");
+  if (a->rate > 0) {
+    sb_samples(&s, "latencySamplesUs", &corrected);
+    sb_samples(&s, "serviceSamplesUs", &service);
+  } else {
+    sb_samples(&s, "latencySamplesUs", &service);
+  }
+  sb_schedule(&s, &sc, &notes);
+  sb_timed_note(a, &notes);
+  sb_printf(&s, ",\"notes\":[%s]}", notes.p ? notes.p : "");
   emit_success(&s);
   free(s.p);
+  free(notes.p);
   destroy_producer(rk, rkt);
   payloads_free(&p);
-  free(samples);
+  free(service.v);
+  free(corrected.v);
   return 0;
 }
 
@@ -949,7 +1081,7 @@ int main(int argc, char **argv) {
     return 0;
   }
   if (argc < 2) usagef("usage: kbench-arm producer-async|producer-sync|consumer --topic T --messages N --warmup W --size S --first-seq F "
-                       "--payload-source FILE --payload-stride K [--rate R] [--warmup-topic WT] [--partitions 0,1,...] [--timeout-ms MS] "
+                       "--payload-source FILE --payload-stride K [--rate R] [--duration-ms D] [--warmup-topic WT] [--partitions 0,1,...] [--timeout-ms MS] "
                        "[--result-file PATH] [-X key=value]... | kbench-arm --version");
   const char *mode = argv[1];
   if (!strcmp(mode, "producer-async")) g_mode = MODE_ASYNC;
@@ -976,6 +1108,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(opt, "--payload-source")) a.payload_source = v;
     else if (!strcmp(opt, "--payload-stride")) a.stride = parse_int(opt, v, 0, INT64_MAX / 2), a.have_stride = 1;
     else if (!strcmp(opt, "--rate")) a.rate = parse_rate(v);
+    else if (!strcmp(opt, "--duration-ms")) a.duration_ms = parse_int(opt, v, 1, 1000000000000LL);
     else if (!strcmp(opt, "--warmup-topic")) a.warmup_topic = v;
     else if (!strcmp(opt, "--partitions")) parse_partitions(&a, v);
     else if (!strcmp(opt, "--timeout-ms")) g_timeout_ms = parse_int(opt, v, 1, 1000000000000LL);
@@ -994,8 +1127,11 @@ int main(int argc, char **argv) {
     if (!a.have_stride) usagef("--payload-stride: required");
     if (a.nparts) usagef("--partitions: only the consumer reads given partitions (producers let the partitioner choose)");
     if (a.warmup_topic) usagef("--warmup-topic: only the consumer reads a warm-up topic (producers send the warm-up to --topic)");
+    if (a.duration_ms && a.rate > 0) usagef("--duration-ms: only unpaced producers are timed (a paced arm sends --messages on its schedule)");
   } else if (a.rate > 0) {
     usagef("--rate: only producers are paced");
+  } else if (a.duration_ms) {
+    usagef("--duration-ms: only producers are timed");
   }
   for (int i = 0; i < nx; i++) conf_kv(conf, xs[i]);
   free(xs);

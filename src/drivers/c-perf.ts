@@ -112,7 +112,7 @@ export const driver: ExternalDriver = {
     const tool = toolPath(TOOL);
     const base = {
       id: ID, client: `${TOOL} (librdkafka examples/)`, runtime: 'C', scenarios: ['producer-async', 'consumer'] as DriverDescription['scenarios'],
-      workerThreads: false, supportsWarmup: false, security: FULL_SECURITY,
+      workerThreads: false, supportsWarmup: false, timed: false, security: FULL_SECURITY,
       notes: [
         C_PERF_LABEL,
         'a reference next to `c` (kbench’s own C arm on the same librdkafka), not an implementation of kbench’s arm contract; producer-sync and e2e-latency are not modes of the tool',

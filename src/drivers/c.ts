@@ -32,7 +32,7 @@ const SCENARIOS: readonly ScenarioId[] = ['producer-async', 'producer-sync', 'co
 const NOTES = ['kbench’s own C loop (native/cbench/arm.c) on the shared librdkafka, with the contract’s window, payloads and checksum (src/contract/arm.ts)'];
 const SCENARIO_NOTES: Partial<Record<ScenarioId, string>> = {
   'producer-async': 'rd_kafka_produce() per message (RD_KAFKA_MSG_F_COPY, partitioner’s choice), reports served by rd_kafka_poll() every 1000 messages; the window closes when nothing is left in flight',
-  'producer-sync': 'rd_kafka_produce() per message, then rd_kafka_poll() until its report arrives; latency per message',
+  'producer-sync': 'rd_kafka_produce() per message, then rd_kafka_poll() until its report arrives; latency per message (at --rate: from the due time, service time from the produce)',
   consumer: 'rd_kafka_assign() at the beginning, rd_kafka_consume_batch_queue() 1000 at a time; every payload checksummed (zlib crc32) inside the window',
 };
 const CPU_NOTE = 'CPU: getrusage(RUSAGE_SELF) over the window (every librdkafka thread)';
@@ -86,6 +86,8 @@ export function commandFor(spec: ArmSpec, ctx: DriverContext, tool: string, armD
     args.push('--partitions', ctx.readPartitions.join(','));
   } else if (spec.settings.rate > 0) {
     args.push('--rate', String(spec.settings.rate));
+  } else if (spec.durationMs !== undefined) {
+    args.push('--duration-ms', String(Math.max(1, Math.round(spec.durationMs))));
   }
   args.push('--timeout-ms', String(armTimeoutMs(spec.timeoutMs)));
   if (armDir) args.push('--result-file', path.join(armDir, RESULT_FILE));
@@ -135,7 +137,9 @@ export function parseArmOutput(out: { stdout: string; stderr: string; exitCode: 
     const why = raw === undefined ? 'without a result' : 'with an unreadable result';
     return fail(`${TOOL} exited with code ${out.exitCode} ${why}${stderrTail ? `: ${stderrTail}` : ''}`);
   }
-  const { config: _c, notes: _n, ok, error, ...counts } = r;
+  const { config: _c, notes: own, ok, error, ...counts } = r;
+  // The program's own notes (the schedule's lateness, a timed arm's duration) follow the driver's.
+  if (Array.isArray(own)) notes.push(...own.filter((n): n is string => typeof n === 'string'));
   if (ok !== true) return fail(typeof error === 'string' && error ? error : `${TOOL} reported a failure without a reason`, counts);
   if (out.exitCode !== 0) return fail(`${TOOL} exited with code ${out.exitCode} after reporting success${stderrTail ? `: ${stderrTail}` : ''}`, counts);
   for (const k of ['messages', 'bytes', 'elapsedNs', 'startUs', 'endUs'] as const) {

@@ -220,7 +220,7 @@ export const driver: ExternalDriver = {
     const rt = javaRuntime();
     const base = {
       id: 'java-perf', client: `Kafka's ProducerPerformance / ConsumerPerformance (kafka-tools ${DEFAULT_KAFKA_VERSION})`, runtime: rt.version ? `java ${rt.version}` : 'java',
-      scenarios: ['producer-async', 'consumer'] as DriverDescription['scenarios'], workerThreads: false, supportsWarmup: false, security: FULL_SECURITY,
+      scenarios: ['producer-async', 'consumer'] as DriverDescription['scenarios'], workerThreads: false, supportsWarmup: false, timed: false, security: FULL_SECURITY,
       ownPayloads: 'ProducerPerformance sends random capital letters of its own (--record-size), not kbench payloads: its topic is checked by count and bytes only',
       notes: [
         'the Java reference: Apache Kafka’s own benchmark tools on kafka-clients, from the broker’s jars',

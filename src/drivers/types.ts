@@ -29,6 +29,8 @@ export interface DriverDescription {
   workerThreads: boolean;
   /** False for programs that cannot leave warm-up messages out of their figures: their arms run without warm-up. */
   supportsWarmup?: boolean;
+  /** False for programs that cannot stop sending after a duration (ArmSpec.durationMs): their unpaced timed arms are skipped. */
+  timed?: boolean;
   /** Set by programs that send payloads of their own instead of the contract's (c-perf, java-perf): why. Their topics are verified by count only. */
   ownPayloads?: string;
   /** Compression codecs the client has, when not all of them. */

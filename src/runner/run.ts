@@ -155,10 +155,11 @@ function faultsFor(spec: RunSpec, driver: string): Pick<ArmSpec, 'faults'> {
   return { faults: { crash: true } };
 }
 
-/** Why an arm cannot run with this driver, or undefined when it can. */
-export function unsupportedReason(d: DriverDescription, scenario: ScenarioId, size: number, settings: WorkloadSettings, brokerVersion?: string): string | undefined {
+/** Why an arm cannot run with this driver, or undefined when it can (`durationMs`: the arm's own duration, PlannedArm.durationMs). */
+export function unsupportedReason(d: DriverDescription, scenario: ScenarioId, size: number, settings: WorkloadSettings, brokerVersion?: string, durationMs?: number): string | undefined {
   if (!d.available) return d.reason ?? 'driver unavailable';
   if (!d.scenarios.includes(scenario)) return `${d.id} does not run ${scenario}`;
+  if (durationMs !== undefined && d.timed === false) return `${d.id} cannot stop after a duration (--duration without --rate): it sends a message count`;
   const lim = d.brokerLimit;
   if (lim && brokerVersion && lim.scenarios.includes(scenario) && Number(brokerVersion.split('.')[0]) > lim.maxMajor) return `Kafka ${brokerVersion}: ${lim.reason}`;
   if (scenario === 'e2e-latency' && size < LATENCY_HEADER_BYTES) return `e2e-latency needs messages of at least ${LATENCY_HEADER_BYTES} bytes`;
@@ -326,7 +327,7 @@ export async function runBenchmark(spec: RunSpec, ev: RunEvents = silentEvents):
   const skippedKeys = new Set<string>();
   for (const arm of arms) {
     const d = descriptions.get(arm.driver) as DriverDescription;
-    const why = unsupportedReason(d, arm.scenario, arm.messageSize, arm.settings, brokerVersion) ?? securityUnsupportedReason(d, plannedConnection(spec));
+    const why = unsupportedReason(d, arm.scenario, arm.messageSize, arm.settings, brokerVersion, arm.durationMs) ?? securityUnsupportedReason(d, plannedConnection(spec));
     if (why) {
       const key = `${arm.driver}/${arm.scenario}/${arm.messageSize}`;
       if (!skippedKeys.has(key)) doc.skipped.push({ driver: arm.driver, scenario: arm.scenario, messageSize: arm.messageSize, reason: why });

@@ -3,7 +3,9 @@
 // argument checks, and parse() of its result. Integration, on one embedded broker: a producer-async
 // arm with warm-up and random payloads, read back by the c consumer (its warm-up topic filled by
 // another c producer arm) with the checksum of the contract's payloads; producer-sync latency
-// samples; --rate; the producer scenarios through the runner; a --client-config key librdkafka refuses.
+// samples; --rate (the open-loop schedule: corrected and service samples, the rates); --duration (timed
+// producer arms through the runner, read back); the producer scenarios through the runner; a
+// --client-config key librdkafka refuses.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -22,6 +24,7 @@ import { contextFor } from '../../src/scenarios/index.js';
 import type { ArmSpec } from '../../src/scenarios/types.js';
 import { expectedChecksum, loadPayload, payloadSpec } from '../../src/verify/payload.js';
 import { withBroker } from '../helpers/broker.js';
+import { assertPacedLatency, assertRates, assertTimed } from '../helpers/paced.js';
 import { assertVerified, record } from '../helpers/results.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kbench-c-driver-'));
@@ -68,6 +71,9 @@ test('the command line: scenario, counts, payload, rate, timeout, and the addonâ
   const s = commandFor(sync, contextFor(sync), '/k', '/arm').args;
   assert.equal(s[0], 'producer-sync');
   assert.equal(opt(s, '--rate'), undefined, 'no --rate when the rate is 0');
+  assert.equal(opt(s, '--duration-ms'), undefined, 'no --duration-ms without spec.durationMs');
+  const timed = armSpec({ scenario: 'producer-sync', durationMs: 1500 });
+  assert.equal(opt(commandFor(timed, contextFor(timed), '/k', '/arm').args, '--duration-ms'), '1500');
 
   const consumer = armSpec({ scenario: 'consumer', warmup: 50, warmupTopic: 'warm', partitions: 3, readPartitions: [0, 2] });
   const c = commandFor(consumer, contextFor(consumer), '/k', '/arm');
@@ -163,6 +169,8 @@ test('kbench-arm refuses bad arguments naming them (exit 2), with a result line'
     [['consumer', ...base, '--warmup', '5', '-X', 'bootstrap.servers=127.0.0.1:1'], /--warmup-topic: required/],
     [['consumer', ...base, '--partitions', '0,x'], /--partitions: expected an integer/],
     [['producer-async', ...base, '-X', 'novalue'], /-X: expected key=value/],
+    [['producer-async', ...base, '--rate', '10', '--duration-ms', '100'], /--duration-ms: only unpaced producers are timed/],
+    [['consumer', ...base, '--duration-ms', '100'], /--duration-ms: only producers are timed/],
   ];
   for (const [args, message] of cases) {
     const r = spawnSync(tool, args, { encoding: 'utf8' as const });
@@ -183,7 +191,7 @@ test('c against an embedded broker: producer-async with warm-up, read back by th
   const W = 100;
   const payload = payloadSpec('random', 100, tmp);
   const bytes = loadPayload(payload);
-  for (const [topic, partitions] of [['c-measured', 2], ['c-warm', 1], ['c-sync', 1], ['c-rate', 1], ['c-bad', 1]] as const) {
+  for (const [topic, partitions] of [['c-measured', 2], ['c-warm', 1], ['c-sync', 1], ['c-rate', 1], ['c-paced-sync', 1], ['c-bad', 1]] as const) {
     await createTopic(broker.connection, { topic, partitions, replication: 1 });
   }
   const base = (over: Partial<ArmSpec>): ArmSpec => armSpec({ connection: { brokers: broker.bootstrap.split(',') }, payload, ...over });
@@ -240,6 +248,24 @@ test('c against an embedded broker: producer-async with warm-up, read back by th
     const { outcome: o } = await run(base({ topic: 'c-rate', messages: 200, warmup: 0, settings: { ...armSpec().settings, rate: 1000 } }));
     assert.equal(o.ok, true, o.error);
     assert.ok(o.elapsedNs >= 199e6, `200 messages at 1000/s take at least 199 ms, took ${o.elapsedNs / 1e6} ms`);
+  });
+
+  await t.test('the schedule: corrected and service samples of every message, requested and achieved rate, progress with acks', async () => {
+    const rate = 1000;
+    const { outcome: o, series } = await run(base({ scenario: 'producer-sync', topic: 'c-paced-sync', messages: 300, warmup: 10, settings: { ...armSpec().settings, lingerMs: 0, rate } }));
+    assert.equal(o.ok, true, o.error);
+    assert.equal(o.delivered, 300);
+    assertPacedLatency(o, rate, 300, 'c producer-sync at a rate');
+    assert.ok(series?.acked, 'progress lines carry acked');
+    const a = await run(base({ topic: 'c-rate', messages: 500, warmup: 50, settings: { ...armSpec().settings, rate: 2000 } }));
+    assert.equal(a.outcome.ok, true, a.outcome.error);
+    assertRates(a.outcome, 2000, 'c producer-async at a rate');
+  });
+
+  await t.test('--duration: unpaced producer arms stop after it, and what they sent is read back', async () => {
+    const { spec } = buildRunSpec({ brokers: broker.bootstrap, drivers: 'c', scenarios: 'producer-async,producer-sync', duration: '1s', repeat: '1', brokerWarmup: '0', quiet: true });
+    const doc = await runBenchmark(spec);
+    for (const scenario of ['producer-async', 'producer-sync']) assertTimed(record(doc, 'c', scenario), `c ${scenario} --duration 1s`);
   });
 
   await t.test('the producer scenarios through the runner, as `kbench run` runs them: verified', async () => {

@@ -2,7 +2,9 @@
 // way of running an arm): java (all four scenarios, the consumer window contract: warm-up topic first,
 // then exactly the measured topic's count and checksum), jython (its producers' topics read back and
 // checksummed by the java consumer) and java-perf (Kafka's own tools: counts, and honest about what it
-// cannot check). Plus the Java payload/checksum against the TypeScript definition and the protocol check.
+// cannot check). At a rate: corrected and service samples, requested and achieved rate (java, jython);
+// --duration: timed producer arms through the runner, read back (java-perf skipped: it cannot stop
+// after a duration). Plus the Java payload/checksum against the TypeScript definition and the protocol check.
 // Needs `kbench setup java` (CI runs it before npm test); without it the tests fail and say so.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -20,7 +22,11 @@ import type { ArmSpec, ScenarioOutcome } from '../../src/scenarios/types.js';
 import { MAIN_CLASS, javaDriverBuild, javaRuntime, type JavaBuild } from '../../src/setup/java.js';
 import { decodeHistogram } from '../../src/stats/latency.js';
 import { addChecksums, expectedChecksum, loadPayload, payloadSpec } from '../../src/verify/payload.js';
+import { buildRunSpec } from '../../src/cli/run.js';
+import { runBenchmark } from '../../src/runner/run.js';
 import { withBroker } from '../helpers/broker.js';
+import { assertPacedLatency, assertRates, assertTimed } from '../helpers/paced.js';
+import { record } from '../helpers/results.js';
 import { checkVectors, vectorCases, type VectorAnswer } from '../helpers/payload-vectors.js';
 
 const SETTINGS: WorkloadSettings = { acks: 'all', compression: 'none', lingerMs: 5, batchSize: 1_000_000, sendBatch: 1000, idempotence: false, rate: 0 };
@@ -163,6 +169,14 @@ async function javaArms(t: TestContext, arms: Arms): Promise<void> {
   assert.deepEqual([e2e.messages, e2e.delivered, e2e.failed, e2e.lost, e2e.duplicated], [500, 500, 0, 0, 0]);
   assert.equal(decodeHistogram(e2e.latencyHistogram as string).totalCount, 500);
   checkWindow(e2e, 'java e2e-latency');
+  assertPacedLatency(e2e, 1000, 500, 'java e2e-latency');
+
+  const paced = await runArm(armSpec(arms, { driver: 'java', scenario: 'producer-sync', topic: await newTopic(arms.conn, 'java-paced-sync', 1), messages: 200, warmup: 10, settings: { ...SETTINGS, lingerMs: 0, rate: 1000 } }));
+  assert.deepEqual([paced.messages, paced.delivered, paced.failed], [200, 200, 0]);
+  assertPacedLatency(paced, 1000, 200, 'java producer-sync at a rate');
+  const pacedAsync = await runArm(armSpec(arms, { driver: 'java', scenario: 'producer-async', topic: await newTopic(arms.conn, 'java-paced-async', 1), messages: 500, warmup: 50, settings: { ...SETTINGS, rate: 2000 } }));
+  assert.deepEqual([pacedAsync.messages, pacedAsync.delivered], [500, 500]);
+  assertRates(pacedAsync, 2000, 'java producer-async at a rate');
 }
 
 async function jythonArms(arms: Arms, b: JavaBuild): Promise<void> {
@@ -189,6 +203,20 @@ async function jythonArms(arms: Arms, b: JavaBuild): Promise<void> {
   checkWindow(sync, 'jython producer-sync');
   const cs = await runArm(armSpec(arms, { driver: 'java', scenario: 'consumer', topic: syncTopic, messages: 110 }));
   assert.equal(cs.checksum, expectedChecksum(SIZE, 0, 110, loadPayload(arms.payload)).hex, 'jython producer-sync payloads');
+
+  const paced = await runArm(armSpec(arms, { driver: 'jython', scenario: 'producer-sync', topic: await newTopic(arms.conn, 'jython-paced-sync', 1), messages: 200, warmup: 10, settings: { ...SETTINGS, lingerMs: 0, rate: 1000 } }));
+  assert.deepEqual([paced.messages, paced.delivered, paced.failed], [200, 200, 0]);
+  assertPacedLatency(paced, 1000, 200, 'jython producer-sync at a rate');
+}
+
+/** --duration without --rate through the runner: the JVM drivers' producer arms stop after it and are read back; java-perf is skipped. */
+async function timedArms(arms: Arms, b: JavaBuild): Promise<void> {
+  const drivers = b.marker.jython.ok ? ['java', 'jython'] : ['java'];
+  const { spec } = buildRunSpec({ brokers: arms.brokers.join(','), drivers: [...drivers, 'java-perf'].join(','), scenarios: 'producer-async,producer-sync', duration: '1s', repeat: '1', brokerWarmup: '0', quiet: true });
+  const doc = await runBenchmark(spec);
+  for (const d of drivers) for (const scenario of ['producer-async', 'producer-sync']) assertTimed(record(doc, d, scenario), `${d} ${scenario} --duration 1s`);
+  const skipped = doc.skipped.find((x) => x.driver === 'java-perf' && x.scenario === 'producer-async');
+  assert.match(skipped?.reason ?? '', /java-perf cannot stop after a duration/);
 }
 
 async function javaPerfArms(arms: Arms): Promise<void> {
@@ -217,4 +245,5 @@ test('java, jython and java-perf arm by arm on one embedded broker: every scenar
   await t.test('java', (st) => javaArms(st, arms));
   await t.test('jython', () => jythonArms(arms, b));
   await t.test('java-perf', () => javaPerfArms(arms));
+  await t.test('--duration through the runner', () => timedArms(arms, b));
 });

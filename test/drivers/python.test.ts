@@ -18,12 +18,15 @@ import { driverEntry, type DriverEntry } from '../../src/drivers/registry.js';
 import type { DriverDescription } from '../../src/drivers/types.js';
 import type { WorkloadSettings } from '../../src/results/types.js';
 import { runArmProcess } from '../../src/runner/arm.js';
-import { unsupportedReason } from '../../src/runner/run.js';
+import { runBenchmark, unsupportedReason } from '../../src/runner/run.js';
 import type { ArmSpec, ScenarioOutcome } from '../../src/scenarios/types.js';
 import { PYTHON_ENVS, pythonDriverScript, pythonEnv } from '../../src/setup/python.js';
 import { decodeHistogram } from '../../src/stats/latency.js';
 import { addChecksums, expectedChecksum, loadPayload, payloadSpec } from '../../src/verify/payload.js';
+import { buildRunSpec } from '../../src/cli/run.js';
 import { withBroker } from '../helpers/broker.js';
+import { assertPacedLatency, assertRates, assertTimed } from '../helpers/paced.js';
+import { record } from '../helpers/results.js';
 import { checkVectors, vectorCases, type VectorAnswer } from '../helpers/payload-vectors.js';
 
 const DRIVERS = ['py-confluent', 'kafka-python', 'kafka-python-simple', 'pykafka', 'pykafka-rdkafka'];
@@ -262,7 +265,17 @@ async function driverArms(t: TestContext, arms: Arms, driver: string): Promise<v
     assert.deepEqual([e2e.messages, e2e.delivered, e2e.failed, e2e.lost, e2e.duplicated], [500, 500, 0, 0, 0]);
     assert.equal(decodeHistogram(e2e.latencyHistogram as string).totalCount, 500);
     checkWindow(e2e, 'e2e-latency');
+    assertPacedLatency(e2e, 1000, 500, `${driver} e2e-latency`);
     outcomes['producer-sync'] = sync;
+  });
+
+  await t.test('at a rate: corrected and service samples of every message, requested and achieved rate', async () => {
+    const paced = await runArm(armSpec(arms, { driver, scenario: 'producer-sync', topic: await newTopic(arms.conn, `py-${tag}-paced-sync`, 1), messages: 200, warmup: 10, settings: { ...SETTINGS, lingerMs: 0, rate: 1000 } }));
+    assert.deepEqual([paced.messages, paced.delivered, paced.failed], [200, 200, 0]);
+    assertPacedLatency(paced, 1000, 200, `${driver} producer-sync at a rate`);
+    const a = await runArm(armSpec(arms, { driver, scenario: 'producer-async', topic: await newTopic(arms.conn, `py-${tag}-paced-async`, 1), messages: 500, warmup: 50, settings: { ...SETTINGS, rate: 2000 } }));
+    assert.deepEqual([a.messages, a.delivered], [500, 500]);
+    assertRates(a, 2000, `${driver} producer-async at a rate`);
   });
 
   // The effective client settings are recorded next to the figures.
@@ -309,4 +322,11 @@ test('the Python drivers arm by arm on one embedded broker: every scenario, the 
   for (const driver of DRIVERS.filter((id) => descriptions.get(id)?.available)) {
     await t.test(driver, (st) => driverArms(st, arms, driver));
   }
+
+  await t.test('--duration through the runner: the timed producer arms stop after it and are read back', async () => {
+    const drivers = DRIVERS.filter((id) => descriptions.get(id)?.available);
+    const { spec } = buildRunSpec({ brokers: arms.brokers.join(','), drivers: drivers.join(','), scenarios: 'producer-async,producer-sync', duration: '1s', repeat: '1', brokerWarmup: '0', quiet: true });
+    const doc = await runBenchmark(spec);
+    for (const d of drivers) for (const scenario of ['producer-async', 'producer-sync']) assertTimed(record(doc, d, scenario), `${d} ${scenario} --duration 1s`);
+  });
 });

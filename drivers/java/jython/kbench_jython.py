@@ -9,13 +9,12 @@ import sys
 
 from java.lang import Long, System, Throwable
 from java.lang.management import ManagementFactory
-from java.util import Arrays, TreeMap
+from java.util import TreeMap
 from java.util.concurrent import ExecutionException
 from org.apache.kafka.clients.producer import Callback, KafkaProducer, ProducerRecord
 from org.apache.kafka.common.serialization import ByteArraySerializer
-import jarray
 
-from dev.kbench.driver import ArmSpec, Configs, Deliveries, Meter, Outcome, Payload, Progress
+from dev.kbench.driver import ArmSpec, Configs, Deliveries, Meter, Outcome, Payload, Progress, Samples, Schedule
 
 
 class PyCallback(Callback):
@@ -36,6 +35,7 @@ def producer_async(s, progress):
     config = Configs.producer(s)
     o = Outcome()
     p = open_producer(config)
+    sent = 0
     try:
         source = Payload.Source.load(s.payload())
         size = s.messageSize()
@@ -43,36 +43,48 @@ def producer_async(s, progress):
         cb = PyCallback()
         d = cb.counts
         first = s.firstSeq()
+        rate = s.settings().rate()
+        warm = Schedule(rate) if rate > 0 else None  # the warm-up has a schedule of its own
         for i in xrange(s.warmup()):
+            if warm is not None:
+                warm.until(i)
             p.send(ProducerRecord(topic, source.make(size, first + i)), cb)
         # flush() returns once every warm-up batch is done, and a batch runs its callbacks before that.
         p.flush()
         base_delivered, base_failed, base_errors = d.delivered(), d.failed(), d.errors()
         if base_failed > 0:
             raise RuntimeError('warm-up: %d of %d deliveries failed (%s)' % (base_failed, s.warmup(), base_errors))
-        rate = s.settings().rate()
         first += s.warmup()
         m = Meter()
         m.start()
         t0 = System.nanoTime()
+        sched = Schedule(rate) if rate > 0 else None
         for i in xrange(s.messages()):
-            if rate > 0:
-                Meter.pace(t0, i, rate)
+            if sched is not None:
+                sched.until(i)
+                sched.handOver()
+            elif i & 63 == 0 and s.timeUp(t0):
+                break
             p.send(ProducerRecord(topic, source.make(size, first + i)), cb)
-            if i & 255 == 255:
-                progress.report(i + 1)
+            sent = i + 1
+            if sched is not None or i & 255 == 255:
+                progress.producer(sent, d.delivered() - base_delivered, d.failed() - base_failed, False)
         p.flush()
         m.stop(o)
-        progress.finish(s.messages())
         o.delivered = Long(d.delivered() - base_delivered)
         o.failed = Long(d.failed() - base_failed)
         o.errors = Deliveries.minus(d.errors(), base_errors)
+        progress.producer(sent, o.delivered, o.failed, True)
+        if sched is not None:
+            sched.report(o)
     finally:
         p.close()
     o.config = config
     o.notes.add('Python loop: send(record, Python callback) per message, then flush()')
-    o.messages = s.messages()
-    o.bytes = s.messages() * s.messageSize()
+    if s.timedNote() is not None:
+        o.notes.add(s.timedNote())
+    o.messages = sent
+    o.bytes = sent * s.messageSize()
     return o
 
 
@@ -80,49 +92,65 @@ def producer_sync(s, progress):
     config = Configs.producer(s)
     o = Outcome()
     p = open_producer(config)
+    sent = 0
     try:
         source = Payload.Source.load(s.payload())
         size = s.messageSize()
         topic = s.topic()
         first = s.firstSeq()
+        rate = s.settings().rate()
+        warm = Schedule(rate) if rate > 0 else None
         for i in xrange(s.warmup()):
+            if warm is not None:
+                warm.until(i)
             p.send(ProducerRecord(topic, source.make(size, first + i))).get()
-        samples = jarray.zeros(s.messages(), 'l')
-        n = 0
+        service = Samples()
+        corrected = Samples()
         delivered = 0
         errors = TreeMap()
-        rate = s.settings().rate()
         first += s.warmup()
         m = Meter()
         m.start()
         t0 = System.nanoTime()
+        sched = Schedule(rate) if rate > 0 else None
         for i in xrange(s.messages()):
-            if rate > 0:
-                Meter.pace(t0, i, rate)
+            if sched is not None:
+                sched.until(i)
+            elif s.timeUp(t0):
+                break
             r = ProducerRecord(topic, source.make(size, first + i))
-            st = System.nanoTime()
+            st = sched.handOver() if sched is not None else System.nanoTime()
+            sent = i + 1
             try:
                 p.send(r).get()
-                samples[n] = max(1, (System.nanoTime() - st + 500) // 1000)
-                n += 1
+                end = System.nanoTime()
+                service.add((end - st + 500) // 1000)
+                if sched is not None:  # corrected: from the due time
+                    corrected.add((end - sched.dueNs(i) + 500) // 1000)
                 delivered += 1
             except ExecutionException, e:
                 name = Deliveries.errorName(e)
                 errors.put(name, Long((errors.get(name) or 0) + 1))
-            if i & 63 == 63:
-                progress.report(i + 1)
+            progress.producer(sent, delivered, sent - delivered, False)
         m.stop(o)
-        progress.finish(s.messages())
+        progress.producer(sent, delivered, sent - delivered, True)
         o.delivered = Long(delivered)
-        o.failed = Long(s.messages() - delivered)
+        o.failed = Long(sent - delivered)
         o.errors = errors
-        o.latencySamplesUs = Arrays.copyOf(samples, n)
+        if sched is not None:
+            o.latencySamplesUs = corrected.toArray()
+            o.serviceSamplesUs = service.toArray()
+            sched.report(o)
+        else:
+            o.latencySamplesUs = service.toArray()
     finally:
         p.close()
     o.config = config
-    o.notes.add('Python loop: send(record).get() per message; latency = send() to acknowledged future')
-    o.messages = s.messages()
-    o.bytes = s.messages() * s.messageSize()
+    o.notes.add('Python loop: send(record).get() per message; latency = send() to acknowledged future (at a rate: from the due time, service time from send())')
+    if s.timedNote() is not None:
+        o.notes.add(s.timedNote())
+    o.messages = sent
+    o.bytes = sent * s.messageSize()
     return o
 
 

@@ -5,7 +5,8 @@ process (client threads included). Nothing is subtracted from a window (checksum
 
 A client module gives:
   producer(ctx, sync) -> Producer: .config, .notes, .send(value), .send_and_wait(value, timeout_s),
-                                   .flush(timeout_s) -> Counts (cumulative), .close()
+                                   .flush(timeout_s) -> Counts (cumulative), .snapshot() -> Counts
+                                   (optional: deliveries so far, without waiting), .close()
   consumer(ctx) -> Consumer:       .config, .notes; connected when made, nothing assigned;
                                    .assign(topic, partitions): read those partitions from their beginning
                                    (replacing what was assigned before); .release(): the warm-up topic is
@@ -17,6 +18,7 @@ A client module gives:
 from __future__ import annotations
 
 import json
+import math
 import resource
 import sys
 import threading
@@ -100,17 +102,19 @@ class Status:
 
 
 class Progress:
-    """`@kbench {"done": N}` lines on stdout, at most every 200 ms (the parent relays them)."""
+    """`@kbench {"done": N, ...}` lines on stdout, at most every 200 ms plus a final one (src/contract/arm.ts
+    ProgressLine); `more` gives the extra fields ("acked", "failed", "consumed"), called only for a line written."""
 
     def __init__(self) -> None:
         self._last = 0.0
 
-    def __call__(self, done: int, force: bool = False) -> None:
+    def __call__(self, done: int, force: bool = False, more: Optional[Callable[[], Dict[str, int]]] = None) -> None:
         now = time.monotonic()
         if not force and now - self._last < 0.2:
             return
         self._last = now
-        sys.stdout.write(PROGRESS_PREFIX + json.dumps({"done": done}) + "\n")
+        line = {"done": done, **(more() if more else {})}
+        sys.stdout.write(PROGRESS_PREFIX + json.dumps(line) + "\n")
         sys.stdout.flush()
 
 
@@ -142,52 +146,147 @@ class Meter:
         }
 
 
-def pace(t0_ns: int, sent: int, rate: float) -> None:
-    """Waits so that `sent` messages are not sent faster than `rate` msgs/s since t0."""
-    if rate <= 0:
-        return
-    ahead = (t0_ns + int(sent / rate * 1e9) - time.perf_counter_ns()) / 1e9
-    if ahead >= 0.001:
-        time.sleep(ahead)
+class Schedule:
+    """The open-loop schedule of a paced arm (src/contract/arm.ts SCHEDULE; src/scenarios/schedule.ts is the
+    TypeScript twin): message k is due at t0 + k / rate, whatever happened to the messages before it. Waiting
+    is time.sleep() up to the due time (clock_nanosleep on Linux), never a spin: a message is handed over at
+    the first wake-up at or after its due time, never before. Times are time.perf_counter_ns(); due_us() and
+    wall_us() map them onto the wall clock payloads and consumers use (µs since the epoch)."""
+
+    def __init__(self, rate: float) -> None:
+        if not rate > 0:
+            raise ValueError(f"a schedule needs a rate > 0 (got {rate})")
+        self.rate = rate
+        self._period_ns = 1e9 / rate
+        self._t0_us = time.time_ns() // 1000
+        self._t0_ns = time.perf_counter_ns()
+        self._last_ns = self._t0_ns
+        self.handed = 0
+        self._late_sum_ns = 0
+        self._late_max_ns = 0
+
+    def due_ns(self, k: int) -> int:
+        """Due time of message k (perf_counter_ns, rounded up: never before t0 + k / rate)."""
+        return self._t0_ns + math.ceil(k * self._period_ns)
+
+    def due_us(self, k: int) -> int:
+        """Due time of message k on the wall clock (µs since the epoch): wall_us(due_ns(k)), never after the hand-over's."""
+        return self.wall_us(self.due_ns(k))
+
+    def wall_us(self, ns: int) -> int:
+        """A perf_counter_ns reading on the wall clock (µs since the epoch)."""
+        return self._t0_us + (ns - self._t0_ns) // 1000
+
+    def until(self, k: int) -> None:
+        """Returns once message k is due (at once when it already is)."""
+        due = self.due_ns(k)
+        left = due - time.perf_counter_ns()
+        while left > 0:
+            time.sleep(left / 1e9)
+            left = due - time.perf_counter_ns()
+
+    def hand_over(self) -> int:
+        """Records that the next message on the schedule is handed to the client now; returns the time (ns)."""
+        now = time.perf_counter_ns()
+        late = now - self.due_ns(self.handed)
+        self._late_sum_ns += late
+        if late > self._late_max_ns:
+            self._late_max_ns = late
+        self.handed += 1
+        self._last_ns = now
+        return now
+
+    def achieved_rate(self) -> float:
+        """Messages handed over per second of schedule: handed / (last hand-over − t0 + 1 / rate)."""
+        if not self.handed:
+            return 0.0
+        return self.handed / ((self._last_ns - self._t0_ns + self._period_ns) / 1e9)
+
+    def lateness_note(self) -> str:
+        mean = self._late_sum_ns / self.handed / 1000 if self.handed else 0
+        return (f"schedule: messages handed over on average {round(mean)} µs after their due time (max {round(self._late_max_ns / 1000)} µs; "
+                "time.sleep to the due time, and time spent in the client's send)")
+
+    def fields(self) -> Dict[str, Any]:
+        """The paced arm's outcome fields."""
+        return {"requestedRate": self.rate, "achievedRate": self.achieved_rate()}
 
 
-def _base(spec: Dict[str, Any], measured: Dict[str, Any], config: Dict[str, Any], notes: List[str]) -> Dict[str, Any]:
-    return {"ok": True, "messages": spec["messages"], "bytes": spec["messages"] * spec["messageSize"], **measured, "config": config, "notes": notes}
+def time_up(spec: Dict[str, Any], window_start_ns: int) -> bool:
+    """Unpaced timed producer arms (spec.durationMs): true once the duration has passed since the window opened."""
+    d = spec.get("durationMs")
+    return d is not None and time.perf_counter_ns() - window_start_ns >= d * 1_000_000
+
+
+def timed_notes(spec: Dict[str, Any]) -> List[str]:
+    d = spec.get("durationMs")
+    return [] if d is None else [f"timed: sent for {d / 1000:g} s"]
+
+
+def _base(spec: Dict[str, Any], measured: Dict[str, Any], config: Dict[str, Any], notes: List[str], count: Optional[int] = None) -> Dict[str, Any]:
+    n = spec["messages"] if count is None else count
+    return {"ok": True, "messages": n, "bytes": n * spec["messageSize"], **measured, "config": config, "notes": notes}
+
+
+def _deliveries(p: Any, base: "Counts") -> Callable[[], Dict[str, int]]:
+    """The progress line's "acked" and "failed" of the window, from the producer's snapshot() (when it has one)."""
+    snap = getattr(p, "snapshot", None)
+    if snap is None:
+        return lambda: {}
+
+    def more() -> Dict[str, int]:
+        now = snap()
+        return {"acked": now.delivered - base.delivered, "failed": now.failed - base.failed}
+    return more
 
 
 def producer_async(client: Any, ctx: Context, progress: Progress) -> Dict[str, Any]:
     """WINDOWS['producer-async']: warm-up sent and acknowledged first; the window opens just before the
-    first measured send and closes when the flush waiting for the last acknowledgement returns."""
+    first measured send and closes when the flush waiting for the last acknowledgement returns. At a rate
+    every message is sent when due on the schedule; unpaced with spec.durationMs, sending stops once the
+    duration has passed (messages = the count sent)."""
     spec = ctx.spec
     first, warmup, n = spec["firstSeq"], spec["warmup"], spec["messages"]
     payloads = Payloads(ctx.size, ctx.source)
     rate = float(ctx.settings.get("rate") or 0)
+    timed = spec.get("durationMs") is not None
     p = client.producer(ctx, sync=False)
     try:
         base = Counts()
         if warmup:
             Status.phase = "warm-up"
-            for value in payloads.stream(first, warmup):
+            warm = Schedule(rate) if rate else None  # the warm-up has a schedule of its own
+            for i, value in enumerate(payloads.stream(first, warmup)):
+                if warm:
+                    warm.until(i)
                 p.send(value)
             base = p.flush(ctx.timeout_s).copy()
             if base.failed:
                 raise RuntimeError(f"warm-up: {base.failed} of {warmup} deliveries failed ({describe_errors(base.errors)})")
         Status.phase = "sending"
+        more = _deliveries(p, base)
         meter = Meter()
         meter.start()
         t0 = time.perf_counter_ns()
+        sched = Schedule(rate) if rate else None
         send = p.send
+        sent = 0
         for i, value in enumerate(payloads.stream(first + warmup, n)):
-            if rate:
-                pace(t0, i, rate)
+            if sched:
+                sched.until(i)
+                sched.hand_over()
+            elif timed and not i & 63 and time_up(spec, t0):
+                break
             send(value)
-            if not i & 1023:
-                progress(i)
-        Status.phase = f"waiting for the deliveries of {n} messages"
+            sent = i + 1
+            if sched or not i & 1023:
+                progress(sent, more=more)
+        Status.phase = f"waiting for the deliveries of {sent} messages"
         total = p.flush(ctx.timeout_s).minus(base)
         measured = meter.stop()
-        progress(n, force=True)
-        return {**_base(spec, measured, p.config, list(getattr(p, "notes", []))),
+        progress(sent, force=True, more=lambda: {"acked": total.delivered, "failed": total.failed})
+        notes = list(getattr(p, "notes", [])) + ([sched.lateness_note()] if sched else []) + timed_notes(spec)
+        return {**_base(spec, measured, p.config, notes, sent), **(sched.fields() if sched else {}),
                 "delivered": total.delivered, "failed": total.failed, "errors": total.errors}
     finally:
         p.close()
@@ -195,7 +294,9 @@ def producer_async(client: Any, ctx: Context, progress: Progress) -> Dict[str, A
 
 def producer_sync(client: Any, ctx: Context, progress: Progress) -> Dict[str, Any]:
     """WINDOWS['producer-sync']: warm-up sent and acknowledged one by one first; the window opens just
-    before the first measured send and closes when the last measured message is acknowledged."""
+    before the first measured send and closes when the last measured message is acknowledged. Latency:
+    from the send, or at a rate from each message's due time (corrected) with the time from the send as
+    the service time; unpaced with spec.durationMs, sending stops once the duration has passed."""
     spec = ctx.spec
     first, warmup, n = spec["firstSeq"], spec["warmup"], spec["messages"]
     payloads = Payloads(ctx.size, ctx.source)
@@ -203,30 +304,46 @@ def producer_sync(client: Any, ctx: Context, progress: Progress) -> Dict[str, An
     p = client.producer(ctx, sync=True)
     try:
         Status.phase = "warm-up"
-        for value in payloads.stream(first, warmup):
+        warm = Schedule(rate) if rate else None
+        for i, value in enumerate(payloads.stream(first, warmup)):
+            if warm:
+                warm.until(i)
             p.send_and_wait(value, ctx.timeout_s)
         Status.phase = "sending one message at a time"
-        samples: List[float] = []
+        service: List[float] = []
+        corrected: List[float] = []
         counts = Counts()
         meter = Meter()
         meter.start()
         t0 = time.perf_counter_ns()
+        sched = Schedule(rate) if rate else None
         clock = time.perf_counter_ns
+        sent = 0
         for i, value in enumerate(payloads.stream(first + warmup, n)):
-            if rate:
-                pace(t0, i, rate)
-            s = clock()
+            if sched:
+                sched.until(i)
+                s = sched.hand_over()
+            elif time_up(spec, t0):
+                break
+            else:
+                s = clock()
+            sent = i + 1
             try:
                 p.send_and_wait(value, ctx.timeout_s)
+                end = clock()
                 counts.ok()
-                samples.append((clock() - s) / 1000)
+                service.append((end - s) / 1000)
+                if sched:  # corrected: from the due time, so the wait behind a slow acknowledgement is counted
+                    corrected.append((end - sched.due_ns(i)) / 1000)
             except Exception as err:  # a failed delivery is counted by name, as the Node scenario does
                 counts.fail(error_name(err))
-            progress(i + 1)
+            progress(sent, more=lambda: {"acked": counts.delivered, "failed": counts.failed})
         measured = meter.stop()
-        progress(n, force=True)
-        return {**_base(spec, measured, p.config, list(getattr(p, "notes", []))),
-                "delivered": counts.delivered, "failed": counts.failed, "errors": counts.errors, "latencySamplesUs": samples}
+        progress(sent, force=True, more=lambda: {"acked": counts.delivered, "failed": counts.failed})
+        notes = list(getattr(p, "notes", [])) + ([sched.lateness_note()] if sched else []) + timed_notes(spec)
+        latency = {"latencySamplesUs": corrected, "serviceSamplesUs": service, **sched.fields()} if sched else {"latencySamplesUs": service}
+        return {**_base(spec, measured, p.config, notes, sent),
+                "delivered": counts.delivered, "failed": counts.failed, "errors": counts.errors, **latency}
     finally:
         p.close()
 
@@ -312,6 +429,10 @@ def consumer(client: Any, ctx: Context, progress: Progress) -> Dict[str, Any]:
 
 
 def e2e_latency(client: Any, ctx: Context, progress: Progress) -> Dict[str, Any]:
+    """Produces on the open-loop schedule of a fixed rate (Schedule) with each message's intended send time
+    in its payload; a consumer thread in the same process (same clock) records, per message, intended
+    send → consumed (corrected) and actual hand-over → consumed (service time), and accounts for every
+    sequence number."""
     spec = ctx.spec
     if ctx.size < LATENCY_HEADER_BYTES:
         raise ValueError(f"e2e-latency needs messages of at least {LATENCY_HEADER_BYTES} bytes (size {ctx.size})")
@@ -320,9 +441,15 @@ def e2e_latency(client: Any, ctx: Context, progress: Progress) -> Dict[str, Any]
     total = warmup + n
     seen = bytearray(total)
     samples: List[int] = []
-    st = {"received": 0, "duplicated": 0, "outside": 0}
+    service: List[int] = []
+    #: Wall-clock hand-over time (µs) of each measured message, set before its send.
+    sent_at = [0] * n
+    st = {"received": 0, "duplicated": 0, "outside": 0, "sent": 0}
     stop = threading.Event()
     failure: List[BaseException] = []
+
+    def consumed() -> Dict[str, int]:
+        return {"consumed": max(0, st["received"] - warmup)}
 
     def on_batch(batch: List[bytes]) -> bool:
         now = time.time_ns() // 1000
@@ -338,7 +465,8 @@ def e2e_latency(client: Any, ctx: Context, progress: Progress) -> Dict[str, Any]
             st["received"] += 1
             if idx >= warmup:
                 samples.append(max(1, now - read_timestamp_us(payload)))
-        progress(max(0, st["received"] - warmup))
+                service.append(max(1, now - sent_at[idx - warmup]))
+        progress(st["sent"], more=consumed)
         return st["received"] < total
 
     c = client.consumer(ctx)
@@ -358,10 +486,11 @@ def e2e_latency(client: Any, ctx: Context, progress: Progress) -> Dict[str, Any]
         reader.start()
         payloads = Payloads(ctx.size, ctx.source)
         Status.phase = "warm-up"
-        t0 = time.perf_counter_ns()
+        warm_sched = Schedule(rate)
         for i in range(warmup):
-            pace(t0, i, rate)
-            p.send(payloads.make_timed(first + i, time.time_ns() // 1000))
+            warm_sched.until(i)
+            warm_sched.hand_over()
+            p.send(payloads.make_timed(first + i, warm_sched.due_us(i)))
         warm = p.flush(ctx.timeout_s).copy()
         # Warm-up also proves the consumer is assigned and fetching before anything is measured.
         wait_until = time.monotonic() + STALL_S
@@ -370,18 +499,22 @@ def e2e_latency(client: Any, ctx: Context, progress: Progress) -> Dict[str, Any]
         Status.phase = "sending at a fixed rate"
         meter = Meter()
         meter.start()
-        t0 = time.perf_counter_ns()
+        sched = Schedule(rate)
         start = first + warmup
         for i in range(n):
-            pace(t0, i, rate)
-            p.send(payloads.make_timed(start + i, time.time_ns() // 1000))
+            sched.until(i)
+            # Built before the hand-over, stamped with its due time: the schedule, not the send, is intended.
+            value = payloads.make_timed(start + i, sched.due_us(i))
+            sent_at[i] = sched.wall_us(sched.hand_over())
+            p.send(value)
+            st["sent"] = i + 1
         Status.phase = "waiting for the deliveries and the consumer"
         sent = p.flush(ctx.timeout_s).minus(warm)
         reader.join(ctx.timeout_s)
         measured = meter.stop()
-        progress(n, force=True)
+        progress(n, force=True, more=lambda: {**consumed(), "acked": sent.delivered, "failed": sent.failed})
         lost = sum(1 for i in range(warmup, total) if not seen[i])
-        notes = [f"rate {rate:g} msgs/s", "consumer in a second thread of the same process"]
+        notes = [f"rate {rate:g} msgs/s on the open-loop schedule", "consumer in a second thread of the same process", sched.lateness_note()]
         if st["outside"]:
             notes.append(f"{st['outside']} messages with foreign sequence numbers ignored")
         if failure:
@@ -389,7 +522,8 @@ def e2e_latency(client: Any, ctx: Context, progress: Progress) -> Dict[str, Any]
         config = {**p.config, **{f"consumer.{k}": v for k, v in c.config.items()}}
         return {**_base(spec, measured, config, notes + list(getattr(p, "notes", []))),
                 "delivered": sent.delivered, "failed": sent.failed, "errors": sent.errors,
-                "consumed": st["received"], "lost": lost, "duplicated": st["duplicated"], "latencySamplesUs": samples}
+                "consumed": st["received"], "lost": lost, "duplicated": st["duplicated"],
+                "latencySamplesUs": samples, "serviceSamplesUs": service, **sched.fields()}
     finally:
         stop.set()
         reader.join(5)

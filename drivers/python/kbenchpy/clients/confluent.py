@@ -57,6 +57,9 @@ class ConfluentProducer:
         if result[0] is not None:
             raise KafkaException(result[0])
 
+    def snapshot(self) -> Counts:
+        return self._counts.copy()
+
     def flush(self, timeout_s: float) -> Counts:
         left = self._p.flush(timeout_s)
         if left:

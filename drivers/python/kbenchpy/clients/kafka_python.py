@@ -66,6 +66,9 @@ class Producer:
     def send_and_wait(self, value: bytes, timeout_s: float) -> None:
         self._p.send(self._topic, value=value).get(timeout=timeout_s)
 
+    def snapshot(self) -> Counts:
+        return self._counts.copy()
+
     def flush(self, timeout_s: float) -> Counts:
         self._p.flush(timeout=timeout_s)
         # Callbacks run on the sender thread as each future resolves; give the last ones a moment.

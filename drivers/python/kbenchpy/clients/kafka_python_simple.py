@@ -148,6 +148,9 @@ class Producer:
     def send_and_wait(self, value: bytes, timeout_s: float) -> None:
         self._p.send_messages(self._topic, value)  # raises on a failed ProduceRequest (sync_fail_on_error)
 
+    def snapshot(self) -> Counts:
+        return self._client.shared.counts.copy()
+
     def flush(self, timeout_s: float) -> Counts:
         counts = self._client.shared.counts
         deadline = time.monotonic() + timeout_s

@@ -111,6 +111,9 @@ class Producer:
     def send_and_wait(self, value: bytes, timeout_s: float) -> None:
         self._p.produce(value)  # sync=True: raises when the delivery failed
 
+    def snapshot(self) -> Counts:
+        return self._counts.copy()
+
     def flush(self, timeout_s: float) -> Counts:
         deadline = time.monotonic() + timeout_s
         while self._counts.delivered + self._counts.failed < self._sent:

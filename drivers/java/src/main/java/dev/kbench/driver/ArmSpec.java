@@ -21,6 +21,7 @@ public record ArmSpec(
     String scenario,
     int messageSize,
     int messages,
+    Long durationMs,
     int warmup,
     long firstSeq,
     String topic,
@@ -72,6 +73,16 @@ public record ArmSpec(
   public List<Integer> partitionsToRead() {
     if (readPartitions != null) return readPartitions;
     return java.util.stream.IntStream.range(0, partitions).boxed().toList();
+  }
+
+  /** Unpaced timed producer arms: true once spec.durationMs have passed since `windowStartNs` (System.nanoTime()). */
+  public boolean timeUp(long windowStartNs) {
+    return durationMs != null && System.nanoTime() - windowStartNs >= durationMs * 1_000_000L;
+  }
+
+  /** The note of a timed arm, or null. */
+  public String timedNote() {
+    return durationMs == null ? null : "timed: sent for " + (durationMs % 1000 == 0 ? String.valueOf(durationMs / 1000) : String.valueOf(durationMs / 1000.0)) + " s";
   }
 
   public boolean dropOne() {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -149,7 +150,11 @@ final class Consumers {
     final Map<String, Object> config;
     final long total;
     final byte[] seen;
+    /** Corrected (from the intended send time in the payload) and service (from the actual hand-over) latencies, µs. */
     final long[] samples;
+    final long[] service;
+    /** Wall-clock hand-over time of each measured message (µs), set by the producing thread before its send. */
+    final AtomicLongArray sentAtUs;
     final AtomicInteger received = new AtomicInteger();
     volatile boolean stop;
     int nSamples;
@@ -164,6 +169,8 @@ final class Consumers {
       this.total = (long) s.warmup() + s.messages();
       this.seen = new byte[(int) total];
       this.samples = new long[s.messages()];
+      this.service = new long[s.messages()];
+      this.sentAtUs = new AtomicLongArray(s.messages());
     }
 
     @Override
@@ -195,7 +202,10 @@ final class Consumers {
             }
             seen[(int) idx] = 1;
             received.incrementAndGet();
-            if (idx >= s.warmup()) samples[nSamples++] = Math.max(1, now - Payload.readTimestampUs(v));
+            if (idx >= s.warmup()) {
+              samples[nSamples] = Math.max(1, now - Payload.readTimestampUs(v));
+              service[nSamples++] = Math.max(1, now - sentAtUs.get((int) idx - s.warmup()));
+            }
           }
         }
       } catch (RuntimeException e) {
@@ -205,8 +215,10 @@ final class Consumers {
   }
 
   /**
-   * Produces at a fixed rate with the send time in each payload; a consumer thread in the same process
-   * records produce→consume latency per message and accounts for every sequence number.
+   * Produces on the open-loop schedule of a fixed rate (Schedule) with each message's intended send
+   * time in its payload; a consumer thread in the same process records, per message, intended send →
+   * consumed (corrected) and actual hand-over → consumed (service time), and accounts for every
+   * sequence number.
    */
   static Outcome e2e(ArmSpec s, Progress progress) throws InterruptedException, java.io.IOException {
     if (s.messageSize() < Payload.LATENCY_HEADER_BYTES) {
@@ -222,10 +234,11 @@ final class Consumers {
     try (KafkaProducer<byte[], byte[]> p = Producers.open(pconfig)) {
       Deliveries d = new Deliveries();
       // Warm-up: also proves the consumer is assigned and fetching before anything is measured.
-      long t0 = System.nanoTime();
+      Schedule warm = new Schedule(rate);
       for (int i = 0; i < s.warmup(); i++) {
-        Meter.pace(t0, i, rate);
-        p.send(new ProducerRecord<>(s.topic(), source.makeStamped(size, s.firstSeq() + i, Meter.wallClockUs())), d);
+        warm.until(i);
+        warm.handOver();
+        p.send(new ProducerRecord<>(s.topic(), source.makeStamped(size, s.firstSeq() + i, warm.dueUs(i))), d);
       }
       p.flush();
       long baseDelivered = d.delivered();
@@ -236,17 +249,21 @@ final class Consumers {
 
       Meter m = new Meter();
       m.start();
-      t0 = System.nanoTime();
+      Schedule sched = new Schedule(rate);
       long first = s.firstSeq() + s.warmup();
       for (int i = 0; i < s.messages(); i++) {
-        Meter.pace(t0, i, rate);
-        p.send(new ProducerRecord<>(s.topic(), source.makeStamped(size, first + i, Meter.wallClockUs())), d);
-        if ((i & 63) == 63) progress.report(Math.max(0, rx.received.get() - s.warmup()));
+        sched.until(i);
+        // Built before the hand-over, stamped with its due time: the schedule, not the send, is intended.
+        ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(s.topic(), source.makeStamped(size, first + i, sched.dueUs(i)));
+        rx.sentAtUs.set(i, sched.wallUs(sched.handOver()));
+        p.send(r, d);
+        progress.e2e(i + 1, Math.max(0, rx.received.get() - s.warmup()), d.delivered() - baseDelivered, false);
       }
       p.flush();
       rx.join();
       m.stop(o);
-      progress.finish(Math.max(0, rx.received.get() - s.warmup()));
+      progress.e2e(s.messages(), Math.max(0, rx.received.get() - s.warmup()), d.delivered() - baseDelivered, true);
+      sched.report(o);
       o.delivered = d.delivered() - baseDelivered;
       o.failed = d.failed() - baseFailed;
       o.errors = Deliveries.minus(d.errors(), baseErrors);
@@ -262,9 +279,10 @@ final class Consumers {
     o.lost = lost;
     o.duplicated = rx.duplicated;
     o.latencySamplesUs = java.util.Arrays.copyOf(rx.samples, rx.nSamples);
+    o.serviceSamplesUs = java.util.Arrays.copyOf(rx.service, rx.nSamples);
     o.config = pconfig;
     rx.config.forEach((k, v) -> o.config.put("consumer." + k, v));
-    o.notes.add("rate " + (rate == Math.rint(rate) ? String.valueOf((long) rate) : String.valueOf(rate)) + " msgs/s");
+    o.notes.add(0, "rate " + (rate == Math.rint(rate) ? String.valueOf((long) rate) : String.valueOf(rate)) + " msgs/s on the open-loop schedule");
     if (rx.outside > 0) o.notes.add(rx.outside + " messages with foreign sequence numbers ignored");
     if (rx.error != null) o.notes.add("consumer stopped early: " + rx.error);
     return o;

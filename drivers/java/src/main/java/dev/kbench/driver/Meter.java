@@ -75,12 +75,4 @@ public final class Meter {
     }
     return 0;
   }
-
-  /** Waits so that `sent` messages go no faster than `rate` msgs/s since `startNs` (0 = unlimited). */
-  public static void pace(long startNs, long sent, double rate) {
-    if (rate <= 0) return;
-    long dueNs = startNs + Math.round(sent / rate * 1e9);
-    long ahead = dueNs - System.nanoTime();
-    if (ahead >= 1_000_000) java.util.concurrent.locks.LockSupport.parkNanos(ahead);
-  }
 }

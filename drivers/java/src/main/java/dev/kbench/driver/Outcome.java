@@ -36,6 +36,11 @@ public final class Outcome {
   public Long duplicated;
   /** Raw latency samples (µs); kbench builds the HDR histogram from them. */
   public long[] latencySamplesUs;
+  /** Paced arms: raw service-time samples (µs, from the actual hand-over to the client). */
+  public long[] serviceSamplesUs;
+  /** Paced arms: settings.rate and the rate achieved on the schedule (src/contract/arm.ts SCHEDULE). */
+  public Double requestedRate;
+  public Double achievedRate;
   public Map<String, Object> config = new LinkedHashMap<>();
   public List<String> notes = new ArrayList<>();
 
