@@ -25,7 +25,7 @@ import { LATENCY_HEADER_BYTES, expectedChecksum, loadPayload, payloadSpec } from
 import { verifyOutcome, type Expectation } from '../verify/verify.js';
 import { decodeHistogram, mergeHistograms, percentiles } from '../stats/latency.js';
 import { shortfallNote } from '../scenarios/schedule.js';
-import { backlogGrowing } from './series.js';
+import { backlogTrend } from './series.js';
 import { SHORT_WINDOW_NS, summarize, usableValues } from '../stats/summary.js';
 import { aaReport } from '../stats/significance.js';
 import { EnvironmentError, errorMessage } from '../util/errors.js';
@@ -225,7 +225,7 @@ function repetitionFrom(arm: PlannedArm, res: ArmProcessResult, expectedTopic: O
   }
   if (res.series) {
     rep.series = res.series;
-    if (arm.settings.rate > 0 && o.ok && backlogGrowing(res.series, arm.settings.rate)) {
+    if (arm.settings.rate > 0 && o.ok && backlogTrend(res.series, arm.settings.rate)?.growing) {
       rep.notes = [...(rep.notes ?? []), `backlog growing: ${(res.series.backlog ?? []).slice(-2, -1)[0] ?? 0} messages not yet ${arm.scenario === 'e2e-latency' ? 'received' : 'acknowledged'} at the end of sending, and rising — the rate is not sustained end to end`];
     }
   }

@@ -71,17 +71,39 @@ export function binSeries(samples: readonly Sample[]): TimeSeries | undefined {
 }
 
 /**
- * A backlog that keeps growing: the arm sent faster than it was acknowledged (or consumed) for the
- * whole window. True when the mean backlog of the last third of the intervals is more than twice
- * that of the first third and above `rate` × 50 ms (a backlog a rate can hold briefly). Needs at
- * least 6 intervals (the last one, the drain after sending stopped, is left out).
+ * Backlog growth, the one rule (the runner's note and `kbench sweep`'s hold rule). The window judged
+ * is the sending part of the series: up to its last interval in which messages were still handed to
+ * the client (after that the producer has stopped and the backlog only drains, which would hide a
+ * backlog that grew while sending; a drain can span several intervals). The backlog is growing when
+ * the mean of the window's last third is more than `factor` × that of its first third AND more than
+ * `minSeconds` of the rate (below rate × 0.05 s, doubling from a handful of in-flight messages is
+ * noise, not a queue building up). Fewer than `minIntervals` intervals: not judged.
  */
-export function backlogGrowing(s: TimeSeries | undefined, rate: number): boolean {
-  const b = s?.backlog?.slice(0, -1);
-  if (!b || b.length < 6) return false;
-  const third = Math.floor(b.length / 3);
-  const mean = (xs: number[]): number => xs.reduce((x, y) => x + y, 0) / xs.length;
-  const first = mean(b.slice(0, third));
-  const last = mean(b.slice(-third));
-  return last > 2 * first && last > rate * 0.05;
+export const BACKLOG_GROWTH = { factor: 2, minSeconds: 0.05, minIntervals: 3 } as const;
+
+/** What the backlog of one repetition did over its sending window. */
+export interface BacklogTrend {
+  /** False when the series is too short to judge (fewer than minIntervals intervals while sending). */
+  judged: boolean;
+  intervals: number;
+  /** Mean backlog (messages) of the first and the last third of the sending window. */
+  first: number;
+  last: number;
+  growing: boolean;
+}
+
+const mean = (xs: readonly number[]): number => (xs.length ? xs.reduce((s, v) => s + v, 0) / xs.length : 0);
+
+export function backlogTrend(series: Pick<TimeSeries, 'done' | 'backlog'> | undefined, rate: number): BacklogTrend | undefined {
+  const backlog = series?.backlog;
+  if (!series || !backlog) return undefined;
+  let end = 0;
+  for (let i = 0; i < series.done.length; i++) if ((series.done[i] ?? 0) > 0) end = i + 1;
+  const window = backlog.slice(0, end);
+  if (window.length < BACKLOG_GROWTH.minIntervals) return { judged: false, intervals: window.length, first: NaN, last: NaN, growing: false };
+  const third = Math.floor(window.length / 3);
+  const first = mean(window.slice(0, third));
+  const last = mean(window.slice(window.length - third));
+  const growing = last > BACKLOG_GROWTH.factor * first && last > rate * BACKLOG_GROWTH.minSeconds;
+  return { judged: true, intervals: window.length, first, last, growing };
 }

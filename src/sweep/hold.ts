@@ -3,7 +3,8 @@
 //   2. every repetition achieved at least 99 % of the requested rate on its open-loop schedule;
 //   3. the latency objective is met by the corrected latency merged over the repetitions;
 //   4. no repetition's backlog was growing (backlogTrend below).
-import type { Repetition, RunRecord, TimeSeries } from '../results/types.js';
+import type { Repetition, RunRecord } from '../results/types.js';
+import { BACKLOG_GROWTH, backlogTrend } from '../runner/series.js';
 import { summarize } from '../stats/summary.js';
 import { checkSlo } from './slo.js';
 import type { BacklogTrend, MaxSustainable, Slo, SweepStep } from './types.js';
@@ -11,18 +12,8 @@ import type { BacklogTrend, MaxSustainable, Slo, SweepStep } from './types.js';
 /** Fraction of the requested rate a repetition must achieve. */
 export const MIN_ACHIEVED = 0.99;
 
-/**
- * Backlog growth. The window judged is the sending part of the series: up to its last interval in
- * which messages were still handed to the client (after that the producer has stopped and the
- * backlog only drains, which would hide a backlog that grew while sending). The backlog is growing
- * when the mean of the window's last third is more than `factor` × the mean of its first third AND
- * more than `minSeconds` of the rate (rate × 0.05 s: below that, doubling from a handful of
- * in-flight messages is noise, not a queue building up). Fewer than `minIntervals` intervals: not judged.
- * The thresholds are the runner's note (src/runner/series.ts, backlogGrowing); the sweep ends the window
- * at the last sending interval rather than dropping only the last one, since a drain can span several,
- * and keeps the two means for the document.
- */
-export const BACKLOG_GROWTH = { factor: 2, minSeconds: 0.05, minIntervals: 3 } as const;
+
+export { BACKLOG_GROWTH, backlogTrend } from '../runner/series.js';
 
 export const HOLD_RULE: readonly string[] = [
   'every repetition verified',
@@ -30,22 +21,6 @@ export const HOLD_RULE: readonly string[] = [
   'the latency objective met by the corrected latency (from each message’s intended send time), merged over the repetitions',
   `the backlog not growing: over the sending window, mean of the last third ≤ ${BACKLOG_GROWTH.factor}× the first third, or ≤ rate × ${BACKLOG_GROWTH.minSeconds} s`,
 ];
-
-const mean = (xs: readonly number[]): number => (xs.length ? xs.reduce((s, v) => s + v, 0) / xs.length : 0);
-
-export function backlogTrend(series: Pick<TimeSeries, 'done' | 'backlog'> | undefined, rate: number): BacklogTrend | undefined {
-  const backlog = series?.backlog;
-  if (!series || !backlog) return undefined;
-  let end = 0;
-  for (let i = 0; i < series.done.length; i++) if ((series.done[i] ?? 0) > 0) end = i + 1;
-  const window = backlog.slice(0, end);
-  if (window.length < BACKLOG_GROWTH.minIntervals) return { judged: false, intervals: window.length, first: NaN, last: NaN, growing: false };
-  const third = Math.floor(window.length / 3);
-  const first = mean(window.slice(0, third));
-  const last = mean(window.slice(window.length - third));
-  const growing = last > BACKLOG_GROWTH.factor * first && last > rate * BACKLOG_GROWTH.minSeconds;
-  return { judged: true, intervals: window.length, first, last, growing };
-}
 
 const int = (v: number): string => Math.round(v).toLocaleString('en-US');
 const repTag = (r: Repetition, n: number): string => (n > 1 ? `#${r.repetition}: ` : '');

@@ -22,16 +22,9 @@ export interface Slo {
   basis: 'corrected';
 }
 
-/** What the backlog of one repetition did over its sending window (src/sweep/hold.ts, backlogTrend). */
-export interface BacklogTrend {
-  /** False when the series is too short to judge (fewer than 3 intervals while sending). */
-  judged: boolean;
-  intervals: number;
-  /** Mean backlog (messages) of the first and the last third of the sending window. */
-  first: number;
-  last: number;
-  growing: boolean;
-}
+import type { BacklogTrend } from '../runner/series.js';
+
+export type { BacklogTrend };
 
 export interface SweepStep {
   /** The requested rate (msgs/s). */
