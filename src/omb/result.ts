@@ -161,12 +161,18 @@ function seriesOf(reps: readonly Repetition[], pick: (s: TimeSeries) => number[]
   });
 }
 
-/** Messages not yet read at the end of each interval of a consumer arm: what it had to drain, less what it read. */
-function drained(messages: number): (s: TimeSeries) => number[] {
-  return (s) => {
-    let left = messages;
-    return s.done.map((d) => (left = Math.max(0, left - d)));
-  };
+/**
+ * Messages not yet read at the end of each interval of a consumer arm: what it read after that
+ * interval (an ok repetition read all it had to; the series may start after its first reads).
+ */
+function drained(s: TimeSeries): number[] {
+  const out: number[] = new Array<number>(s.done.length);
+  let left = 0;
+  for (let i = s.done.length - 1; i >= 0; i--) {
+    out[i] = left;
+    left += s.done[i] as number;
+  }
+  return out;
 }
 
 export interface OmbEntry {
@@ -204,7 +210,7 @@ export function toOmbResult(run: RunRecord, workload?: string): OmbTestResult {
     publishRate: produces ? seriesOf(ok, (s) => s.acked ?? s.done, 'rate') : [],
     publishErrorRate: produces ? seriesOf(ok, (s) => s.failed, 'rate') : [],
     consumeRate: run.scenario === 'e2e-latency' ? seriesOf(ok, (s) => s.consumed, 'rate') : run.scenario === 'consumer' ? seriesOf(ok, (s) => s.done, 'rate') : [],
-    backlog: run.scenario === 'e2e-latency' ? seriesOf(ok, (s) => (s.consumed ? s.backlog : undefined), 'level') : run.scenario === 'consumer' ? seriesOf(ok, drained(run.messages), 'level') : [],
+    backlog: run.scenario === 'e2e-latency' ? seriesOf(ok, (s) => (s.consumed ? s.backlog : undefined), 'level') : run.scenario === 'consumer' ? seriesOf(ok, drained, 'level') : [],
     publishLatencyAvg: empty(),
     publishLatency50pct: empty(),
     publishLatency75pct: empty(),
