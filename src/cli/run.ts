@@ -72,6 +72,7 @@ export interface RunOptions {
   out?: string;
   report?: string;
   md?: string;
+  ombJson?: string;
   quiet?: boolean;
   injectFault?: string;
 }
@@ -208,9 +209,10 @@ export function runInputFrom(o: RunOptions, env: NodeJS.ProcessEnv = process.env
 }
 
 /** `kbench run`'s options → RunSpec. `env` supplies KBENCH_SASL_USERNAME / KBENCH_SASL_PASSWORD. */
-export function buildRunSpec(o: RunOptions, env: NodeJS.ProcessEnv = process.env): { spec: RunSpec; warnings: string[] } {
+export function buildRunSpec(o: RunOptions, env: NodeJS.ProcessEnv = process.env): { spec: RunSpec; warnings: string[]; workloadName?: string } {
   const { input, warnings } = runInputFrom(o, env);
-  return { spec: planRunSpec(input), warnings };
+  const name = input.workload?.name;
+  return { spec: planRunSpec(input), warnings, ...(name !== undefined ? { workloadName: name } : {}) };
 }
 
 /** Writes --out / --report / --md and prints the terminal table. */
@@ -277,17 +279,24 @@ export function registerRun(program: Command): void {
     .option('--out <file.json>', 'write the results document (kbench.results/1)')
     .option('--report <file.html>', 'write a self-contained HTML report with charts')
     .option('--md <file.md>', 'write a Markdown report')
+    .option('--omb-json <file.json>', 'also write the results as OpenMessaging Benchmark result JSON (TestResult): one file per driver (README "OMB workloads")')
     .option('--hdr-log <file.hlog>', 'write every latency histogram as an HdrHistogram log (one tagged interval per arm repetition, µs)')
     .option('--quiet', 'no progress output')
     .addOption(new Option('--inject-fault <kind[:driver]>', 'test only: drop-one | throw | crash').hideHelp())
     .action(async (o: RunOptions) => {
-      const { spec, warnings } = buildRunSpec(o);
+      const { spec, warnings, workloadName } = buildRunSpec(o);
+      if (o.ombJson && !fs.existsSync(path.dirname(path.resolve(o.ombJson)))) throw new UsageError(`--omb-json ${o.ombJson}: no such directory`);
       const ui = new ProgressUi(Boolean(o.quiet));
       for (const w of warnings) ui.info(`warning: ${w}`);
       const doc = await runBenchmark(spec, ui);
       ui.done();
       doc.warnings.unshift(...warnings);
       await emitResults(doc, o);
+      if (o.ombJson) {
+        const { writeOmbFiles } = await import('../omb/result.js');
+        const files = writeOmbFiles(doc, o.ombJson, workloadName !== undefined ? { workload: workloadName } : {});
+        if (!o.quiet) process.stderr.write(`OMB results: ${files.join('  ')}\n`);
+      }
       const failed = failedArms(doc);
       if (failed.length) {
         process.stderr.write(`\nkbench: ${failed.length} arm repetition(s) FAILED verification:\n${failed.map((f) => `  ✗ ${f}`).join('\n')}\n`);

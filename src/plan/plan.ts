@@ -35,6 +35,8 @@ export interface RunSpec {
   durationMs?: number;
   /** --warmup-duration: warm-up of rate × this many messages (needs a rate). */
   warmupDurationMs?: number;
+  /** Consumer arms read this many messages whatever the rate and duration (an OMB workload's backlog). */
+  consumerMessages?: number;
   repeat: number;
   partitions: number;
   replication: number;
@@ -98,6 +100,7 @@ export const DEFAULT_E2E_RATE = 2000;
 export const TIMED_MESSAGE_CAP = 100_000_000;
 
 export function messagesFor(spec: RunSpec, scenario: ScenarioId): number {
+  if (scenario === 'consumer' && spec.consumerMessages !== undefined) return spec.consumerMessages;
   // A consumer is never paced, but at a rate its topic holds what the rate sends in the duration.
   const rate = scenario === 'consumer' ? spec.settings.rate : settingsFor(spec, scenario).rate;
   if (spec.durationMs !== undefined) {

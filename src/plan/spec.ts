@@ -47,6 +47,8 @@ export function suiteDefaults(suite: Suite | undefined, quick: boolean): SuiteDe
 
 /** What an OMB workload file contributes (src/cli/workload.ts maps the file). */
 export interface WorkloadInput {
+  /** The workload's name (OMB's `name`), for --omb-json. */
+  name?: string;
   durationMs?: number;
   warmupDurationMs?: number;
   partitions?: number;
@@ -54,6 +56,11 @@ export interface WorkloadInput {
   rate?: number;
   messages?: number;
   workers?: number;
+  /** Scenarios the workload runs as (e2e-latency at a rate, a consumer arm for a backlog …). */
+  scenarios?: ScenarioId[];
+  /** Messages a consumer arm reads (a workload's backlog), whatever the rate and duration. */
+  consumerMessages?: number;
+  payload?: { kind: PayloadKind; file?: string };
 }
 
 export interface RunInput {
@@ -124,13 +131,13 @@ export function planRunSpec(i: RunInput): RunSpec {
   if (settings.idempotence && settings.acks !== 'all') throw new UsageError('--idempotence needs --acks all');
   const messages = i.messages ?? wl?.messages ?? base.messages;
   const warm = i.quick ? RUN_DEFAULTS.quickBrokerWarmup : RUN_DEFAULTS.brokerWarmup;
-  const payload = i.payload ?? { kind: RUN_DEFAULTS.payload };
+  const payload = i.payload ?? wl?.payload ?? { kind: RUN_DEFAULTS.payload };
   if (payload.kind === 'file' && !payload.file) throw new UsageError('--payload file:PATH needs a path');
   const aa = Boolean(i.aa);
   const repeat = i.repeat ?? base.repeat;
   const spec: RunSpec = {
     drivers,
-    scenarios: i.scenarios ?? (wl ? ['e2e-latency'] : base.scenarios),
+    scenarios: i.scenarios ?? wl?.scenarios ?? (wl ? ['e2e-latency'] : base.scenarios),
     sizes: i.sizes ?? wl?.sizes ?? base.sizes,
     messages,
     syncMessages: i.syncMessages ?? (i.messages !== undefined ? Math.min(messages, base.syncMessages) : base.syncMessages),
@@ -153,6 +160,7 @@ export function planRunSpec(i: RunInput): RunSpec {
     options: { ...(i.options ?? {}) },
   };
   if (i.warmup !== undefined) spec.warmup = i.warmup;
+  if (wl?.consumerMessages !== undefined) spec.consumerMessages = i.messages ?? wl.consumerMessages;
   const durationMs = i.durationMs ?? wl?.durationMs;
   const warmupDurationMs = i.warmupDurationMs ?? wl?.warmupDurationMs;
   if (durationMs !== undefined) spec.durationMs = durationMs;

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildRunSpec, suiteDefaults } from '../../src/cli/run.js';
-import { mapWorkload } from '../../src/cli/workload.js';
 import { parseIntOption, parseSizes } from '../../src/cli/parse.js';
 import { UsageError } from '../../src/util/errors.js';
 
@@ -57,23 +56,4 @@ test('number and size parsers', () => {
   assert.throws(() => parseIntOption('1.5', '--x'), /--x/);
   assert.deepEqual(parseSizes('10, 100B,1KB'), [10, 100, 1024]);
   assert.throws(() => parseSizes('0'), /--sizes/);
-});
-
-test('OMB workload files: honoured fields map, the rest is warned about', () => {
-  const w = mapWorkload(
-    ['name: 1 topic / 16 partitions / 1kb', 'topics: 1', 'partitionsPerTopic: 16', 'messageSize: 1024', 'payloadFile: "payload/payload-1Kb.data"', 'subscriptionsPerTopic: 1', 'consumerPerSubscription: 1', 'producersPerTopic: 1', 'producerRate: 50000', 'consumerBacklogSizeGB: 0', 'testDurationMinutes: 15', 'keyDistributor: "RANDOM_NANO"', 'somethingNew: 3'].join('\n'),
-    'w.yaml',
-  );
-  assert.equal(w.partitions, 16);
-  assert.deepEqual(w.sizes, [1024]);
-  assert.equal(w.rate, 50_000);
-  assert.equal(w.messages, 50_000 * 15 * 60);
-  const all = w.warnings.join('\n');
-  assert.match(all, /payloadFile ignored/);
-  assert.match(all, /keyDistributor: RANDOM_NANO/);
-  assert.match(all, /unknown field 'somethingNew'/);
-  assert.match(all, /testDurationMinutes: 15/);
-  assert.throws(() => mapWorkload('partitionsPerTopic: many', 'w.yaml'), /w.yaml: partitionsPerTopic must be a number/);
-  assert.throws(() => mapWorkload('- a\n- b', 'w.yaml'), /not an OpenMessaging Benchmark workload/);
-  assert.throws(() => mapWorkload('a: [', 'w.yaml'), /not valid YAML/);
 });
