@@ -159,7 +159,7 @@ export function runInputFrom(o: RunOptions, env: NodeJS.ProcessEnv = process.env
   let fault: RunSpec['fault'];
   if (o.injectFault !== undefined) {
     const [kind = '', driver] = o.injectFault.split(':');
-    fault = { kind: parseChoice(kind, '--inject-fault', ['drop-one', 'throw', 'crash'] as const), ...(driver ? { driver } : {}) };
+    fault = { kind: parseChoice(kind, '--inject-fault', ['drop-one', 'throw', 'crash', 'warn'] as const), ...(driver ? { driver } : {}) };
   }
   const input: RunInput = { options: { ...o } };
   const set = <K extends keyof RunInput>(k: K, v: RunInput[K] | undefined): void => {
@@ -282,7 +282,7 @@ export function registerRun(program: Command): void {
     .option('--omb-json <file.json>', 'also write the results as OpenMessaging Benchmark result JSON (TestResult): one file per driver (README "OMB workloads")')
     .option('--hdr-log <file.hlog>', 'write every latency histogram as an HdrHistogram log (one tagged interval per arm repetition, µs)')
     .option('--quiet', 'no progress output')
-    .addOption(new Option('--inject-fault <kind[:driver]>', 'test only: drop-one | throw | crash').hideHelp())
+    .addOption(new Option('--inject-fault <kind[:driver]>', 'test only: drop-one | throw | crash | warn').hideHelp())
     .action(async (o: RunOptions) => {
       const { spec, warnings, workloadName } = buildRunSpec(o);
       if (o.ombJson && !fs.existsSync(path.dirname(path.resolve(o.ombJson)))) throw new UsageError(`--omb-json ${o.ombJson}: no such directory`);

@@ -123,8 +123,8 @@ export interface ArmSpec {
   resultFile: string;
   /** `kbench profile` only: extra Node flags for the arm's process, and a command to run it under. */
   launch?: { nodeArgs?: string[]; prefix?: string[] };
-  /** Test-only fault injection: the consumer drops one message from its accounting. */
-  faults?: { dropOne?: boolean; throwIn?: 'scenario'; crash?: boolean };
+  /** Test-only fault injection: the consumer drops one message from its accounting; `warn`: the client emits a process warning (twice). */
+  faults?: { dropOne?: boolean; throwIn?: 'scenario'; crash?: boolean; warn?: boolean };
 }
 
 export interface ScenarioOutcome {

@@ -69,7 +69,7 @@ export interface RunSpec {
   kafkaVersion?: string;
   heap?: string;
   /** Test-only fault injection, passed to the arms of `driver` (all drivers when absent). */
-  fault?: { kind: 'drop-one' | 'throw' | 'crash'; driver?: string };
+  fault?: { kind: 'drop-one' | 'throw' | 'crash' | 'warn'; driver?: string };
   /** `kbench profile`: how measured arms' Node processes are launched (ArmSpec.launch). */
   armLaunch?: { nodeArgs?: string[]; prefix?: string[] };
   /** The options as given, for the results document (redacted there). */

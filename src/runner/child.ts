@@ -14,6 +14,15 @@ import { redact } from '../util/redact.js';
 import { DESCRIBE_PREFIX, failedOutcome, loadNodeDriver, progressWriter } from './arm-common.js';
 import { combineOutcomes } from './combine.js';
 import { splitSpec } from './split.js';
+import { captureWarnings, type WarningCapture } from './warnings.js';
+
+// Installed first thing when this file runs as the arm's process: a client's warnings become notes.
+let warnings: WarningCapture | undefined;
+
+function withWarnings(notes: readonly string[]): string[] {
+  const own = warnings?.notes() ?? [];
+  return [...notes.filter((n) => !own.includes(n)), ...own];
+}
 
 async function runThreads(spec: ArmSpec): Promise<ScenarioOutcome> {
   const { Piscina } = await import('piscina');
@@ -39,6 +48,7 @@ async function run(specFile: string): Promise<void> {
   process.once('SIGTERM', () => {
     const partial = failedOutcome(new Error('interrupted before the arm finished'));
     fs.writeFileSync(spec.resultFile, JSON.stringify({ ...partial, ...(scenarioRun.live?.() ?? {}), ok: false }));
+    partial.notes = withWarnings(partial.notes);
     process.exit(143);
   });
   let outcome: ScenarioOutcome;
@@ -55,17 +65,21 @@ async function run(specFile: string): Promise<void> {
   outcome.rssPeakBytes = Math.max(outcome.rssPeakBytes ?? 0, process.resourceUsage().maxRSS * 1024);
   // The client's configuration holds the SASL password: the result file never does (only the spec may).
   outcome.config = redact(outcome.config);
+  outcome.notes = withWarnings(outcome.notes ?? []);
   fs.writeFileSync(spec.resultFile, JSON.stringify(outcome));
 }
 
 async function describe(id: string): Promise<void> {
   const d = await driverEntry(id)?.load();
   if (!d) throw new Error(`unknown driver '${id}'`);
-  process.stdout.write(`${DESCRIBE_PREFIX}${JSON.stringify(await d.describe())}\n`);
+  const description = await d.describe();
+  description.notes = withWarnings(description.notes ?? []);
+  process.stdout.write(`${DESCRIBE_PREFIX}${JSON.stringify(description)}\n`);
 }
 
 const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === path.resolve(process.argv[1]);
 if (isMain) {
+  warnings = captureWarnings();
   const [cmd, arg] = process.argv.slice(2);
   try {
     if (cmd === 'run' && arg) await run(arg);

@@ -146,12 +146,20 @@ export async function openBroker(spec: RunSpec, ev: RunEvents, placement: Placem
   };
 }
 
+/** "checking 4 drivers (and addon-loop, kafkajs to warm the broker up, fill and read back topics)…": what the user asked for, then what kbench adds. */
+export function checkingLine(asked: readonly string[], described: readonly string[]): string {
+  const n = new Set(asked).size;
+  const added = described.filter((d) => !asked.includes(d));
+  return `checking ${n} driver${n === 1 ? '' : 's'}${added.length ? ` (and ${added.join(', ')} to warm the broker up, fill and read back topics)` : ''}…`;
+}
+
 /** The test-only faults of --inject-fault, as the arm's spec carries them. */
 function faultsFor(spec: RunSpec, driver: string): Pick<ArmSpec, 'faults'> {
   const f = spec.fault;
   if (!f || (f.driver && f.driver !== driver)) return {};
   if (f.kind === 'drop-one') return { faults: { dropOne: true } };
   if (f.kind === 'throw') return { faults: { throwIn: 'scenario' } };
+  if (f.kind === 'warn') return { faults: { warn: true } };
   return { faults: { crash: true } };
 }
 
@@ -301,7 +309,7 @@ export async function runBenchmark(spec: RunSpec, ev: RunEvents = silentEvents):
   }
   // Prefill candidates are described too, so consumer arms can be prepared without the user asking for them.
   const toDescribe = new Set([...spec.drivers, ...HELPER_DRIVERS.filter((d) => driverEntry(d))]);
-  ev.info(`checking ${toDescribe.size} driver${toDescribe.size > 1 ? 's' : ''}…`);
+  ev.info(checkingLine(spec.drivers, [...toDescribe]));
   const descriptions = new Map<string, DriverDescription>();
   const ids = [...toDescribe];
   for (let i = 0; i < ids.length; i += 2) {

@@ -30,6 +30,10 @@ export async function runScenario(driver: NodeDriver, run: ScenarioRun): Promise
   const ctx = contextFor(run.spec);
   if (run.spec.faults?.throwIn === 'scenario') throw new Error('injected fault: the driver threw');
   if (run.spec.faults?.crash) process.kill(process.pid, 'SIGKILL'); // injected fault: the arm's process dies
+  if (run.spec.faults?.warn) {
+    // injected fault: the client emits a process warning, as kafkajs does on Node 24 (TimeoutNegativeWarning)
+    for (let i = 0; i < 2; i++) process.emitWarning(`injected fault: a client warning\nsecond line ${i}`, 'KbenchInjectedWarning');
+  }
   const own = driver.overrides?.[run.spec.scenario];
   if (own) {
     const out = await own(ctx, run);

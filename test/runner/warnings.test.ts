@@ -1,0 +1,47 @@
+// A client's own process warnings are notes of its arm (counted per kind, first line kept), never
+// lines on kbench's stderr.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { captureWarnings, warningNote } from '../../src/runner/warnings.js';
+
+test('captured warnings are counted per kind with their first line, and not printed', async () => {
+  const cap = captureWarnings();
+  try {
+    process.emitWarning('-1796301323910 is a negative number.\nTimeout duration was set to 1.', 'TimeoutNegativeWarning');
+    process.emitWarning('-5 is a negative number.', 'TimeoutNegativeWarning');
+    process.emitWarning('The punycode module is deprecated.', 'DeprecationWarning', 'DEP0040');
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(cap.notes(), [
+      warningNote(2, 'TimeoutNegativeWarning: -1796301323910 is a negative number.'),
+      'client warning ×1: DeprecationWarning [DEP0040]: The punycode module is deprecated.',
+    ]);
+  } finally {
+    cap.restore();
+  }
+  assert.ok(process.listeners('warning').length > 0, "Node's own listener is back");
+});
+
+test('a Node driver arm whose client emits a process warning: a note of its repetition, nothing on the parent stderr', async (t) => {
+  const { startBroker } = await import('../../src/broker/index.js');
+  const { buildRunSpec } = await import('../../src/cli/run.js');
+  const { runBenchmark } = await import('../../src/runner/run.js');
+  const broker = await startBroker({ nodes: 1 });
+  t.after(() => broker.stop());
+  const written: string[] = [];
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    written.push(String(chunk));
+    return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
+  }) as typeof process.stderr.write;
+  let doc: Awaited<ReturnType<typeof runBenchmark>>;
+  try {
+    doc = await runBenchmark(buildRunSpec({ brokers: broker.bootstrap, drivers: 'kafkajs', scenarios: 'producer-async', messages: '2000', repeat: '1', brokerWarmup: '0', quiet: true, injectFault: 'warn:kafkajs' }).spec);
+  } finally {
+    process.stderr.write = write;
+  }
+  const rep = doc.runs.find((r) => r.driver === 'kafkajs')?.repetitions[0];
+  assert.ok(rep, 'the kafkajs arm ran');
+  assert.equal(rep.ok, true, rep.error);
+  assert.ok((rep.notes ?? []).includes('client warning ×2: KbenchInjectedWarning: injected fault: a client warning'), (rep.notes ?? []).join(' | '));
+  assert.ok(!written.join('').includes('KbenchInjectedWarning'), 'not on the parent stderr');
+});
