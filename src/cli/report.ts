@@ -3,6 +3,7 @@ import { loadResults } from '../report/load.js';
 import { renderTerminal } from '../report/terminal.js';
 import { writeReports } from '../report/files.js';
 import type { Command } from 'commander';
+import { terminalWidth } from '../report/fit.js';
 
 interface ReportCliOptions {
   html?: string;
@@ -30,7 +31,7 @@ export function registerReport(program: Command): void {
       const doc = loadResults(file);
       const opts = o.baseline ? { baseline: o.baseline } : {};
       if (!o.html && !o.md) {
-        process.stdout.write(renderTerminal(doc, { ...opts, color: useColor(o.color) }));
+        process.stdout.write(renderTerminal(doc, { ...opts, color: useColor(o.color), width: terminalWidth() }));
         return;
       }
       for (const written of await writeReports(doc, { html: o.html, md: o.md }, opts)) process.stdout.write(`wrote ${written}\n`);

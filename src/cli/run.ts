@@ -19,6 +19,7 @@ import { parseChoice, parseChoices, parseDuration, parseIntOption, parseKeyValue
 import { ProgressUi } from './progress.js';
 import { readWorkload } from './workload.js';
 import { useColor } from './report.js';
+import { terminalWidth } from '../report/fit.js';
 
 export { SUITES, suiteDefaults } from '../plan/spec.js';
 const ACKS: readonly Acks[] = ['0', '1', 'all'];
@@ -220,7 +221,7 @@ export async function emitResults(doc: ResultsDocument, o: { out?: string; repor
   const views = await import('../report/index.js');
   if (o.out) fs.writeFileSync(o.out, JSON.stringify(doc, null, 2) + '\n');
   const written = await views.writeReports(doc, { ...(o.report ? { html: o.report } : {}), ...(o.md ? { md: o.md } : {}), ...(o.hdrLog ? { hdrLog: o.hdrLog } : {}) });
-  process.stdout.write(views.renderTerminal(doc, { color: useColor(true) }));
+  process.stdout.write(views.renderTerminal(doc, { color: useColor(true), width: terminalWidth() }));
   const files = [o.out && `results: ${o.out}`, ...written].filter(Boolean);
   if (files.length && !o.quiet) process.stderr.write(`${files.join('  ')}\n`);
 }

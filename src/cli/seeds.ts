@@ -17,6 +17,7 @@ import type { RunSpec } from '../plan/plan.js';
 import { planRunSpec, RUN_DEFAULTS } from '../plan/spec.js';
 import { useColor } from './report.js';
 import { UsageError } from '../util/errors.js';
+import { terminalWidth } from '../report/fit.js';
 
 export interface PublishedRow {
   driver: string;
@@ -101,7 +102,7 @@ export function registerSeeds(program: Command): void {
           const doc = await runBenchmark(spec, ui);
           ui.done();
           doc.warnings.unshift(...warnings, ...study.notes);
-          process.stdout.write(views.renderTerminal(doc, { color: useColor(true) }));
+          process.stdout.write(views.renderTerminal(doc, { color: useColor(true), width: terminalWidth() }));
           process.stdout.write(`${renderPublished(study, publishedComparison(study, doc))}\n`);
           if (o.out) {
             const base = path.join(o.out, `seeds-${study.id}${study.variants.length > 1 ? `-${v.label.replace(/[^A-Za-z0-9]+/g, '')}` : ''}`);

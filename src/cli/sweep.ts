@@ -12,6 +12,7 @@ import { registerRun, runInputFrom, type RunOptions } from './run.js';
 import { parseSlo } from '../sweep/slo.js';
 import type { SweepPlan } from '../sweep/run.js';
 import type { SweepDocument } from '../sweep/types.js';
+import { terminalWidth } from '../report/fit.js';
 
 export const SWEEP_SCENARIOS: readonly ScenarioId[] = ['e2e-latency', 'producer-sync', 'producer-async'];
 export const SWEEP_DEFAULTS = { drivers: 'addon,node-rdkafka,kafkajs,platformatic', slo: 'p99<20ms', duration: '10s', start: 1000, max: 1_000_000, repeat: 1, scenario: 'e2e-latency' } as const;
@@ -86,7 +87,7 @@ export async function emitSweep(doc: SweepDocument, o: { out?: string; report?: 
     fs.writeFileSync(o.md, renderSweepMarkdown(doc));
     written.push(o.md);
   }
-  process.stdout.write(renderSweepTerminal(doc, { color: useColor(o.color !== false) }));
+  process.stdout.write(renderSweepTerminal(doc, { color: useColor(o.color !== false), width: terminalWidth() }));
   if (written.length && !o.quiet) process.stderr.write(`${written.join('  ')}\n`);
 }
 

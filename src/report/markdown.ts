@@ -1,7 +1,7 @@
 // The Markdown view (GitHub flavour): the terminal's tables, the settings per scenario, the env,
 // and everything that went wrong. Every string from the document is escaped.
 import { DASH, escapeMarkdown as md, fmtSize, redactDeep } from './format.js';
-import { aaView, baselineOf, buildGroups, envLines, groupTitle, latencyTableData, legendLines, scenariosOf, tableData } from './model.js';
+import { aaView, baselineOf, buildGroups, clientWarningLines, envLines, groupTitle, latencyTableData, legendLines, scenariosOf, tableData } from './model.js';
 import { diffSettings, driverColumns, sameSettings } from './settings.js';
 import type { ReportOptions } from './model.js';
 import type { SettingsDiff } from './settings.js';
@@ -97,6 +97,8 @@ export function renderMarkdown(doc: ResultsDocument, opts: ReportOptions = {}): 
   if (doc.warnings.length > 0) {
     out.push('## Warnings', '', ...doc.warnings.map((w) => `- ${md(w)}`), '');
   }
+  const clientWarnings = clientWarningLines(buildGroups(doc, opts));
+  if (clientWarnings.length > 0) out.push('## Client warnings', '', 'Raised by the clients themselves, as notes of their arms:', '', ...clientWarnings.map((w) => `- ${md(w)}`), '');
   out.push('## Environment', '');
   const drivers = Object.entries(doc.env.drivers).sort(([a], [b]) => a.localeCompare(b));
   out.push(...mdTable(['driver', 'client', 'version', 'librdkafka', 'runtime'], drivers.map(([id, d]) => [md(id), md(d.client), md(d.version), md(d.librdkafka ?? DASH), md(d.runtime)])), '');

@@ -8,6 +8,7 @@ import type { ConfidenceInterval, LatencyPercentiles, PercentileKey, Repetition,
 import { BEYOND_SAMPLES, PERCENTILE_LABELS, isSupported, minSamplesFor } from '../stats/latency.js';
 import type { RepetitionMetric } from '../stats/summary.js';
 import type { SignificanceVerdict } from '../stats/significance.js';
+import { CLIENT_WARNING } from '../runner/warnings.js';
 
 /** Baseline when neither the caller nor the document names one. */
 export const DEFAULT_BASELINE = 'kafkajs';
@@ -298,6 +299,17 @@ export function shortWindowNotes(groups: readonly ArmGroup[]): string[] {
   for (const g of groups)
     for (const r of g.rows)
       if (r.shortReps.length > 0) out.push(`${SHORT_MARK} ${r.driver} · ${g.scenario} · ${fmtSize(g.messageSize)}: ${r.shortReps.map((x) => `rep ${x.repetition} (${(x.elapsedNs / 1e6).toFixed(3)} ms)`).join(', ')}`);
+  return out;
+}
+
+/** The process warnings each arm's client raised (notes of its repetitions): "kafkajs · producer-async · 1 KiB: client warning ×3: …". */
+export function clientWarningLines(groups: readonly ArmGroup[]): string[] {
+  const out: string[] = [];
+  for (const g of groups)
+    for (const r of g.rows) {
+      const notes = [...new Set(r.run.repetitions.flatMap((x) => (x.notes ?? []).filter((n) => n.startsWith(CLIENT_WARNING))))];
+      for (const n of notes) out.push(`${r.driver} · ${g.scenario} · ${fmtSize(g.messageSize)}: ${n}`);
+    }
   return out;
 }
 

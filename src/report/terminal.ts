@@ -1,9 +1,10 @@
 // The terminal view: one cli-table3 table per scenario and message size, the settings that differ,
 // then everything that went wrong (failed arms, skipped arms, warnings), never hidden.
-import Table from 'cli-table3';
 import { DASH, ansi, fmtSize } from './format.js';
 import type { AnsiStyle } from './format.js';
-import { aaView, baselineOf, buildGroups, envLines, groupTitle, latencyTableData, legendLines, scenariosOf, tableData } from './model.js';
+import { fitTable, wrapLines } from './fit.js';
+import type { FitCell, Shrink, TableSpec } from './fit.js';
+import { aaView, baselineOf, buildGroups, clientWarningLines, envLines, groupTitle, latencyTableData, legendLines, scenariosOf, tableData } from './model.js';
 import { commonLine, diffSettings, driverColumns, sameSettings } from './settings.js';
 import type { ReportOptions } from './model.js';
 import type { SettingsDiff } from './settings.js';
@@ -12,6 +13,8 @@ import type { ResultsDocument } from '../results/types.js';
 export interface TerminalOptions extends ReportOptions {
   /** ANSI colours (failed rows red, noisy figures yellow); off by default so output is plain text. */
   color?: boolean;
+  /** The terminal's width: tables and lines made to fit it (src/report/fit.ts); undefined: full tables (files, pipes). */
+  width?: number;
 }
 
 const FAILURE_WIDTH = 60;
@@ -23,13 +26,22 @@ function clean(s: string): string {
   return s.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ');
 }
 
-function newTable(head: string[], numeric: boolean[], color: boolean): Table.Table {
-  // No cli-table3 default colours: colour is our decision (and off for files and pipes).
-  return new Table({
-    head: color ? head.map((h) => ansi('bold', h)) : head,
-    colAligns: numeric.map((n) => (n ? 'right' : 'left')),
-    style: { head: [], border: [], compact: true },
-  });
+// Shorter heads for a narrow terminal; the legend says what MB means.
+const SHORT_HEAD: Record<string, string> = { 'MB/s (10⁶ B)': 'MB/s', 'CPU µs/msg': 'CPU µs', 'peak RSS MiB': 'RSS MiB', 'p50 µs': 'p50', 'p90 µs': 'p90', 'p99 µs': 'p99', 'p99.9 µs': 'p99.9', 'p99.99 µs': 'p99.99', 'max µs': 'max', 'rate msgs/s': 'rate', samples: 'n' };
+const shortHead = (h: string): string => SHORT_HEAD[h] ?? h.replace(/^× vs /, '× ');
+// "90,400 [75.9k–103k] ⚠" on two lines of its cell: the median, then its interval and marks.
+const twoLines = (text: string): string => text.replace(' ', '\n');
+
+/** The narrower forms of a results table, for fitTable: short heads (latency left to the detail table below), then two-line figures. */
+function resultsVariants(full: TableSpec, latencyBelow: boolean): TableSpec[] {
+  const LATENCY = new Set(['p50 µs', 'p99 µs', 'p99.9 µs', 'max µs']);
+  const keep = full.head.map((h) => !(latencyBelow && LATENCY.has(h)));
+  const pick = <T,>(xs: T[]): T[] => xs.filter((_, i) => keep[i]);
+  const note = latencyBelow ? 'latency: in the Latency table below' : undefined;
+  const short: TableSpec = { head: pick(full.head).map(shortHead), numeric: pick(full.numeric), shrink: pick(full.shrink ?? []), rows: full.rows.map((r) => ({ ...r, cells: pick(r.cells) })), ...(note ? { note } : {}) };
+  const headline = new Set(['msgs/s', 'CPU µs']);
+  const split: TableSpec = { ...short, rows: short.rows.map((r) => ({ ...r, cells: r.cells.map((c, i) => (headline.has(short.head[i] as string) ? { ...c, text: twoLines(c.text) } : c)) })) };
+  return [short, split];
 }
 
 export function renderTerminal(doc: ResultsDocument, opts: TerminalOptions = {}): string {
@@ -44,23 +56,24 @@ export function renderTerminal(doc: ResultsDocument, opts: TerminalOptions = {})
 
   for (const g of groups) {
     const data = tableData(g, baseline, FAILURE_WIDTH);
-    const t = newTable(data.head.map(clean), data.numeric, color);
-    for (const { cells, row } of data.rows) {
-      const texts = cells.map((c) => {
-        const s = clean(c.text);
-        return c.noisy || c.short ? paint('yellow', s) : s;
-      });
-      t.push(row.verified ? texts : texts.map((s) => paint('red', s)));
-    }
-    out.push(paint('bold', groupTitle(g)), t.toString());
     const lat = latencyTableData(g);
+    const latencyBelow = Boolean(lat && lat.rows.length > 0);
+    const spec: TableSpec = {
+      head: data.head.map(clean),
+      numeric: data.numeric,
+      shrink: data.head.map((h): Shrink | undefined => (h === 'verified' ? 'truncate' : undefined)),
+      rows: data.rows.map(({ cells, row }) => ({ cells: cells.map((c): FitCell => ({ text: clean(c.text), ...(c.noisy || c.short ? { style: 'yellow' as const } : {}) })), ...(row.verified ? {} : { style: 'red' as const }) })),
+    };
+    out.push(paint('bold', groupTitle(g)), fitTable(spec, { width: opts.width, color, variants: resultsVariants(spec, latencyBelow) }));
     if (lat && lat.rows.length) {
-      const lt = newTable(lat.head.map(clean), lat.numeric, color);
-      for (const { cells, row } of lat.rows) {
-        const texts = cells.map((c) => clean(c.text));
-        lt.push(row.verified ? texts : texts.map((x) => paint('red', x)));
-      }
-      out.push(`Latency · ${g.scenario} · ${fmtSize(g.messageSize)}`, lt.toString());
+      const lspec: TableSpec = {
+        head: lat.head.map(clean),
+        numeric: lat.numeric,
+        shrink: lat.head.map((h): Shrink | undefined => (h === 'rate msgs/s' ? 'wrap' : undefined)),
+        rows: lat.rows.map(({ cells, row }) => ({ cells: cells.map((c) => ({ text: clean(c.text) })), ...(row.verified ? {} : { style: 'red' as const }) })),
+      };
+      const short: TableSpec = { ...lspec, head: lspec.head.map(shortHead), note: 'latency in µs · n = samples · rate: msgs/s requested → achieved' };
+      out.push(`Latency · ${g.scenario} · ${fmtSize(g.messageSize)}`, fitTable(lspec, { width: opts.width, color, variants: [short] }));
     }
 
     if (lastOfScenario.get(g.scenario) === g) {
@@ -68,7 +81,7 @@ export function renderTerminal(doc: ResultsDocument, opts: TerminalOptions = {})
       const same = shownSettings.find((s) => sameSettings(s.diff, diff));
       if (same) out.push(`Settings (${g.scenario}): same as ${same.scenario}`);
       else {
-        out.push(...settingsBlock(g.scenario, diff, color));
+        out.push(...settingsBlock(g.scenario, diff, color, opts.width));
         shownSettings.push({ scenario: g.scenario, diff });
       }
     }
@@ -101,10 +114,15 @@ export function renderTerminal(doc: ResultsDocument, opts: TerminalOptions = {})
     out.push('', paint('yellow', `Warnings (${doc.warnings.length}):`));
     for (const w of doc.warnings) out.push(paint('yellow', `  - ${clean(w)}`));
   }
-  return `${out.join('\n')}\n`;
+  const clientWarnings = clientWarningLines(groups);
+  if (clientWarnings.length > 0) {
+    out.push('', `Client warnings (${clientWarnings.length}), raised by the clients themselves:`);
+    for (const w of clientWarnings) out.push(`  - ${clean(w)}`);
+  }
+  return `${wrapLines(out.join('\n'), opts.width)}\n`;
 }
 
-function settingsBlock(scenario: string, diff: SettingsDiff, color: boolean): string[] {
+function settingsBlock(scenario: string, diff: SettingsDiff, color: boolean, width: number | undefined): string[] {
   const lines: string[] = [];
   const common = diff.common.filter((r) => r.section === 'workload');
   const commonConfig = diff.common.filter((r) => r.section === 'config');
@@ -112,12 +130,17 @@ function settingsBlock(scenario: string, diff: SettingsDiff, color: boolean): st
   if (commonConfig.length > 0) lines.push(`  client config, same for every arm: ${clean(commonLine(commonConfig))}`);
   if (diff.differing.length > 0) {
     const columns = driverColumns(diff);
-    const t = newTable(['setting that differs', ...columns.map((ds) => clean(ds.join(', ')))], [], color);
-    for (const row of diff.differing) {
-      const label = row.section === 'workload' ? `${row.key} (kbench)` : row.key;
-      t.push([clean(label), ...columns.map((ds) => clean(row.byDriver[ds[0] as string] ?? DASH))]);
-    }
-    lines.push(t.toString());
+    const head = ['setting that differs', ...columns.map((ds) => clean(ds.join(', ')))];
+    const spec: TableSpec = {
+      head,
+      numeric: [],
+      shrink: head.map(() => 'truncate' as const),
+      rows: diff.differing.map((row) => {
+        const label = row.section === 'workload' ? `${row.key} (kbench)` : row.key;
+        return { cells: [clean(label), ...columns.map((ds) => clean(row.byDriver[ds[0] as string] ?? DASH))].map((text) => ({ text })) };
+      }),
+    };
+    lines.push(fitTable(spec, { width, color, variants: [{ ...spec, head: ['setting', ...head.slice(1)] }] }));
   }
   return lines;
 }

@@ -1,6 +1,7 @@
 // The sweep's text views: per driver a table of its steps (rate → achieved, corrected p50 / p99 /
 // p99.9, held ✓ or ✗ with the reason), then one line per driver with its max sustainable rate.
-import Table from 'cli-table3';
+import { fitTable, wrapLines } from '../report/fit.js';
+import type { TableSpec } from '../report/fit.js';
 import { ansi, escapeMarkdown as md, fmtSize } from '../report/format.js';
 import { envLines } from '../report/model.js';
 import type { LatencyPercentiles, PercentileKey } from '../results/types.js';
@@ -75,19 +76,27 @@ export function legend(doc: SweepDocument): string[] {
 // eslint-disable-next-line no-control-regex
 const clean = (s: string): string => s.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ');
 
-export function renderSweepTerminal(doc: SweepDocument, opts: { color?: boolean } = {}): string {
+/** `width`: the terminal's, the tables and lines made to fit it (undefined: full, for files and pipes). */
+export function renderSweepTerminal(doc: SweepDocument, opts: { color?: boolean; width?: number } = {}): string {
   const paint = (style: Parameters<typeof ansi>[0], s: string): string => (opts.color ? ansi(style, s) : s);
   const out: string[] = [...envLines(doc).map(clean), '', paint('bold', sweepTitle(doc)), ''];
   for (const t of sweepTables(doc)) {
-    const table = new Table({ head: t.head, colAligns: t.numeric.map((n) => (n ? 'right' : 'left')), style: { head: [], border: [], compact: true }, wordWrap: true, colWidths: t.head.map((_, i) => (i === t.head.length - 1 ? Math.min(56, 2 + Math.max(4, ...t.rows.map((r) => (r.cells[i] as string).length))) : null)) as number[] });
-    for (const r of t.rows) table.push(r.cells.map((c, i) => (i === r.cells.length - 1 ? paint(r.step.held ? 'green' : 'red', clean(c)) : clean(c))));
-    out.push(paint('bold', t.driver), t.rows.length ? table.toString() : '  (no step ran)', '');
+    const last = t.head.length - 1;
+    const spec: TableSpec = {
+      head: t.head,
+      numeric: t.numeric,
+      shrink: t.head.map((_, i) => (i === last ? 'wrap' : undefined)),
+      rows: t.rows.map((r) => ({ cells: r.cells.map((c, i) => ({ text: clean(c), ...(i === last ? { style: r.step.held ? ('green' as const) : ('red' as const) } : {}) })) })),
+    };
+    const short: TableSpec = { ...spec, head: t.head.map((h) => h.replace(/ msgs\/s$/, '').replace(/ ms$/, '')), note: 'rate, achieved: msgs/s · latency in ms' };
+    const fullOptions = { wordWrap: true, colWidths: t.head.map((_, i) => (i === last ? Math.min(56, 2 + Math.max(4, ...t.rows.map((r) => (r.cells[i] as string).length))) : null)) as number[] };
+    out.push(paint('bold', t.driver), t.rows.length ? fitTable(spec, { width: opts.width, color: opts.color === true, boldHead: false, fullOptions, variants: [short] }) : '  (no step ran)', '');
   }
   for (const d of doc.drivers) out.push(paint('bold', maxLine(doc, d)));
   out.push('', ...legend(doc).map(clean));
   if (doc.skipped.length) out.push('', `Skipped (${doc.skipped.length}):`, ...doc.skipped.map((s) => `  - ${clean(s.driver)} at ${int(s.rate)} msgs/s: ${clean(s.reason)}`));
   if (doc.warnings.length) out.push('', paint('yellow', `Warnings (${doc.warnings.length}):`), ...doc.warnings.map((w) => paint('yellow', `  - ${clean(w)}`)));
-  return `${out.join('\n')}\n`;
+  return `${wrapLines(out.join('\n'), opts.width)}\n`;
 }
 
 export function renderSweepMarkdown(doc: SweepDocument): string {
