@@ -26,6 +26,7 @@ import { verifyOutcome, type Expectation } from '../verify/verify.js';
 import { decodeHistogram, mergeHistograms, percentiles } from '../stats/latency.js';
 import { shortfallNote } from '../scenarios/schedule.js';
 import { backlogTrend } from './series.js';
+import { captureWarnings } from './warnings.js';
 import { SHORT_WINDOW_NS, summarize, usableValues } from '../stats/summary.js';
 import { aaReport } from '../stats/significance.js';
 import { EnvironmentError, errorMessage } from '../util/errors.js';
@@ -294,7 +295,23 @@ export function buildRecords(spec: RunSpec, arms: readonly PlannedArm[], reps: R
   return records;
 }
 
+/**
+ * Runs the benchmark. Process warnings raised in kbench's own process meanwhile (its kafkajs admin
+ * client: e.g. kafkajs's TimeoutNegativeWarning on Node 24) are the run's warnings, not lines printed
+ * into kbench's output; the arms' own are their arms' notes (src/runner/warnings.ts).
+ */
 export async function runBenchmark(spec: RunSpec, ev: RunEvents = silentEvents): Promise<ResultsDocument> {
+  const captured = captureWarnings();
+  try {
+    const doc = await runBenchmarkInner(spec, ev);
+    for (const n of captured.notes()) doc.warnings.push(`in kbench's own process (its admin client), not an arm: ${n}`);
+    return doc;
+  } finally {
+    captured.restore();
+  }
+}
+
+async function runBenchmarkInner(spec: RunSpec, ev: RunEvents): Promise<ResultsDocument> {
   const startedAt = new Date().toISOString();
   if (spec.connection) await checkReachable(spec.connection);
   // Every password this run knows (given, or generated for the embedded broker): scrubbed from all it reports.

@@ -44,4 +44,28 @@ test('a Node driver arm whose client emits a process warning: a note of its repe
   assert.equal(rep.ok, true, rep.error);
   assert.ok((rep.notes ?? []).includes('client warning ×2: KbenchInjectedWarning: injected fault: a client warning'), (rep.notes ?? []).join(' | '));
   assert.ok(!written.join('').includes('KbenchInjectedWarning'), 'not on the parent stderr');
+
+  // A warning raised in kbench's own process during the run (its kafkajs admin client, say) is a run warning, not a stderr line.
+  let once = false;
+  const events = {
+    info: () => {
+      if (!once) process.emitWarning('-1 is a negative number.', 'TimeoutNegativeWarning');
+      once = true;
+    },
+    armStart: () => undefined, armProgress: () => undefined, armEnd: () => undefined,
+  };
+  const seen: string[] = [];
+  process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    seen.push(String(chunk));
+    return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
+  }) as typeof process.stderr.write;
+  let own: Awaited<ReturnType<typeof runBenchmark>>;
+  try {
+    own = await runBenchmark(buildRunSpec({ brokers: broker.bootstrap, drivers: 'addon', scenarios: 'producer-async', messages: '1000', repeat: '1', brokerWarmup: '0', quiet: true }).spec, events);
+  } finally {
+    process.stderr.write = write;
+  }
+  assert.ok(own.warnings.includes("in kbench's own process (its admin client), not an arm: client warning ×1: TimeoutNegativeWarning: -1 is a negative number."), own.warnings.join(' | '));
+  assert.ok(!seen.join('').includes('TimeoutNegativeWarning'), 'not on the parent stderr');
+  assert.ok(process.listeners('warning').length > 0, "Node's own listener is back after the run");
 });
