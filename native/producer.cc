@@ -56,8 +56,8 @@ class Producer::FlushJob : public Job {
  public:
   FlushJob(Napi::Env env, Producer* p, int64_t timeout_ms) : Job(env), p_(p), timeout_ms_(timeout_ms) {}
   void Run(const std::atomic<bool>& stop) override {
-    // A flush queued before close() ends no later than the close's own timeout.
-    status_ = p_->Drain(std::min(MonotonicNs() + timeout_ms_ * kNsPerMs, p_->close_deadline_ns_.load()), stop);
+    // A flush ends no later than the timeout of a close() called before or while it runs.
+    status_ = p_->Drain(MonotonicNs() + timeout_ms_ * kNsPerMs, stop, /*until_close=*/true);
   }
   void Complete(Napi::Env env) override {
     if (status_.ok()) {
@@ -615,15 +615,17 @@ void Producer::SettleWaits(Napi::Env env, bool all) {
   }
 }
 
-Status Producer::Drain(int64_t deadline_ns, const std::atomic<bool>& stop) {
+Status Producer::Drain(int64_t deadline_ns, const std::atomic<bool>& stop, bool until_close) {
   for (;;) {
     const int left = rd_kafka_outq_len(rk_);
     if (left == 0) return Status::Ok();
     if (stop) return Status::Error(RD_KAFKA_RESP_ERR__DESTROY, "the producer is being destroyed");
-    if (MonotonicNs() >= deadline_ns) {
+    // until_close: a close() called meanwhile brings the deadline forward to its own (read every slice).
+    const int64_t deadline = until_close ? std::min(deadline_ns, close_deadline_ns_.load()) : deadline_ns;
+    if (MonotonicNs() >= deadline) {
       return Status::Error(RD_KAFKA_RESP_ERR__TIMED_OUT, "flush timed out with " + std::to_string(left) + " messages or events in flight");
     }
-    Serve(SliceMs(deadline_ns));
+    Serve(SliceMs(deadline));
   }
 }
 

@@ -121,7 +121,7 @@ class Producer : public Napi::ObjectWrap<Producer>, public Waker {
   int Serve(int timeout_ms);
   void HandleDeliveries(rd_kafka_event_t* ev);
   /** Serves events until nothing is in flight, the deadline passes (ERR__TIMED_OUT) or stop is set. */
-  Status Drain(int64_t deadline_ns, const std::atomic<bool>& stop);
+  Status Drain(int64_t deadline_ns, const std::atomic<bool>& stop, bool until_close = false);
   /** Destroys topic handles, the queue and the handle (no JS, no events served). */
   void DestroyHandle();
   /** Records messages [from, n) of `b` as failed with `err` (never enqueued: no report will come). */

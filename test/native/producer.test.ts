@@ -381,6 +381,18 @@ test('close() is not held up by a pending produceSync() or flush(): they end wit
   assert.ok(['flushed', 'ERR__TIMED_OUT'].includes(await flush), 'the flush settled with the close');
 });
 
+test('a flush() already running when close() is called ends with the close timeout, not its own', async () => {
+  const p = new NativeProducer({ ...UNREACHABLE, 'message.timeout.ms': 600_000 });
+  p.produce('stuck', packBatch(['a']));
+  const flush = p.flush(600_000).then(() => 'flushed', (e: unknown) => (e instanceof KafkaError ? e.code : String(e)));
+  // The flush is running on the producer's service thread by now (its first slice is 100 ms).
+  await new Promise((r) => setTimeout(r, 300));
+  const started = Date.now();
+  await p.close({ timeoutMs: 200 });
+  assert.ok(Date.now() - started < 10_000, `close took ${Date.now() - started} ms`);
+  assert.equal(await flush, 'ERR__TIMED_OUT');
+});
+
 test('an array of Buffers and strings is packed by produce()', async (t) => {
   const p = new NativeProducer(MOCK);
   t.after(() => p.close());
