@@ -2,6 +2,7 @@
 // under the latency objective and why not, each driver's highest rate held, and the results
 // records the steps were judged from. The sweep's views are pure functions of it.
 import type { LatencyPercentiles, PercentileKey, RunEnv, RunMethod, RunRecord, ScenarioId } from '../results/types.js';
+import type { BacklogTrend } from '../runner/series.js';
 
 export const SWEEP_SCHEMA = 'kbench.sweep/1';
 
@@ -21,8 +22,6 @@ export interface Slo {
   terms: SloTerm[];
   basis: 'corrected';
 }
-
-import type { BacklogTrend } from '../runner/series.js';
 
 export type { BacklogTrend };
 

@@ -21,24 +21,30 @@ test('captured warnings are counted per kind with their first line, and not prin
   assert.ok(process.listeners('warning').length > 0, "Node's own listener is back");
 });
 
-test('a Node driver arm whose client emits a process warning: a note of its repetition, nothing on the parent stderr', async (t) => {
-  const { startBroker } = await import('../../src/broker/index.js');
-  const { buildRunSpec } = await import('../../src/cli/run.js');
-  const { runBenchmark } = await import('../../src/runner/run.js');
-  const broker = await startBroker({ nodes: 1 });
-  t.after(() => broker.stop());
+/** Runs `fn` with this process's stderr writes recorded (and still written). */
+async function recordingStderr<T>(fn: () => Promise<T>): Promise<{ value: T; written: string[] }> {
   const written: string[] = [];
   const write = process.stderr.write.bind(process.stderr);
   process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
     written.push(String(chunk));
     return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
   }) as typeof process.stderr.write;
-  let doc: Awaited<ReturnType<typeof runBenchmark>>;
   try {
-    doc = await runBenchmark(buildRunSpec({ brokers: broker.bootstrap, drivers: 'kafkajs', scenarios: 'producer-async', messages: '2000', repeat: '1', brokerWarmup: '0', quiet: true, injectFault: 'warn:kafkajs' }).spec);
+    return { value: await fn(), written };
   } finally {
     process.stderr.write = write;
   }
+}
+
+test('a Node driver arm whose client emits a process warning: a note of its repetition, nothing on the parent stderr', async (t) => {
+  const { startBroker } = await import('../../src/broker/index.js');
+  const { buildRunSpec } = await import('../../src/cli/run.js');
+  const { runBenchmark } = await import('../../src/runner/run.js');
+  const broker = await startBroker({ nodes: 1 });
+  t.after(() => broker.stop());
+  const { value: doc, written } = await recordingStderr(() =>
+    runBenchmark(buildRunSpec({ brokers: broker.bootstrap, drivers: 'kafkajs', scenarios: 'producer-async', messages: '2000', repeat: '1', brokerWarmup: '0', quiet: true, injectFault: 'warn:kafkajs' }).spec),
+  );
   const rep = doc.runs.find((r) => r.driver === 'kafkajs')?.repetitions[0];
   assert.ok(rep, 'the kafkajs arm ran');
   assert.equal(rep.ok, true, rep.error);
@@ -54,17 +60,9 @@ test('a Node driver arm whose client emits a process warning: a note of its repe
     },
     armStart: () => undefined, armProgress: () => undefined, armEnd: () => undefined,
   };
-  const seen: string[] = [];
-  process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    seen.push(String(chunk));
-    return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
-  }) as typeof process.stderr.write;
-  let own: Awaited<ReturnType<typeof runBenchmark>>;
-  try {
-    own = await runBenchmark(buildRunSpec({ brokers: broker.bootstrap, drivers: 'addon', scenarios: 'producer-async', messages: '1000', repeat: '1', brokerWarmup: '0', quiet: true }).spec, events);
-  } finally {
-    process.stderr.write = write;
-  }
+  const { value: own, written: seen } = await recordingStderr(() =>
+    runBenchmark(buildRunSpec({ brokers: broker.bootstrap, drivers: 'addon', scenarios: 'producer-async', messages: '1000', repeat: '1', brokerWarmup: '0', quiet: true }).spec, events),
+  );
   assert.ok(own.warnings.includes("in kbench's own process (its admin client), not an arm: client warning ×1: TimeoutNegativeWarning: -1 is a negative number."), own.warnings.join(' | '));
   assert.ok(!seen.join('').includes('TimeoutNegativeWarning'), 'not on the parent stderr');
   assert.ok(process.listeners('warning').length > 0, "Node's own listener is back after the run");
