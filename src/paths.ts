@@ -22,7 +22,10 @@ export function cacheDir(): string {
 export interface BuildInfo {
   librdkafka?: { version: string; prefix: string; source: string };
   tools?: Record<string, string>;
-  bindings?: Record<string, { ok: boolean; file?: string; librdkafka?: string; error?: string }>;
+  /** clients/'s NAN bindings on the shared librdkafka, built for Node ABI `abi`. */
+  bindings?: Record<string, { ok: boolean; file?: string; librdkafka?: string; error?: string; abi?: string; node?: string }>;
+  /** The same clients as their packages ship them (.kbench/clients/…), for the Node that ran the install. */
+  bundled?: Record<string, { ok: boolean; version?: string; root?: string; librdkafka?: string; error?: string }>;
   addon?: { ok: boolean; builder: string; file: string; librdkafka?: string };
 }
 

@@ -3,7 +3,10 @@
 import { fitTable, terminalWidth, wrapLines } from '../report/fit.js';
 import type { TableSpec } from '../report/fit.js';
 import type { Command } from 'commander';
-import { DRIVERS, type DriverEntry } from '../drivers/registry.js';
+import { DRIVERS, driverEntry, driverKeyProblem, type DriverEntry } from '../drivers/registry.js';
+import { expandRuntimes, parseNodeList } from '../drivers/variant.js';
+import { UsageError } from '../util/errors.js';
+import { parseChoice, parseList } from './parse.js';
 import type { DriverDescription } from '../drivers/types.js';
 import { describeDriver } from '../runner/arm.js';
 
@@ -55,8 +58,17 @@ export function registerDrivers(program: Command): void {
     .command('drivers')
     .description('List every client kbench can run, with versions, librdkafka, and why one is unavailable')
     .option('--json', 'print JSON')
-    .action(async (o: { json?: boolean }) => {
-      const ds = await describeAll();
+    .option('--drivers <list>', 'describe these keys instead of every driver, e.g. confluent@1.6.0,kafkajs:node24 (installs what they need)')
+    .option('--node <list>', 'describe every Node driver on each of these runtimes, e.g. 22,24')
+    .option('--librdkafka <mode>', 'bundled: the librdkafka-based bindings as their packages ship them (kbench run’s default); shared: on kbench’s own build (default here: shared, what npm install built)')
+    .action(async (o: { json?: boolean; drivers?: string; node?: string; librdkafka?: string }) => {
+      const mode = o.librdkafka !== undefined ? parseChoice(o.librdkafka, '--librdkafka', ['bundled', 'shared'] as const) : 'shared';
+      let keys = o.drivers !== undefined ? parseList(o.drivers, '--drivers') : DRIVERS.map((d) => d.id);
+      const problems = keys.map(driverKeyProblem).filter((p): p is string => Boolean(p));
+      if (problems.length) throw new UsageError(`--drivers: ${problems.join('; ')}`);
+      if (o.node !== undefined) keys = expandRuntimes(keys, parseNodeList(o.node), (b) => driverEntry(b)?.kind === 'node');
+      const entries = keys.map((k) => ({ ...(driverEntry(k) as DriverEntry), librdkafka: mode }));
+      const ds = await describeAll(entries);
       process.stdout.write(o.json ? JSON.stringify({ drivers: ds }, null, 2) + '\n' : renderDrivers(ds, { width: terminalWidth() }) + '\n');
     });
 }

@@ -57,3 +57,8 @@ export function parseDuration(value: string, option: string): number {
   if (!Number.isFinite(ms) || ms <= 0 || ms > 86_400_000) throw new UsageError(`${option} must be a duration such as 30s, 2m or 500ms (up to 24 h), got '${value}'`);
   return Math.round(ms);
 }
+
+/** `kbench scale|profile --node`: one runtime (a matrix of runtimes is `kbench run --node 22,24`). */
+export function oneRuntime(value: string | undefined): void {
+  if (value !== undefined && value.includes(',')) throw new UsageError(`--node ${value}: one runtime here (compare runtimes with kbench run --node ${value})`);
+}

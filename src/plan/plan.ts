@@ -15,8 +15,14 @@ export interface BrokerWarmup {
 /** `auto` (chosen by the machine's cores), `none`, or explicit CPU lists for the broker and the arms. */
 export type CpuPlacementRequest = 'auto' | 'none' | { broker: number[]; arms: number[] };
 
+/** How the librdkafka-based Node bindings are built: as their packages ship them, or on kbench's one librdkafka. */
+export type LibrdkafkaMode = 'bundled' | 'shared';
+
 export interface RunSpec {
+  /** Driver keys: ids, or variants such as `confluent@1.6.0`, `kafkajs:node24` (src/drivers/variant.ts). */
   drivers: string[];
+  /** 'bundled' (the default): each binding with the librdkafka its package ships; 'shared': every one on kbench's build. */
+  librdkafka?: LibrdkafkaMode;
   scenarios: ScenarioId[];
   sizes: number[];
   /** Messages per arm for producer-async and consumer. */

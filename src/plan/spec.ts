@@ -2,11 +2,12 @@
 // strings into a RunInput; `kbench profile`, `kbench scale` and `kbench seeds` build RunInputs with
 // numbers directly. Nothing here reads files or the environment.
 import type { ClientConfig } from '../contract/arm.js';
-import { driverIds, DRIVERS } from '../drivers/registry.js';
+import { driverEntry, driverIds, driverKeyProblem, DRIVERS } from '../drivers/registry.js';
+import { expandRuntimes } from '../drivers/variant.js';
 import type { Acks, Compression, Connection, ScenarioId, WorkloadSettings } from '../results/types.js';
 import type { PayloadKind } from '../contract/arm.js';
 import { UsageError } from '../util/errors.js';
-import type { BrokerWarmup, CpuPlacementRequest, RunSpec } from './plan.js';
+import type { BrokerWarmup, CpuPlacementRequest, LibrdkafkaMode, RunSpec } from './plan.js';
 
 export const SUITES = ['seeds', 'seeds-full'] as const;
 export type Suite = (typeof SUITES)[number];
@@ -101,6 +102,10 @@ export interface RunInput {
   brokerStorage?: 'auto' | 'tmpfs' | 'disk';
   aa?: boolean;
   fault?: RunSpec['fault'];
+  /** `--node 22,24`: every Node driver once per runtime (src/drivers/variant.ts). */
+  runtimes?: string[];
+  /** `--librdkafka`: the librdkafka-based bindings as their packages ship them ('bundled', run's default) or rebuilt on kbench's one ('shared'). */
+  librdkafka?: LibrdkafkaMode;
   /** The options as given, for the results document. */
   options?: Record<string, unknown>;
 }
@@ -110,14 +115,16 @@ export function planRunSpec(i: RunInput): RunSpec {
   const base = suiteDefaults(i.suite, Boolean(i.quick));
   const wl = i.workload;
   const known = driverIds();
-  const drivers = i.drivers ?? DRIVERS.filter((d) => d.inDefault).map((d) => d.id);
-  const unknown = drivers.filter((d) => !known.includes(d));
-  if (unknown.length) throw new UsageError(`--drivers: unknown driver ${unknown.map((u) => `'${u}'`).join(', ')} (known: ${known.join(', ')})`);
+  const asked = i.drivers ?? DRIVERS.filter((d) => d.inDefault).map((d) => d.id);
+  const problems = asked.map(driverKeyProblem).filter((p): p is string => Boolean(p));
+  if (problems.length) throw new UsageError(`--drivers: ${problems.join('; ')} (known: ${known.join(', ')}; a version as confluent@1.6.0, a runtime as kafkajs:node24)`);
+  const drivers = i.runtimes?.length ? expandRuntimes(asked, i.runtimes, (b) => driverEntry(b)?.kind === 'node') : asked;
   const replication = i.replication ?? RUN_DEFAULTS.replication;
   const nodes = i.nodes ?? (replication > 1 ? Math.max(3, replication) : 1);
   if (!i.connection && replication > nodes) throw new UsageError(`--replication ${replication} needs at least ${replication} brokers (--nodes ${nodes})`);
   const baseline = i.baseline ?? RUN_DEFAULTS.baseline;
-  if (!known.includes(baseline)) throw new UsageError(`--baseline: unknown driver '${baseline}' (known: ${known.join(', ')})`);
+  const baselineProblem = driverKeyProblem(baseline);
+  if (baselineProblem) throw new UsageError(`--baseline: ${baselineProblem} (known: ${known.join(', ')})`);
   const d = RUN_DEFAULTS.settings;
   const settings: WorkloadSettings = {
     acks: i.acks ?? d.acks,
@@ -137,6 +144,7 @@ export function planRunSpec(i: RunInput): RunSpec {
   const repeat = i.repeat ?? base.repeat;
   const spec: RunSpec = {
     drivers,
+    librdkafka: i.librdkafka ?? 'bundled',
     scenarios: i.scenarios ?? wl?.scenarios ?? (wl ? ['e2e-latency'] : base.scenarios),
     sizes: i.sizes ?? wl?.sizes ?? base.sizes,
     messages,

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { runInputFrom, type RunOptions } from '../cli/run.js';
 import { parseChoices } from '../cli/parse.js';
 import { planRunSpec, RUN_DEFAULTS } from '../plan/spec.js';
-import { driverEntry, driverIds } from '../drivers/registry.js';
+import { baseDriverId, driverEntry, driverIds } from '../drivers/registry.js';
 import { projectRoot } from '../paths.js';
 import type { ResultsDocument } from '../results/types.js';
 import { runBenchmark, type RunEvents } from '../runner/run.js';
@@ -77,7 +77,8 @@ export async function runProfile(o: ProfileOptions, ev: RunEvents): Promise<Prof
   for (const w of warnings) ev.info(`warning: ${w}`);
   const started = Date.now();
   const stamp = new Date(started).toISOString().replace(/[:.]/g, '-');
-  const base = `kbench-${o.driver}-${o.scenario}-${stamp}`;
+  const key = spec.drivers[0] as string;
+  const base = `kbench-${key.replace(/[^A-Za-z0-9.-]+/g, '_')}-${o.scenario}-${stamp}`;
   const tmp = fs.mkdtempSync(path.join(o.outDir, '.kbench-profile-'));
   const perfData = path.join(o.outDir, `${base}.perf.data`);
   try {
@@ -100,8 +101,8 @@ export async function runProfile(o: ProfileOptions, ev: RunEvents): Promise<Prof
       fs.renameSync(f, dest);
       return dest;
     });
-    const client = doc.env.drivers[o.driver]?.client;
-    const classifier: Classifier = { clientPaths: clientPaths(o.driver, client), kbenchPath: `${projectRoot.replace(/\\/g, '/')}/dist/` };
+    const client = doc.env.drivers[key]?.client;
+    const classifier: Classifier = { clientPaths: clientPaths(baseDriverId(key), client), kbenchPath: `${projectRoot.replace(/\\/g, '/')}/dist/` };
     const summary = summarizeProfile(readCpuProfile(cpuprofiles[0] as string), classifier);
     const result: ProfileResult = { doc, cpuprofiles, summary, notes };
     if (o.perf) {

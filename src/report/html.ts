@@ -1,7 +1,7 @@
 // The HTML view: one self-contained page (inline CSS, inline SVG, no script, no external resource;
 // a CSP says so to the browser) with charts, the results tables, settings, env and problems.
 import { DASH, escapeHtml as h, fmtSize, redactDeep } from './format.js';
-import { aaView, baselineOf, buildGroups, envLines, groupTitle, latencyTableData, legendLines, scenariosOf, tableData } from './model.js';
+import { aaView, baselineOf, buildGroups, envLines, groupTitle, latencyTableData, legendLines, scenariosOf, tableData, variantComparisons, variantTableData } from './model.js';
 import { diffSettings, driverColumns, sameSettings } from './settings.js';
 import { cpuChart, latencyChart, renderSvg, seriesChart, throughputChart } from './charts.js';
 import type { ArmGroup, ReportOptions } from './model.js';
@@ -141,6 +141,12 @@ export async function renderHtml(doc: ResultsDocument, opts: ReportOptions = {})
     body.push('</section>');
   }
   if (doc.runs.length === 0) body.push('<p>No arms ran.</p>');
+  const variants = variantComparisons(doc);
+  if (variants.length > 0) {
+    const v = variantTableData(variants);
+    const rows = v.rows.map((r) => `<tr>${r.map((c, i) => `<td${v.numeric[i] ? ' class="num"' : ''}>${h(c)}</td>`).join('')}</tr>`);
+    body.push('<section id="variants"><h2>Same client, side by side</h2><p>Runtime, version or librdkafka build: each key against the first of its client in the run.</p>', table(v.head.map(h), rows, v.numeric), '</section>');
+  }
   body.push(`<p class="legend">${legendLines(groups).map(h).join('<br>')}</p>`);
 
   const aa = aaView(doc);

@@ -1,7 +1,7 @@
 // The Markdown view (GitHub flavour): the terminal's tables, the settings per scenario, the env,
 // and everything that went wrong. Every string from the document is escaped.
 import { DASH, escapeMarkdown as md, fmtSize, redactDeep } from './format.js';
-import { aaView, baselineOf, buildGroups, clientWarningLines, envLines, groupTitle, latencyTableData, legendLines, scenariosOf, tableData } from './model.js';
+import { aaView, baselineOf, buildGroups, clientWarningLines, envLines, groupTitle, latencyTableData, legendLines, scenariosOf, tableData, variantComparisons, variantTableData } from './model.js';
 import { diffSettings, driverColumns, sameSettings } from './settings.js';
 import type { ReportOptions } from './model.js';
 import type { SettingsDiff } from './settings.js';
@@ -81,6 +81,11 @@ export function renderMarkdown(doc: ResultsDocument, opts: ReportOptions = {}): 
     }
   }
   if (doc.runs.length === 0) out.push('No arms ran.', '');
+  const variants = variantComparisons(doc);
+  if (variants.length > 0) {
+    const v = variantTableData(variants);
+    out.push('## Same client, side by side', '', 'Runtime, version or librdkafka build: each key against the first of its client in the run.', '', ...mdTable(v.head, v.rows.map((r) => r.map(md)), v.numeric), '');
+  }
   out.push(...legendLines(groups).map((l) => `_${md(l)}_`).join('  \n').split('\n'), '');
 
   const aa = aaView(doc);

@@ -508,3 +508,82 @@ export function aaView(doc: ResultsDocument): AaView | undefined {
   if (untestable > 0) notes.push(`${untestable} of ${total} arm${total === 1 ? ' has' : 's have'} too few repetitions per group to be flagged at all (needs e.g. 4 + 4).`);
   return { title, flagged, notes };
 }
+
+/** One client against itself on another runtime, version or librdkafka build: "kafkajs on Node 24 vs 20". */
+export interface VariantComparison {
+  scenario: ScenarioId;
+  messageSize: number;
+  /** The registered driver both keys are variants of. */
+  base: string;
+  /** The key compared, and the reference key (the first of that driver in the run). */
+  driver: string;
+  reference: string;
+  /** What differs, e.g. "Node 24.22.3 vs 20.20.2", "1.10.1 vs 1.6.0 (librdkafka 2.15.1 vs 2.12.0)". */
+  what: string;
+  test?: RatioTest;
+  cpuUsPerMsg: [number | undefined, number | undefined];
+}
+
+function baseOfKey(key: string): string {
+  return /^[a-z][a-z0-9-]*/.exec(key)?.[0] ?? key;
+}
+
+/** What differs between two runs of one client: Node runtime, client version, librdkafka (version, or bundled vs shared). */
+function variantWhat(doc: Pick<ResultsDocument, 'env'>, a: RunRecord, b: RunRecord): string {
+  const da = doc.env.drivers[a.driver];
+  const db = doc.env.drivers[b.driver];
+  const parts: string[] = [];
+  const na = a.runtime?.node ?? da?.runtime.replace(/^node /, '');
+  const nb = b.runtime?.node ?? db?.runtime.replace(/^node /, '');
+  if (na && nb && na !== nb) parts.push(`Node ${na} vs ${nb}`);
+  if (da && db && da.version !== db.version) parts.push(`${da.version} vs ${db.version}`);
+  if (da?.librdkafka && db?.librdkafka && da.librdkafka !== db.librdkafka) parts.push(`librdkafka ${da.librdkafka} vs ${db.librdkafka}`);
+  const la = a.runtime?.librdkafka;
+  const lb = b.runtime?.librdkafka;
+  if (la && lb && la !== lb) parts.push(`${la} vs ${lb} librdkafka build`);
+  return parts.join(', ') || `${a.driver} vs ${b.driver}`;
+}
+
+/**
+ * Every client that ran as several keys (`--node 22,24`, `confluent@1.6.0,confluent@1.10.1`): each
+ * variant against the first of its driver in the run, per scenario and size, with the ratio's test.
+ */
+export function variantComparisons(doc: Pick<ResultsDocument, 'env' | 'runs'>): VariantComparison[] {
+  const order = [...new Set(doc.runs.map((r) => r.driver))];
+  const out: VariantComparison[] = [];
+  const groups = new Map<string, RunRecord[]>();
+  for (const run of doc.runs) {
+    const k = `${run.scenario}\u0000${run.messageSize}\u0000${baseOfKey(run.driver)}`;
+    groups.set(k, [...(groups.get(k) ?? []), run]);
+  }
+  for (const runs of groups.values()) {
+    if (runs.length < 2) continue;
+    runs.sort((a, b) => order.indexOf(a.driver) - order.indexOf(b.driver));
+    const ref = runs[0] as RunRecord;
+    const refFigure = figureOf(ref);
+    for (const run of runs.slice(1)) {
+      const test = ratioTest(figureOf(run), refFigure, ALPHA);
+      out.push({
+        scenario: run.scenario,
+        messageSize: run.messageSize,
+        base: baseOfKey(run.driver),
+        driver: run.driver,
+        reference: ref.driver,
+        what: variantWhat(doc, run, ref),
+        ...(test ? { test } : {}),
+        cpuUsPerMsg: [run.summary.cpuUsPerMsg.median, ref.summary.cpuUsPerMsg.median],
+      });
+    }
+  }
+  out.sort((a, b) => compareScenario(a.scenario, b.scenario) || a.messageSize - b.messageSize || a.base.localeCompare(b.base));
+  return out;
+}
+
+/** The comparisons as table rows: scenario · size, client, what differs, × msgs/s, CPU µs/msg. */
+export function variantTableData(cs: readonly VariantComparison[]): { head: string[]; numeric: boolean[]; rows: string[][] } {
+  return {
+    head: ['scenario', 'client', 'compared', '× msgs/s', 'CPU µs/msg'],
+    numeric: [false, false, false, true, true],
+    rows: cs.map((c) => [`${c.scenario} · ${fmtSize(c.messageSize)}`, c.base, `${c.driver} vs ${c.reference}: ${c.what}`, fmtRatioTest(c.test), `${fmtSig(c.cpuUsPerMsg[0])} vs ${fmtSig(c.cpuUsPerMsg[1])}`]),
+  };
+}

