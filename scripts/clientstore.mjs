@@ -10,7 +10,7 @@
 //
 // Each install is a directory of its own: <.kbench>/clients/<pkg>@<version>/<variant>/ with a
 // package.json, the package-lock.json npm wrote for it, node_modules, and a stamp written last.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,6 +26,19 @@ export const NAN_BINDINGS = {
 };
 
 export const storeDir = () => path.join(P.local, 'clients');
+
+/**
+ * Runs `fn` (a long synchronous step) with scripts/ticker.mjs printing a progress line every 15 s:
+ * elapsed time and, with `dir`, how many of its sources are compiled. `prefix` starts each line.
+ */
+export function withTicker(label, fn, dir) {
+  const t = spawn(process.execPath, [path.join(P.root, 'scripts', 'ticker.mjs'), String(process.pid), label, ...(dir ? [dir] : [])], { stdio: ['ignore', 'ignore', 'inherit'] });
+  try {
+    return fn();
+  } finally {
+    t.kill();
+  }
+}
 
 function safe(s) {
   return s.replace(/^@/, '').replace(/[^A-Za-z0-9._-]/g, '+');
@@ -57,7 +70,7 @@ function tailOf(r) {
  * Builds a NAN binding in `pkgDir` for the Node whose headers are in `nodeDir`, with kbench's
  * node-gyp (never through npm: no npm config, no header download). Returns { ok, file, librdkafka, error, secs }.
  */
-export function buildBinding({ pkg, pkgDir, nodeDir, nodeBin, librdkafka, jobs = String(Math.max(1, os.availableParallelism())) }) {
+export function buildBinding({ pkg, pkgDir, nodeDir, nodeBin, librdkafka, jobs = String(Math.max(1, os.availableParallelism())), tickPrefix = '' }) {
   const rel = NAN_BINDINGS[pkg];
   if (!rel) throw new Error(`${pkg} has no NAN binding kbench knows how to build`);
   const gyp = path.join(P.root, 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
@@ -80,11 +93,12 @@ export function buildBinding({ pkg, pkgDir, nodeDir, nodeBin, librdkafka, jobs =
   for (const k of Object.keys(env)) if (/^npm_config_/i.test(k)) delete env[k];
   const t0 = Date.now();
   const gypRun = (cmd) => spawnSync(process.execPath, [gyp, cmd, `--nodedir=${nodeDir}`, '-j', jobs], { cwd: pkgDir, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-  let r = gypRun('rebuild');
+  const label = `${tickPrefix}${pkg}: node-gyp build${shared ? '' : ' (its own librdkafka first)'}`;
+  let r = withTicker(label, () => gypRun('rebuild'), pkgDir);
   // @confluentinc/kafka-javascript's generated Makefile names its configure action's output
   // (deps/librdkafka/config.h) by another relative path than the rule that needs it: a fresh build
   // stops at "No rule to make target" once configure has run, and the same build then goes on.
-  if (r.status !== 0 && /No rule to make target '[^']*config\.h'/.test(`${r.stdout ?? ''}${r.stderr ?? ''}`)) r = gypRun('build');
+  if (r.status !== 0 && /No rule to make target '[^']*config\.h'/.test(`${r.stdout ?? ''}${r.stderr ?? ''}`)) r = withTicker(label, () => gypRun('build'), pkgDir);
   const secs = ((Date.now() - t0) / 1000).toFixed(1);
   const file = path.join(pkgDir, rel);
   if (r.status !== 0 || !fs.existsSync(file)) {
@@ -109,11 +123,12 @@ export function buildBinding({ pkg, pkgDir, nodeDir, nodeBin, librdkafka, jobs =
  * ('shared' | 'bundled') when it has a NAN binding. Reuses a finished install. Returns
  * { root, pkgDir, version, librdkafka?, librdkafkaVersion? }; throws with the reason on failure.
  */
-export function installClient({ pkg, version, node, librdkafka = 'shared', log = () => {} }) {
+export function installClient({ pkg, version, node, librdkafka = 'shared', log = () => {}, tickPrefix = '' }) {
   if (!/^[A-Za-z0-9@/._-]+$/.test(pkg)) throw new Error(`'${pkg}' is not a package name`);
   if (!/^[0-9A-Za-z.+-]+$/.test(version)) throw new Error(`'${version}' is not a version`);
   const nan = pkg in NAN_BINDINGS;
-  const variant = nan ? `abi${node.abi}-${librdkafka}` : 'js';
+  // A shared build is tied to kbench's librdkafka version: another version is another install.
+  const variant = nan ? `abi${node.abi}-${librdkafka === 'shared' ? `shared-${P.librdkafkaVersion}` : 'bundled'}` : 'js';
   const root = path.join(storeDir(), `${safe(pkg)}@${version}`, variant);
   const stamp = path.join(root, '.kbench-ready.json');
   if (fs.existsSync(stamp)) return JSON.parse(fs.readFileSync(stamp, 'utf8'));
@@ -137,7 +152,7 @@ export function installClient({ pkg, version, node, librdkafka = 'shared', log =
   const out = { pkg, version: installed, root, pkgDir, node: node.version, abi: node.abi };
   if (nan) {
     log(`building ${pkg}@${version}'s binding for Node ${node.version}${librdkafka === 'bundled' ? ' with the librdkafka it ships (a few minutes)' : ` against kbench's librdkafka ${P.librdkafkaVersion}`}…`);
-    const b = buildBinding({ pkg, pkgDir, nodeDir: node.dir, nodeBin: node.bin, librdkafka });
+    const b = buildBinding({ pkg, pkgDir, nodeDir: node.dir, nodeBin: node.bin, librdkafka, tickPrefix });
     if (!b.ok) {
       fs.rmSync(root, { recursive: true, force: true });
       throw new Error(`${pkg}@${version} could not be built for Node ${node.version}: ${b.error}`);

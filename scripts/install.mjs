@@ -3,9 +3,10 @@
 //
 // kbench measures what a binding costs over C, so every librdkafka-based client must run on the same
 // C library. This script:
-//   1. fetches the librdkafka-based Node clients (clients/package-lock.json) with their install scripts
-//      deferred, which also brings librdkafka 2.12.0's source inside node-rdkafka 3.6.1's package;
-//   2. builds that source once into .kbench/librdkafka-2.12.0 (reused until the source changes);
+//   1. fetches the Node clients of clients/package-lock.json with their install scripts deferred, which
+//      also brings the librdkafka sources their packages carry (node-rdkafka 3.6.1: 2.12.0,
+//      @confluentinc/kafka-javascript 1.10.1: 2.15.1);
+//   2. builds the newest of those once into .kbench/librdkafka-<version> (reused until the source changes);
 //   3. compiles the small C programs kbench runs (the process wrapper, librdkafka's rdkafka_performance,
 //      the C reference benchmark) against that build;
 //   4. rebuilds node-rdkafka and @confluentinc/kafka-javascript against that build (BUILD_LIBRDKAFKA=0),
@@ -25,8 +26,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { NAN_BINDINGS, buildBinding, installClient } from './clientstore.mjs';
-import { headersDir, probeNode } from './node-runtime.mjs';
+import { NAN_BINDINGS, buildBinding, installClient, sourceLibrdkafkaVersion, withTicker } from './clientstore.mjs';
+import { cmpVersions, headersDir, probeNode } from './node-runtime.mjs';
 
 const require = createRequire(import.meta.url);
 const P = require('./paths.cjs');
@@ -122,23 +123,30 @@ function stepClients() {
   writeInfo();
 }
 
-function librdkafkaSourceDir() {
-  const src = path.join(P.clients, 'node_modules', 'node-rdkafka', 'deps', 'librdkafka');
-  if (!fs.existsSync(path.join(src, 'configure'))) {
-    fail(`librdkafka source not found at ${src}; run the 'clients' step first`);
+/** librdkafka sources the client packages in clients/ carry, newest first: { pkg, version, dir }. */
+function librdkafkaSources() {
+  const out = [];
+  for (const pkg of Object.keys(NAN_BINDINGS)) {
+    const dir = path.join(P.clients, 'node_modules', pkg, 'deps', 'librdkafka');
+    const version = fs.existsSync(path.join(dir, 'configure')) ? sourceLibrdkafkaVersion(dir) : undefined;
+    if (version) out.push({ pkg, pkgVersion: JSON.parse(fs.readFileSync(path.join(P.clients, 'node_modules', pkg, 'package.json'), 'utf8')).version, version, dir });
   }
-  const header = fs.readFileSync(path.join(src, 'src', 'rdkafka.h'), 'utf8');
-  const m = /#define RD_KAFKA_VERSION\s+0x([0-9a-f]{8})/i.exec(header);
-  const v = m ? parseInt(m[1], 16) : 0;
-  const version = `${(v >> 24) & 0xff}.${(v >> 16) & 0xff}.${(v >> 8) & 0xff}`;
-  if (version !== P.librdkafkaVersion) {
-    fail(`node-rdkafka carries librdkafka ${version}, kbench pins ${P.librdkafkaVersion}; update scripts/paths.cjs`);
+  return out.sort((a, b) => cmpVersions(b.version, a.version));
+}
+
+function librdkafkaSource() {
+  const all = librdkafkaSources();
+  if (!all.length) fail(`no librdkafka source found in clients/node_modules (${Object.keys(NAN_BINDINGS).join(', ')}); run the 'clients' step first`);
+  const newest = all[0];
+  if (newest.version !== P.librdkafkaVersion) {
+    fail(`the newest librdkafka source in clients/ is ${newest.version} (${newest.pkg}@${newest.pkgVersion}), kbench pins ${P.librdkafkaVersion}; update scripts/paths.cjs`);
   }
-  return src;
+  return { ...newest, all };
 }
 
 function stepLibrdkafka() {
-  const src = librdkafkaSourceDir();
+  const source = librdkafkaSource();
+  const src = source.dir;
   const stamp = path.join(P.librdkafkaPrefix, '.kbench-stamp');
   const id = `${P.librdkafkaVersion}:${hashDir(src)}`;
   if (!force && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8').trim() === id &&
@@ -155,14 +163,18 @@ function stepLibrdkafka() {
   // mklove, not CMake: 2.12.0's CMake build needs libcurl headers even with curl off (NOTES-native.md).
   // Optional libraries that are missing are switched off by configure; nothing is downloaded.
   const conf = must('librdkafka: configure', run('./configure', [`--prefix=${P.librdkafkaPrefix}`], { cwd }));
-  must(`librdkafka: make libs -j${jobs}`, run('make', [`-j${jobs}`, 'libs'], { cwd }));
-  must('librdkafka: make install', run('make', ['install'], { cwd }));
+  must(`librdkafka: make libs -j${jobs}`, withTicker(`[kbench install] librdkafka ${P.librdkafkaVersion}: make libs -j${jobs}`, () => run('make', [`-j${jobs}`, 'libs'], { cwd }), path.join(cwd, 'src')));
+  // install-subdirs: the libraries and headers (`install` also wants examples/ and docs, which the
+  // source inside @confluentinc/kafka-javascript's package does not carry).
+  must('librdkafka: make install-subdirs', run('make', ['install-subdirs'], { cwd }));
   const features = /Building with features:?\s*(.*)/i.exec(conf.output)?.[1]?.trim();
   fs.writeFileSync(stamp, id + '\n');
   info.librdkafka = {
     version: P.librdkafkaVersion,
     prefix: P.librdkafkaPrefix,
-    source: 'node-rdkafka@3.6.1 deps/librdkafka',
+    source: `${source.pkg}@${source.pkgVersion} deps/librdkafka`,
+    // Every source the clients carry, so the choice (the newest) can be checked.
+    candidates: source.all.map((c) => `${c.version} in ${c.pkg}@${c.pkgVersion}`),
     sourceId: id,
     configureSummary: features ?? undefined,
   };
@@ -183,8 +195,14 @@ function stepTools() {
   must('tools: kbench-exec', cc(path.join(P.bin, 'kbench-exec'), [path.join(P.root, 'native', 'tools', 'kbench-exec.c')]));
   info.tools['kbench-exec'] = path.join(P.bin, 'kbench-exec');
 
-  // librdkafka's own benchmark tool, from the same source, linked to the same shared library.
-  const perfSrc = path.join(P.librdkafkaSource, 'examples', 'rdkafka_performance.c');
+  // librdkafka's own benchmark tool, linked to the same shared library: from the shared build's source
+  // when it has examples/, else from the newest client package source that does (confluent's copy of
+  // librdkafka has no examples/: its rdkafka_performance.c is then node-rdkafka's, compiled here).
+  const perfCandidates = [P.librdkafkaSource, ...librdkafkaSources().map((c) => c.dir)];
+  const perfFrom = perfCandidates.find((d) => fs.existsSync(path.join(d, 'examples', 'rdkafka_performance.c')));
+  if (!perfFrom) fail(`no librdkafka source with examples/rdkafka_performance.c (looked in ${perfCandidates.join(', ')})`);
+  const perfSrc = path.join(perfFrom, 'examples', 'rdkafka_performance.c');
+  info.rdkafkaPerformanceSource = `${perfSrc} (librdkafka ${sourceLibrdkafkaVersion(perfFrom)} example), linked to librdkafka ${P.librdkafkaVersion}`;
   const perf = cc(path.join(P.bin, 'rdkafka_performance'), [perfSrc], {
     librdkafka: true,
     extra: [`-I${path.join(P.librdkafkaSource, 'src')}`, `-I${P.librdkafkaSource}`, '-Wno-unused-parameter', '-Wno-sign-compare', '-Wno-unused-but-set-variable'],
@@ -222,7 +240,7 @@ function stepBindings() {
       continue;
     }
     log(`bindings: building ${pkg} against ${want}…`);
-    const b = buildBinding({ pkg, pkgDir, nodeDir: nodeDir(), nodeBin: process.execPath, librdkafka: 'shared', jobs });
+    const b = buildBinding({ pkg, pkgDir, nodeDir: nodeDir(), nodeBin: process.execPath, librdkafka: 'shared', jobs, tickPrefix: '[kbench install] bindings: ' });
     if (b.ok) {
       log(`bindings: ${pkg} built against ${b.librdkafka} in ${b.secs} s`);
       info.bindings[pkg] = { ok: true, file: b.file, librdkafka: b.librdkafka, abi: process.versions.modules, node: process.versions.node };
@@ -243,7 +261,7 @@ function stepBundled() {
     const version = JSON.parse(fs.readFileSync(path.join(P.clients, 'node_modules', pkg, 'package.json'), 'utf8')).version;
     try {
       const t0 = Date.now();
-      const r = installClient({ pkg, version, node, librdkafka: 'bundled', log: (m) => log(`bundled: ${m}`) });
+      const r = installClient({ pkg, version, node, librdkafka: 'bundled', log: (m) => log(`bundled: ${m}`), tickPrefix: '[kbench install] bundled: ' });
       info.bundled[pkg] = { ok: true, version: r.version, root: r.root, librdkafka: r.librdkafkaVersion, linked: r.linked };
       if (Date.now() - t0 < 1000) log(`bundled: ${pkg}@${version} already built with its own librdkafka ${r.librdkafkaVersion} (${r.root})`);
     } catch (err) {
@@ -267,7 +285,7 @@ function stepAddon() {
   // configure + build, not rebuild: rebuild deletes build/, where the Release and the Debug (sanitizer)
   // addons live side by side. gyp's makefiles notice changed flags and recompile what they affect.
   must('addon: node-gyp configure', run(process.execPath, [gyp, 'configure', `--nodedir=${nodeDir()}`, ...mode], { env }));
-  must(`addon: node-gyp build${debug ? ' --debug (ASan/UBSan)' : ''}`, run(process.execPath, [gyp, 'build', '-j', jobs, ...mode], { env }));
+  must(`addon: node-gyp build${debug ? ' --debug (ASan/UBSan)' : ''}`, withTicker('[kbench install] addon: node-gyp build', () => run(process.execPath, [gyp, 'build', '-j', jobs, ...mode], { env })));
   const file = path.join(P.root, 'build', debug ? 'Debug' : 'Release', 'kbench.node');
   if (!fs.existsSync(file)) fail(`node-gyp reported success but ${file} is missing`);
   const entry = { ok: true, builder: 'node-gyp', file, librdkafka: lddLibrdkafka(file) };

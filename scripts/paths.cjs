@@ -5,7 +5,9 @@ const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
 const local = path.join(root, '.kbench');
-const librdkafkaVersion = '2.12.0';
+// The newest librdkafka whose source a client package on the registry carries (scripts/install.mjs
+// checks): @confluentinc/kafka-javascript 1.10.1's deps/librdkafka (node-rdkafka 3.6.1 carries 2.12.0).
+const librdkafkaVersion = '2.15.1';
 const librdkafkaPrefix = path.join(local, `librdkafka-${librdkafkaVersion}`);
 
 const paths = {

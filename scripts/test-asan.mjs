@@ -24,7 +24,7 @@ if (gcc.status !== 0 || !path.isAbsolute(libasan) || !fs.existsSync(libasan)) {
   process.exit(2);
 }
 const files = process.argv.slice(2);
-const r = spawnSync(process.execPath, ['--test', '--test-concurrency=1', ...(files.length ? files : [path.join(P.root, 'dist', 'test', 'native')])], {
+const r = spawnSync(process.execPath, [path.join(P.root, 'scripts', 'run-tests.mjs'), '--test-concurrency=1', ...(files.length ? files : [path.join(P.root, 'dist', 'test', 'native')])], {
   stdio: 'inherit',
   env: {
     ...process.env,

@@ -75,14 +75,14 @@ def context(spec: Dict[str, Any]) -> Any:
         warmup_topic=spec.get("warmupTopic") or None, librdkafka=json.loads(raw) if raw else {})
 
 
-def check_protocol(client: Any, scenario: str, brokers: list) -> None:
+def check_protocol(client: Any, scenario: str, brokers: list, tls: Any = None) -> None:
     """Fails early and clearly when the client only speaks protocol versions the broker has removed."""
     needs = client.needs.get(scenario)
     if not needs:
         return
     from kbenchpy.apiversions import broker_api_versions, removed_versions
 
-    why = removed_versions(client.name, needs, broker_api_versions(brokers[0]))
+    why = removed_versions(client.name, needs, broker_api_versions(brokers[0], tls=tls))
     if why:
         raise RuntimeError(why)
 
@@ -104,7 +104,7 @@ def run(spec_file: str) -> NoReturn:
         if scenario not in SCENARIOS:
             raise ValueError(f"unknown scenario '{scenario}'")
         client = load(spec["driver"])
-        check_protocol(client, scenario, spec["connection"]["brokers"])
+        check_protocol(client, scenario, spec["connection"]["brokers"], tls=spec["connection"].get("ssl"))
         outcome = SCENARIOS[scenario](client, context(spec), Progress())
         outcome["config"] = recorded(outcome["config"])  # results hold scalars only
     except BaseException as err:  # every failure becomes an outcome the parent can show

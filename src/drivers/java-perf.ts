@@ -234,7 +234,8 @@ export const driver: ExternalDriver = {
     if (!j) {
       // The broker resolves these very jars next anyway; resolving here only moves the wait earlier.
       try {
-        j = await resolveKafkaJars(parseKafkaVersion(DEFAULT_KAFKA_VERSION), { mvn: preflight({ needMaven: true }).mvn as string });
+        // Minutes on a first use: said on stderr (describe runs in kbench's own process, before any table).
+        j = await resolveKafkaJars(parseKafkaVersion(DEFAULT_KAFKA_VERSION), { mvn: preflight({ needMaven: true }).mvn as string, log: (m) => process.stderr.write(`kbench: java-perf: ${m}…\n`) });
       } catch (err) {
         return { ...base, version: DEFAULT_KAFKA_VERSION, available: false, reason: `the Kafka ${DEFAULT_KAFKA_VERSION} jars are not resolved (run \`kbench broker fetch\`): ${errorMessage(err)}` };
       }

@@ -13,6 +13,6 @@ export const driver = pythonDriver({
   notes: [
     'produce() per message with a delivery callback, poll(0) every 100 messages; flush() at the end; producer-sync polls until its report',
     'consumer: the warm-up topic read first, then the measured topic\'s metadata (list_topics(topic), on the same client), then the window opens just before assign() of the measured partitions at OFFSET_BEGINNING; consume(n) batches; prefetch fetch.queue.backoff.ms 10, queued.min.messages 100000 as every librdkafka consumer (--client-config overrides them)',
-    'librdkafka from the wheel (pinned 2.12.0, as kbench’s own build)',
+    'librdkafka from the wheel (confluent-kafka pinned at 2.12.0; its wheel carries its own librdkafka, whose version is reported)',
   ],
 });

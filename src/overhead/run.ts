@@ -3,7 +3,7 @@
 // driver and path to count crossings, then the results (summary.ts).
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { toolPath } from '../paths.js';
+import { readBuildInfo, toolPath } from '../paths.js';
 import { EnvironmentError, errorMessage } from '../util/errors.js';
 import { spawnSupervised, type Rusage } from '../util/proc.js';
 import { startMock, type MockCluster } from './mock.js';
@@ -13,6 +13,9 @@ import {
   isCDriver, NOT_APPLICABLE_EXIT, OVERHEAD_DRIVERS, OVERHEAD_PATHS, OVERHEAD_SCHEMA, RESULT_MARKER, type ArmSpec, type ArmVariant,
   type ChildMeasurement, type CrossingCounts, type OverheadDocument, type OverheadDriver, type OverheadPath, type OverheadResult,
 } from './types.js';
+
+/** The version of kbench's shared librdkafka build (scripts/paths.cjs, as built: .kbench/build-info.json). */
+const SHARED_LIBRDKAFKA = readBuildInfo().librdkafka?.version ?? 'shared';
 
 export interface OverheadOptions {
   paths?: readonly OverheadPath[];
@@ -45,10 +48,10 @@ export const METHOD: readonly string[] = [
   'produce: N payloads prepared and the topic handle created before timing; timed: the enqueue calls only. Bootstrap 127.0.0.1:1 (nothing listens), queue limits above N: nothing is sent, nothing fails.',
   'delivery (mock cluster): N messages enqueued to librdkafka’s mock cluster (kbench-mock, a separate process), then the process is left idle until it uses < 3 ms CPU in each of two 200 ms windows (every acknowledgement in, the reports waiting unserved); timed: serving the N delivery reports through the client’s API.',
   'consume (mock cluster): N messages pre-written to the mock cluster (spread over partitions: a mock partition keeps 5 MB); the arm assigns every partition at offset 0 and waits idle the same way until librdkafka has fetched them all; timed: taking the N messages out through the client’s API and reading each one’s length.',
-  'c = kbench-overhead (native/cbench/overhead.c) on the same librdkafka 2.12.0 shared library: rd_kafka_produce(); rd_kafka_queue_poll() + rd_kafka_event_message_array() (reports as events, as the addon takes them); rd_kafka_consume_batch_queue() of 1000.',
+  `c = kbench-overhead (native/cbench/overhead.c) on the same librdkafka ${SHARED_LIBRDKAFKA} shared library (every binding here is rebuilt on it): rd_kafka_produce(); rd_kafka_queue_poll() + rd_kafka_event_message_array() (reports as events, as the addon takes them); rd_kafka_consume_batch_queue() of 1000.`,
   'Decomposition (ns/msg): librdkafka = the c arm; crossing + conversion = the direct variant (the client’s native binding called without its JS wrapper) minus c, GC pauses excluded; client JS = the api variant minus the direct variant, GC excluded from both; GC = perf_hooks “gc” pause durations inside the api variant’s measured part. Components are differences of medians of separate runs: small ones can come out negative from noise.',
   'Crossings per message: a separate, untimed run with every function of the client’s native binding and every method/accessor of its native classes wrapped by a counter (JS→native), and every function passed to the binding wrapped too, plus each settled promise it returned (native→JS); (JS→native + native→JS) / N.',
-  'crab links its own static librdkafka 2.12.1; its librdkafka component is the 2.12.0 c figure. stalls = times a measured loop found nothing ready and had to wait (0 means the measured part held no waiting).',
+  `crab links its own static librdkafka 2.12.1; its librdkafka component is the ${SHARED_LIBRDKAFKA} c figure. stalls = times a measured loop found nothing ready and had to wait (0 means the measured part held no waiting).`,
 ];
 
 interface Captured {
@@ -209,7 +212,7 @@ export async function runOverhead(options: OverheadOptions = {}): Promise<Overhe
     const cMedian = cRes?.nsPerMsg.median;
     const stalls = input.runs.reduce((s, r) => s + r.stalls, 0);
     if (stalls > 0) input.notes.push(`${stalls} stall(s) in the measured loops: part of the figure is waiting`);
-    if (input.driver === 'crab') input.notes.push('librdkafka 2.12.1, linked statically (the c figure is 2.12.0)');
+    if (input.driver === 'crab') input.notes.push(`librdkafka 2.12.1, linked statically (the c figure is ${SHARED_LIBRDKAFKA})`);
     results.push(buildResult(input, cMedian, cRes?.cpuNsPerMsg?.median));
   }
   const config: OverheadDocument['config'] = {};

@@ -131,6 +131,10 @@ export async function openBroker(spec: RunSpec, ev: RunEvents, placement: Placem
     ...(sec?.tls ? { tls: true } : {}),
     storage: spec.brokerStorage,
     ...(placement.broker ? { cpus: placement.broker } : {}),
+    // A first use of a Kafka version resolves its jars from Maven Central (a minute or more): said, not silent.
+    log: (m) => {
+      if (/^resolv/.test(m)) ev.info(m);
+    },
   });
   const connection: Connection = { brokers: b.bootstrap.split(',') };
   const user = b.saslUser;
@@ -355,6 +359,8 @@ async function runBenchmarkInner(spec: RunSpec, ev: RunEvents): Promise<ResultsD
     skipped: [],
     warnings: [],
   };
+  const eol = endOfLifeWarning(process.versions.node, spec.drivers);
+  if (eol) doc.warnings.push(eol);
   const arms = planArms(spec);
   // The embedded broker's version is known before it starts (an external one's is not: drivers check it themselves).
   const brokerVersion = spec.connection ? undefined : parseKafkaVersion(spec.kafkaVersion).version;
@@ -565,6 +571,20 @@ async function runBenchmarkInner(spec: RunSpec, ev: RunEvents): Promise<ResultsD
   doc.env.finishedAt = new Date().toISOString();
   // Configs are redacted by key and errors scrubbed where they arise; this catches whatever else a client echoed.
   return scrubDeep(doc, secrets);
+}
+
+/**
+ * Node before 22 is past its end of life (Node 20: April 2026): said once per run when a Node driver
+ * runs on it (the running Node, for keys that do not name a runtime).
+ */
+export function endOfLifeWarning(running: string, keys: readonly string[]): string | undefined {
+  if (Number(running.split('.')[0]) >= 22) return undefined;
+  const onIt = keys.filter((k) => {
+    const e = driverEntry(k);
+    return e?.kind === 'node' && (!e.variant?.node || e.variant.node === 'current');
+  });
+  if (!onIt.length) return undefined;
+  return `Node ${running} is past its end of life (Node 20: April 2026) and ${onIt.join(', ')} ran on it: today's clients target Node 24 and 22 (@platformatic/kafka 2.x needs ≥ 22.22); run kbench on Node 24, or give --node 24`;
 }
 
 /** How the arms will connect (the embedded broker's address is not known yet): for the drivers' security check. */

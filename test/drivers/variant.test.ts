@@ -55,3 +55,11 @@ test('the plan: --drivers with versions, --node expansion, --librdkafka bundled 
   assert.throws(() => planRunSpec({ drivers: ['addon@2.0.0'] }), (err: unknown) => err instanceof UsageError && /--drivers: 'addon@2.0.0': addon has no npm package/.test(err.message));
   assert.throws(() => planRunSpec({ drivers: ['kafkajs'], baseline: 'nope' }), (err: unknown) => err instanceof UsageError && /--baseline: unknown driver 'nope'/.test(err.message));
 });
+
+test('a run whose Node drivers run on Node 20 says Node 20 is past its end of life; on 22 and 24 nothing', async () => {
+  const { endOfLifeWarning } = await import('../../src/runner/run.js');
+  assert.match(endOfLifeWarning('20.20.2', ['kafkajs', 'kafkajs:node24', 'c']) ?? '', /^Node 20\.20\.2 is past its end of life .* and kafkajs ran on it/);
+  assert.equal(endOfLifeWarning('20.20.2', ['kafkajs:node24', 'c']), undefined, 'nothing ran on the old Node');
+  assert.equal(endOfLifeWarning('24.22.3', ['kafkajs']), undefined);
+  assert.equal(endOfLifeWarning('22.23.5', ['kafkajs']), undefined);
+});

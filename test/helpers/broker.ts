@@ -9,6 +9,7 @@ import { startBroker, type BrokerHandle, type BrokerOptions } from '../../src/br
 import { kafkaCacheRoot } from '../../src/broker/jars.js';
 import { processesMentioning, type ProcessInfo } from '../../src/broker/procs.js';
 import { projectRoot } from '../../src/paths.js';
+import type { Connection, SaslMechanism } from '../../src/results/types.js';
 
 export const kbenchBin = path.join(projectRoot, 'bin', 'kbench.js');
 
@@ -66,4 +67,16 @@ export function writeScript(dir: string, name: string, body: string): string {
   const file = path.join(dir, name);
   fs.writeFileSync(file, `#!/bin/sh\n${body}\n`, { mode: 0o755 });
   return file;
+}
+
+/** A connection to one of a SASL/TLS broker's listeners as its generated user (SASL_SSL with the broker's CA). */
+export function securedConnection(broker: BrokerHandle, listenerName: 'SASL_PLAINTEXT' | 'SASL_SSL', mechanism: SaslMechanism): Connection {
+  const user = broker.saslUser;
+  const listener = broker.listeners.find((l) => l.name === listenerName);
+  if (!user || !listener) throw new Error(`the broker has no ${listenerName} listener with a SASL user`);
+  return {
+    brokers: listener.bootstrap.split(','),
+    sasl: { mechanism, username: user.username, password: user.password },
+    ...(listenerName === 'SASL_SSL' ? { ssl: { ca: broker.caFile as string } } : {}),
+  };
 }

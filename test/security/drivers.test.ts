@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { buildRunSpec } from '../../src/cli/run.js';
 import type { Connection, SaslMechanism } from '../../src/results/types.js';
 import { runBenchmark } from '../../src/runner/run.js';
-import { withBroker } from '../helpers/broker.js';
+import { securedConnection, withBroker } from '../helpers/broker.js';
 import { assertVerified, record } from '../helpers/results.js';
 
 const DRIVERS = ['addon', 'addon-loop', 'node-rdkafka', 'confluent', 'kafkajs', 'platformatic', 'crab', 'c'];
@@ -16,12 +16,7 @@ const LIBRDKAFKA = new Set(['addon', 'addon-loop', 'node-rdkafka', 'confluent', 
 test('every Node driver and c: SCRAM-SHA-512, PLAIN and SASL_SSL', async (t) => {
   const broker = await withBroker(t, { sasl: true, tls: true, heap: '512m' });
   const user = broker.saslUser!;
-  const listener = (name: string): string[] => broker.listeners.find((l) => l.name === name)!.bootstrap.split(',');
-  const conn = (name: 'SASL_PLAINTEXT' | 'SASL_SSL', mechanism: SaslMechanism): Connection => ({
-    brokers: listener(name),
-    sasl: { mechanism, username: user.username, password: user.password },
-    ...(name === 'SASL_SSL' ? { ssl: { ca: broker.caFile! } } : {}),
-  });
+  const conn = (name: 'SASL_PLAINTEXT' | 'SASL_SSL', mechanism: SaslMechanism): Connection => securedConnection(broker, name, mechanism);
   const cases: [string, Connection, string][] = [
     ['SCRAM-SHA-512', conn('SASL_PLAINTEXT', 'scram-sha-512'), 'SASL_PLAINTEXT SCRAM-SHA-512'],
     ['PLAIN', conn('SASL_PLAINTEXT', 'plain'), 'SASL_PLAINTEXT PLAIN'],

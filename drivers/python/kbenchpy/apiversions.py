@@ -4,8 +4,9 @@ instead of a timeout or a dropped connection (Kafka 4.0 removed Produce v0-2, Fe
 from __future__ import annotations
 
 import socket
+import ssl
 import struct
-from typing import Dict, Mapping, Optional, Tuple
+from typing import Any, Dict, Mapping, Optional, Tuple
 
 API_NAMES = {0: "Produce", 1: "Fetch", 2: "ListOffsets", 3: "Metadata", 8: "OffsetCommit", 9: "OffsetFetch",
              10: "FindCoordinator", 11: "JoinGroup", 12: "Heartbeat", 13: "LeaveGroup", 14: "SyncGroup", 18: "ApiVersions"}
@@ -22,12 +23,25 @@ def _read_exact(sock: socket.socket, n: int) -> bytes:
     return buf
 
 
-def broker_api_versions(bootstrap: str, timeout_s: float = 10.0) -> Dict[int, Tuple[int, int]]:
-    """{api_key: (min, max)} as the broker at host:port advertises them."""
+def _tls_context(tls: Any) -> ssl.SSLContext:
+    """The arm's TLS settings (connection.ssl: true, or {ca, rejectUnauthorized}) as a client context."""
+    ca = tls.get("ca") if isinstance(tls, dict) else None
+    ctx = ssl.create_default_context(cafile=ca) if ca else ssl.create_default_context()
+    if isinstance(tls, dict) and tls.get("rejectUnauthorized") is False:
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+    return ctx
+
+
+def broker_api_versions(bootstrap: str, timeout_s: float = 10.0, tls: Any = None) -> Dict[int, Tuple[int, int]]:
+    """{api_key: (min, max)} as the broker at host:port advertises them (over TLS when `tls` is set;
+    ApiVersions needs no SASL authentication first)."""
     host, _, port = bootstrap.rpartition(":")
+    host = host.strip("[]")
     client_id = b"kbench-probe"
     body = struct.pack(">hhih", 18, 0, 1, len(client_id)) + client_id
-    with socket.create_connection((host.strip("[]"), int(port)), timeout=timeout_s) as sock:
+    with socket.create_connection((host, int(port)), timeout=timeout_s) as raw:
+        sock = _tls_context(tls).wrap_socket(raw, server_hostname=host) if tls not in (None, False) else raw
         sock.sendall(struct.pack(">i", len(body)) + body)
         (size,) = struct.unpack(">i", _read_exact(sock, 4))
         resp = _read_exact(sock, size)
