@@ -8,19 +8,19 @@ import { test } from 'node:test';
 import { projectRoot } from '../../src/paths.js';
 import type { OmbTestResult } from '../../src/omb/result.js';
 import type { ResultsDocument } from '../../src/results/types.js';
-import { runKbench, withBroker } from '../helpers/broker.js';
+import { describeRun, runKbench, withBroker } from '../helpers/broker.js';
 
 const WORKLOAD = path.join(projectRoot, 'test', 'fixtures', 'omb', '1-topic-16-partitions-1kb.yaml');
 
-test('kbench run --workload (1 KB, 16 partitions, 50k msgs/s) --duration 3s: e2e-latency at the file\'s rate, verified, --omb-json written', { timeout: 120_000 }, async (t) => {
+test('kbench run --workload (1 KB, 16 partitions, 50k msgs/s) --duration 3s: e2e-latency at the file\'s rate, verified, --omb-json written', { timeout: 240_000 }, async (t) => {
   const broker = await withBroker(t);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kbench-omb-run-'));
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const out = path.join(dir, 'r.json');
   const omb = path.join(dir, 'omb.json');
-  const args = ['run', '--workload', WORKLOAD, '--drivers', 'addon', '--duration', '3s', '--warmup-duration', '1s', '--repeat', '1', '--brokers', broker.bootstrap, '--broker-warmup', '0', '--out', out, '--omb-json', omb, '--quiet'];
-  const r = await runKbench(args, { ...process.env, NO_COLOR: '1' });
-  assert.equal(r.code, 0, r.stderr);
+  const args = ['run', '--workload', WORKLOAD, '--drivers', 'addon', '--duration', '3s', '--warmup-duration', '1s', '--repeat', '1', '--brokers', broker.bootstrap, '--broker-warmup', '0', '--out', out, '--omb-json', omb];
+  const r = await runKbench(args, { ...process.env, NO_COLOR: '1' }, { timeoutMs: 180_000 });
+  assert.equal(r.code, 0, describeRun(r));
   const doc = JSON.parse(fs.readFileSync(out, 'utf8')) as ResultsDocument;
   assert.equal(doc.runs.length, 1);
   const run = doc.runs[0] as ResultsDocument['runs'][number];

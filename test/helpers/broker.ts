@@ -47,19 +47,43 @@ export interface RunResult {
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
+  /** Interrupted at `timeoutMs`. */
+  timedOut?: boolean;
 }
 
-/** Runs `node bin/kbench.js ...args` to completion. */
-export function runKbench(args: readonly string[], env: NodeJS.ProcessEnv): Promise<RunResult> {
+/**
+ * Runs `node bin/kbench.js ...args` to completion. With `timeoutMs`, a run still going then is
+ * interrupted (SIGINT, then SIGKILL 10 s later) and resolves with `timedOut` and everything it printed,
+ * so a stall fails the test with the run's own last words instead of the runner's bare timeout.
+ */
+export function runKbench(args: readonly string[], env: NodeJS.ProcessEnv, options: { timeoutMs?: number } = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [kbenchBin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
+    let timedOut = false;
+    const timers: NodeJS.Timeout[] = [];
+    if (options.timeoutMs !== undefined) {
+      timers.push(setTimeout(() => {
+        timedOut = true;
+        child.kill('SIGINT');
+        timers.push(setTimeout(() => child.kill('SIGKILL'), 10_000));
+      }, options.timeoutMs));
+    }
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.once('error', reject);
-    child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.once('close', (code, signal) => {
+      for (const t of timers) clearTimeout(t);
+      resolve({ code, signal, stdout, stderr, ...(timedOut ? { timedOut } : {}) });
+    });
   });
+}
+
+/** The assertion message for a run: its exit, whether it was interrupted, and its stderr's tail. */
+export function describeRun(r: RunResult): string {
+  const tail = r.stderr.split('\n').slice(-40).join('\n');
+  return `exit ${r.code ?? r.signal}${r.timedOut ? ' (interrupted at the test\'s deadline)' : ''}\n${tail}`;
 }
 
 /** An executable shell script in `dir` (a stand-in java / mvn). */
