@@ -1,5 +1,5 @@
-// Live progress for `kbench run`: a bar per arm (messages done, rate) on a terminal; one line per
-// finished arm when stderr is not a TTY; nothing with --quiet. Output goes to stderr, so stdout
+// Live progress for `kbench run`: a bar per arm (messages done, rate) on a terminal; a line as each arm
+// starts and one as it ends when stderr is not a TTY; nothing with --quiet. Output goes to stderr, so stdout
 // carries only the results table.
 import cliProgress from 'cli-progress';
 import type { PlannedArm } from '../plan/plan.js';
@@ -30,7 +30,9 @@ export class ProgressUi implements RunEvents {
     this.count++;
     this.total = total;
     this.started = Date.now();
-    if (this.quiet || !this.tty) return;
+    if (this.quiet) return;
+    // Not a terminal (a log, CI): a line as each arm starts, so a log shows which arm was running.
+    if (!this.tty) return void process.stderr.write(`… [${this.count}/${total}] ${armLabel(arm)}\n`);
     this.bar = new cliProgress.SingleBar(
       // `{total}` is cli-progress's own key (the bar's total): the arm count is `{arms}`.
       { format: `[{n}/{arms}] {label} |{bar}| {value}/{of} msgs  {rate} msgs/s`, hideCursor: true, clearOnComplete: true, stream: process.stderr, fps: 5 },

@@ -1,5 +1,6 @@
 // `kbench run`: the options become a RunSpec (and nothing else happens here); the runner produces
 // the results document; the views render it.
+import { SIGNAL_EXIT, interruptible } from './interrupt.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
@@ -297,7 +298,13 @@ export function registerRun(program: Command): void {
       if (o.ombJson && !fs.existsSync(path.dirname(path.resolve(o.ombJson)))) throw new UsageError(`--omb-json ${o.ombJson}: no such directory`);
       const ui = new ProgressUi(Boolean(o.quiet));
       for (const w of warnings) ui.info(`warning: ${w}`);
-      const doc = await runBenchmark(spec, ui);
+      const stop = interruptible();
+      let doc: ResultsDocument;
+      try {
+        doc = await runBenchmark(spec, ui, stop.control);
+      } finally {
+        stop.dispose();
+      }
       ui.done();
       doc.warnings.unshift(...warnings);
       await emitResults(doc, o);
@@ -311,5 +318,6 @@ export function registerRun(program: Command): void {
         process.stderr.write(`\nkbench: ${failed.length} arm repetition(s) FAILED verification:\n${failed.map((f) => `  ✗ ${f}`).join('\n')}\n`);
         process.exitCode = 1;
       }
+      if (stop.signal) process.exitCode = SIGNAL_EXIT[stop.signal as keyof typeof SIGNAL_EXIT] ?? 130;
     });
 }

@@ -84,6 +84,8 @@ export interface ProgressLine {
   acked?: number;
   failed?: number;
   consumed?: number;
+  /** The scenario's last line: what follows is closing the clients and writing the result. */
+  final?: boolean;
   /** Worker thread inside the arm's process. */
   part?: number;
 }

@@ -27,6 +27,7 @@ export function progressWriter(part?: number): (done: number, more?: ProgressCou
     if (more?.acked !== undefined) line.acked = more.acked;
     if (more?.failed !== undefined) line.failed = more.failed;
     if (more?.consumed !== undefined) line.consumed = more.consumed;
+    if (more?.final) line.final = true;
     if (part !== undefined) line.part = part;
     process.stdout.write(`${PROGRESS_PREFIX}${JSON.stringify(line)}\n`);
   };

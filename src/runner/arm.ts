@@ -131,6 +131,7 @@ export async function runArmProcess(spec: ArmSpec, entry: DriverEntry, onProgres
   let stderr = '';
   let partial = '';
   const partDone = new Map<number, number>();
+  const partLast = new Map<number, ProgressLine>();
   proc.child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
     stdout = tail(stdout + chunk);
     partial += chunk;
@@ -143,6 +144,7 @@ export async function runArmProcess(spec: ArmSpec, entry: DriverEntry, onProgres
         const p = JSON.parse(line.slice(PROGRESS_PREFIX.length)) as ProgressLine;
         if (typeof p.done !== 'number') continue;
         partDone.set(p.part ?? 0, p.done);
+        partLast.set(p.part ?? 0, p);
         series.record(`${seriesKey}.${p.part ?? 0}`, p);
         onProgress?.([...partDone.values()].reduce((s, v) => s + v, 0));
       } catch {
@@ -182,7 +184,10 @@ export async function runArmProcess(spec: ArmSpec, entry: DriverEntry, onProgres
         outcome.error = `${interrupted}${counts}${outcome.error && !outcome.error.startsWith('interrupted') ? `: ${outcome.error}` : ''}`;
       }
     } else if (interrupted) {
-      outcome = failedOutcome(new Error(interrupted));
+      // No result: where the arm's process stood when it was stopped (its last progress line, its last words).
+      const last = lastProgressNote([...partLast.values()]);
+      const words = stderr.trim().split('\n').slice(-3).join(' | ');
+      outcome = failedOutcome(new Error(`${interrupted}${last ? `; ${last}` : '; no progress line from it yet'}${words ? `; its stderr: ${words}` : ''}`));
     } else if (external?.parse) {
       outcome = external.parse({ stdout, stderr, exitCode: code }, withResult);
     } else {
@@ -198,6 +203,20 @@ export async function runArmProcess(spec: ArmSpec, entry: DriverEntry, onProgres
   histogramFromSamples(outcome, 'serviceSamplesUs', 'serviceHistogram');
   const s = shared ? undefined : series.finish();
   return { outcome, ...(rusage ? { rusage } : {}), timedOut, stderrTail: stderr, ...(s ? { series: s } : {}), ...(runtime ? { runtime } : {}) };
+}
+
+/** "last progress: 150,000 sent, 150,000 acked, 149,872 consumed (its final line: it was closing its clients)". */
+export function lastProgressNote(lines: readonly ProgressLine[]): string | undefined {
+  if (!lines.length) return undefined;
+  const sum = (k: 'done' | 'acked' | 'failed' | 'consumed'): number | undefined => (lines.some((l) => l[k] !== undefined) ? lines.reduce((s, l) => s + (l[k] ?? 0), 0) : undefined);
+  const n = (v: number): string => v.toLocaleString('en-US');
+  const parts = [`${n(sum('done') ?? 0)} sent`];
+  for (const k of ['acked', 'failed', 'consumed'] as const) {
+    const v = sum(k);
+    if (v !== undefined) parts.push(`${n(v)} ${k}`);
+  }
+  const final = lines.every((l) => l.final);
+  return `last progress: ${parts.join(', ')}${final ? ' (its final line: the scenario had ended, it was closing its clients)' : ''}`;
 }
 
 /** External drivers may send raw samples (µs) instead of a histogram: kbench builds it. */

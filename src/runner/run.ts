@@ -48,6 +48,17 @@ export interface RunEvents {
   armEnd(arm: PlannedArm, rep: Repetition): void;
 }
 
+/**
+ * How a caller stops a run and sees where it stands: `signal` aborted (kbench run on SIGINT/SIGTERM)
+ * stops the arm that is running (its partial outcome kept, marked failed), runs no later arm and
+ * returns the document so far; `phase` is what the run is doing at each moment, for the message that
+ * says where it was interrupted.
+ */
+export interface RunControl {
+  signal?: AbortSignal;
+  phase: string;
+}
+
 export const silentEvents: RunEvents = { info: () => undefined, armStart: () => undefined, armProgress: () => undefined, armEnd: () => undefined };
 
 
@@ -115,7 +126,8 @@ async function topicCountReaching(conn: Connection, topic: string, target: numbe
   }
 }
 
-export async function openBroker(spec: RunSpec, ev: RunEvents, placement: Placement): Promise<BrokerInfo> {
+/** `ownSignals`: the caller handles SIGINT/SIGTERM itself (kbench run stops the arm and writes what finished), so the broker does not exit the process on them. */
+export async function openBroker(spec: RunSpec, ev: RunEvents, placement: Placement, ownSignals = false): Promise<BrokerInfo> {
   if (spec.connection) {
     const conn = spec.connection;
     return { connection: conn, kind: 'external', nodes: 0, alive: () => true, deleteTopic: async (t) => void (await deleteTopicAndWait(adminConn(conn), t)), stop: async () => undefined };
@@ -130,6 +142,7 @@ export async function openBroker(spec: RunSpec, ev: RunEvents, placement: Placem
     ...(sec?.sasl ? { sasl: { ...(sec.sasl.username ? { username: sec.sasl.username } : {}), ...(sec.sasl.password ? { password: sec.sasl.password } : {}) } } : {}),
     ...(sec?.tls ? { tls: true } : {}),
     storage: spec.brokerStorage,
+    ...(ownSignals ? { handleSignals: false } : {}),
     ...(placement.broker ? { cpus: placement.broker } : {}),
     // A first use of a Kafka version resolves its jars from Maven Central (a minute or more): said, not silent.
     log: (m) => {
@@ -306,10 +319,10 @@ export function buildRecords(spec: RunSpec, arms: readonly PlannedArm[], reps: R
  * client: e.g. kafkajs's TimeoutNegativeWarning on Node 24) are the run's warnings, not lines printed
  * into kbench's output; the arms' own are their arms' notes (src/runner/warnings.ts).
  */
-export async function runBenchmark(spec: RunSpec, ev: RunEvents = silentEvents): Promise<ResultsDocument> {
+export async function runBenchmark(spec: RunSpec, ev: RunEvents = silentEvents, control: RunControl = { phase: '' }): Promise<ResultsDocument> {
   const captured = captureWarnings();
   try {
-    const doc = await runBenchmarkInner(spec, ev);
+    const doc = await runBenchmarkInner(spec, ev, control);
     for (const n of captured.notes()) doc.warnings.push(`in kbench's own process (its admin client), not an arm: ${n}`);
     return doc;
   } finally {
@@ -317,8 +330,11 @@ export async function runBenchmark(spec: RunSpec, ev: RunEvents = silentEvents):
   }
 }
 
-async function runBenchmarkInner(spec: RunSpec, ev: RunEvents): Promise<ResultsDocument> {
+async function runBenchmarkInner(spec: RunSpec, ev: RunEvents, control: RunControl): Promise<ResultsDocument> {
   const startedAt = new Date().toISOString();
+  const phase = (p: string): void => void (control.phase = p);
+  const interrupted = (): boolean => control.signal?.aborted === true;
+  phase(spec.connection ? `checking that ${spec.connection.brokers.join(',')} answers` : 'starting');
   if (spec.connection) await checkReachable(spec.connection);
   // Every password this run knows (given, or generated for the embedded broker): scrubbed from all it reports.
   const secrets = [spec.connection?.sasl?.password, spec.embeddedSecurity?.sasl?.password].filter((s): s is string => Boolean(s));
@@ -334,6 +350,7 @@ async function runBenchmarkInner(spec: RunSpec, ev: RunEvents): Promise<ResultsD
   // Runtimes and client installs first (fetched and built once, with progress lines): a version or a
   // Node the registry does not have stops the run here; a build that fails leaves the driver unavailable.
   for (const e of entries.values()) {
+    phase(`preparing ${e.id} (its runtime and client install)`);
     await prepareDriver(e, e.librdkafka ?? 'shared').catch((err: unknown) => {
       if (err instanceof UsageError) throw err;
     });
@@ -341,6 +358,7 @@ async function runBenchmarkInner(spec: RunSpec, ev: RunEvents): Promise<ResultsD
   // Prefill candidates are described too, so consumer arms can be prepared without the user asking for them.
   const toDescribe = new Set([...spec.drivers, ...HELPER_DRIVERS.filter((d) => driverEntry(d))]);
   ev.info(checkingLine(spec.drivers, [...toDescribe]));
+  phase(`checking the drivers (${[...toDescribe].join(', ')})`);
   const descriptions = new Map<string, DriverDescription>();
   const ids = [...toDescribe];
   for (let i = 0; i < ids.length; i += 2) {
@@ -406,8 +424,9 @@ async function runBenchmarkInner(spec: RunSpec, ev: RunEvents): Promise<ResultsD
     return c;
   };
   let broker: BrokerInfo;
+  phase(spec.connection ? 'connecting to the cluster' : 'starting the embedded broker');
   try {
-    broker = await openBroker(spec, ev, placement);
+    broker = await openBroker(spec, ev, placement, control.signal !== undefined);
   } catch (err) {
     fs.rmSync(payloadDir, { recursive: true, force: true });
     throw err;
@@ -429,7 +448,8 @@ async function runBenchmarkInner(spec: RunSpec, ev: RunEvents): Promise<ResultsD
     const conn = broker.connection;
     const helper: Helper | undefined = helperDriver ? { conn, driver: helperDriver, timeoutMs: spec.timeoutMs, placement: armPlacement } : undefined;
     const dropTopic = (topic: string): Promise<void> => broker.deleteTopic(topic).catch((err: unknown) => void doc.warnings.push(`deleting ${topic}: ${errorMessage(err)}`));
-    if (spec.brokerWarmup.messages > 0 && helper && runnable.length > 0) {
+    if (spec.brokerWarmup.messages > 0 && helper && runnable.length > 0 && !interrupted()) {
+      phase(`warming the broker up (${helper.driver})`);
       const topic = `kbench-${runId}-broker-warmup`;
       await createTopic(adminConn(conn), { topic, partitions: 1, replication: 1 });
       const t0 = Date.now();
@@ -442,7 +462,8 @@ async function runBenchmarkInner(spec: RunSpec, ev: RunEvents): Promise<ResultsD
       if (!warmup.steady) doc.warnings.push(`the broker warm-up did not settle within ${spec.brokerWarmup.maxRounds} rounds (last rates ${warmup.rounds.slice(-2).map((r) => Math.round(r.msgsPerSec)).join(', ')} msgs/s): early arms may still see a warming broker`);
     }
     // Latency arms: the broker's per-message path warmed too, until the median settles.
-    if (spec.brokerWarmup.messages > 0 && helper && runnable.some((a) => a.scenario === 'e2e-latency' || a.scenario === 'producer-sync')) {
+    if (spec.brokerWarmup.messages > 0 && helper && !interrupted() && runnable.some((a) => a.scenario === 'e2e-latency' || a.scenario === 'producer-sync')) {
+      phase(`warming the broker's latency path up (${helper.driver})`);
       const made: string[] = [];
       try {
         const lw = await warmBrokerLatency(helper, LATENCY_WARMUP, async (r) => {
@@ -458,13 +479,19 @@ async function runBenchmarkInner(spec: RunSpec, ev: RunEvents): Promise<ResultsD
       }
     }
     let brokerDied = false;
+    let n = 0;
     for (const arm of runnable) {
-      if (brokerDied) {
-        doc.skipped.push({ driver: arm.driver, scenario: arm.scenario, messageSize: arm.messageSize, reason: `repetition ${arm.repetition} not run: the broker died` });
+      n++;
+      if (brokerDied || interrupted()) {
+        doc.skipped.push({ driver: arm.driver, scenario: arm.scenario, messageSize: arm.messageSize, reason: `repetition ${arm.repetition} not run: ${brokerDied ? 'the broker died' : 'the run was interrupted'}` });
         continue;
       }
+      const label = `arm ${n}/${runnable.length} (${arm.driver} ${arm.scenario} ${arm.messageSize} B #${arm.repetition})`;
+      phase(`${label}: creating its topic`);
       ev.armStart(arm, runnable.length);
       const abort = new AbortController();
+      const onInterrupt = (): void => abort.abort(`interrupted (${String(control.signal?.reason ?? 'aborted')})`);
+      control.signal?.addEventListener('abort', onInterrupt, { once: true });
       const watch = setInterval(() => {
         if (!broker.alive()) {
           brokerDied = true;
@@ -507,6 +534,7 @@ async function runBenchmarkInner(spec: RunSpec, ev: RunEvents): Promise<ResultsD
         if (arm.scenario === 'consumer') {
           // The measured topic holds exactly the measured messages; the warm-up topic the client's own warm-up data.
           const h = helper as Helper;
+          phase(`${label}: filling its topic (${h.driver})`);
           await fillTopic(h, topic, spec.partitions, arm.messageSize, arm.messages, payload, arm.settings.compression, `${runId}-fill-${arm.index}`);
           if (arm.warmup > 0) {
             const warmTopic = `${topic}-warmup`;
@@ -521,15 +549,20 @@ async function runBenchmarkInner(spec: RunSpec, ev: RunEvents): Promise<ResultsD
         const threads = spec.workers > 1 && desc.workerThreads ? spec.workers : 1;
         const procs = spec.workers > 1 && !desc.workerThreads ? spec.workers : 1;
         base.threads = threads;
-        const progress = (done: number): void => ev.armProgress(arm, done);
+        phase(`${label}: running`);
+        const progress = (done: number): void => {
+          phase(`${label}: running, ${done.toLocaleString('en-US')} messages done`);
+          ev.armProgress(arm, done);
+        };
         const res = procs > 1 ? await runArmProcesses(base, procs, entry, progress, abort.signal, armPlacement) : await runArmProcess(base, entry, progress, abort.signal, armPlacement);
         if (res.outcome.error) res.outcome.error = clean(res.outcome.error);
         if (arm.scenario === 'producer-async' || arm.scenario === 'producer-sync') {
           const total = arm.warmup + expectedMessages(arm, res.outcome);
+          phase(`${label}: counting and reading back its topic`);
           // A failed arm's count is read once: waiting for messages it never sent would only cost 10 s.
           const count = await topicCountReaching(conn, topic, total, res.outcome.ok ? 10_000 : 0);
           if (count !== undefined) expected.topicMessages = count;
-          if (res.outcome.ok && count === total && helper && !brokerDied) {
+          if (res.outcome.ok && count === total && helper && !brokerDied && !interrupted()) {
             expected.readBack = await readBackTopic(helper, topic, spec.partitions, arm.messageSize, total, payload, `${runId}-read-${arm.index}`);
             if (desc.ownPayloads) expected.ownPayloads = desc.ownPayloads;
             else expected.readBackChecksum = expectedFor(arm.messageSize, total);
@@ -542,15 +575,19 @@ async function runBenchmarkInner(spec: RunSpec, ev: RunEvents): Promise<ResultsD
         rep = failedRepetition(arm, clean(errorMessage(err)), spec.workers);
       } finally {
         clearInterval(watch);
+        control.signal?.removeEventListener('abort', onInterrupt);
       }
       if (!broker.alive()) brokerDied = true;
       reps.set(arm.index, rep);
       ev.armEnd(arm, rep);
       // The next arm starts only once this arm's topics are gone (deletion is broker work too).
+      phase(`${label}: deleting its topics`);
       if (!brokerDied) for (const t of topics) await dropTopic(t);
     }
     if (brokerDied) doc.warnings.push('the broker died during the run: the interrupted arm is marked failed and later arms were not run');
+    if (interrupted()) doc.warnings.push(`the run was interrupted (${String(control.signal?.reason ?? 'aborted')}): the arm running then is marked failed, later arms were not run`);
   } finally {
+    phase(broker.kind === 'embedded' ? 'stopping the embedded broker' : 'finishing');
     await broker.stop().catch((err: unknown) => doc.warnings.push(`stopping the broker: ${errorMessage(err)}`));
     fs.rmSync(payloadDir, { recursive: true, force: true });
   }

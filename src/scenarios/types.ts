@@ -3,7 +3,7 @@
 import type { ArmSpec, ProgressLine, ScenarioOutcome } from '../contract/arm.js';
 
 /** Counts beside `done` on a progress line; `final` writes the line whatever the throttle says (the last one). */
-export type ProgressCounts = Omit<ProgressLine, 'done' | 'part'> & { final?: boolean };
+export type ProgressCounts = Omit<ProgressLine, 'done' | 'part'>;
 
 export type { ArmSpec, ScenarioOutcome } from '../contract/arm.js';
 

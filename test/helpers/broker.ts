@@ -55,8 +55,9 @@ export interface RunResult {
  * Runs `node bin/kbench.js ...args` to completion. With `timeoutMs`, a run still going then is
  * interrupted (SIGINT, then SIGKILL 10 s later) and resolves with `timedOut` and everything it printed,
  * so a stall fails the test with the run's own last words instead of the runner's bare timeout.
+ * `interruptWhen` sends one SIGINT as soon as stderr matches it.
  */
-export function runKbench(args: readonly string[], env: NodeJS.ProcessEnv, options: { timeoutMs?: number } = {}): Promise<RunResult> {
+export function runKbench(args: readonly string[], env: NodeJS.ProcessEnv, options: { timeoutMs?: number; interruptWhen?: RegExp } = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [kbenchBin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -71,7 +72,15 @@ export function runKbench(args: readonly string[], env: NodeJS.ProcessEnv, optio
       }, options.timeoutMs));
     }
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    let sent = false;
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      // `interruptWhen`: one SIGINT once stderr says so (a Ctrl-C at a known point of the run).
+      if (options.interruptWhen && !sent && options.interruptWhen.test(stderr)) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    });
     child.once('error', reject);
     child.once('close', (code, signal) => {
       for (const t of timers) clearTimeout(t);
