@@ -158,6 +158,34 @@ const STOP_GRACE_MS = 10_000;
 const DEFAULT_START_TIMEOUT_MS = 90_000;
 /** How long restartNode waits for the controller to fence a dead node (its session timeout is 9 s). */
 const FENCE_WAIT_MS = 20_000;
+/** What a KRaft broker logs once the controller has unfenced it (Kafka 3.x and 4.x, BrokerLifecycleManager). */
+export const UNFENCED_LINE = 'The broker has been unfenced';
+
+function fileSize(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** The text of `file` after byte `from` (all of it when the file is shorter: it rolled over). */
+export function logSince(file: string, from: number): string {
+  try {
+    const size = fs.statSync(file).size;
+    const start = size < from ? 0 : from;
+    const fd = fs.openSync(file, 'r');
+    try {
+      const buf = Buffer.alloc(size - start);
+      fs.readSync(fd, buf, 0, buf.length, start);
+      return buf.toString('utf8');
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return '';
+  }
+}
 const MAX_START_ATTEMPTS = 3;
 const BIND_FAILURE = /Address already in use|BindException/;
 
@@ -683,9 +711,29 @@ class EmbeddedCluster implements BrokerHandle {
     // and then drop out of its own metadata while its new registration is fenced. Wait for the fence
     // first so that readiness below means the new incarnation is registered and unfenced.
     await this.waitFenced(id, FENCE_WAIT_MS);
+    const timeoutMs = this.options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+    const logFrom = fileSize(n.logFile);
     this.startNode(n);
+    // The new incarnation is registered and unfenced only when its own log says so: metadata probes
+    // alone can see the old registration (a fence that took longer than FENCE_WAIT_MS) and pass early.
+    await this.waitUnfenced(n, logFrom, timeoutMs);
     const expected = this.nodes.filter((x) => x.running).map((x) => x.id);
-    await this.waitReady(expected, this.options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS);
+    await this.waitReady(expected, timeoutMs);
+  }
+
+  /** Waits for node `n`'s "The broker has been unfenced" in its server.log after byte `from` (the restart). */
+  private async waitUnfenced(n: NodeProcess, from: number, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let exited: string | undefined;
+    void n.exited.then((r) => void (exited = r.signal ? `signal ${r.signal}` : `exit code ${r.code}`));
+    for (;;) {
+      if (logSince(n.logFile, from).includes(UNFENCED_LINE)) return;
+      if (exited && !n.expectedExit) throw new NodeExitedError(n.id, exited, n.failureReport());
+      if (Date.now() > deadline) {
+        throw new EnvironmentError(`Kafka node ${n.id} was restarted but not unfenced within ${Math.round(timeoutMs / 1000)} s (no "${UNFENCED_LINE}" in ${n.logFile}).\n${n.failureReport()}`);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
   }
 
   stop(): Promise<void> {
