@@ -169,41 +169,33 @@ function fileSize(file: string): number {
   }
 }
 
-/** The text of `file` after byte `from` (all of it when the file is shorter: it rolled over). */
-export function logSince(file: string, from: number): string {
+/** The text of `file` from byte `start(size)` to its end ('' when it does not exist). */
+function readFrom(file: string, start: (size: number) => number): string {
+  let fd: number | undefined;
   try {
-    const size = fs.statSync(file).size;
-    const start = size < from ? 0 : from;
-    const fd = fs.openSync(file, 'r');
-    try {
-      const buf = Buffer.alloc(size - start);
-      fs.readSync(fd, buf, 0, buf.length, start);
-      return buf.toString('utf8');
-    } finally {
-      fs.closeSync(fd);
-    }
+    fd = fs.openSync(file, 'r');
+    const size = fs.fstatSync(fd).size;
+    const from = Math.max(0, Math.min(size, start(size)));
+    const buf = Buffer.alloc(size - from);
+    fs.readSync(fd, buf, 0, buf.length, from);
+    return buf.toString('utf8');
   } catch {
     return '';
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
   }
+}
+
+/** The text of `file` after byte `from` (all of it when the file is shorter: it rolled over). */
+export function logSince(file: string, from: number): string {
+  return readFrom(file, (size) => (size < from ? 0 : from));
 }
 const MAX_START_ATTEMPTS = 3;
 const BIND_FAILURE = /Address already in use|BindException/;
 
 /** The last lines of a file (reads at most its last 64 KiB), or [] when it does not exist. */
 function tailLines(file: string): string[] {
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(file, 'r');
-    const size = fs.fstatSync(fd).size;
-    const len = Math.min(size, 64 * 1024);
-    const buf = Buffer.alloc(len);
-    fs.readSync(fd, buf, 0, len, size - len);
-    return buf.toString('utf8').split('\n').filter((l) => l.trim() !== '');
-  } catch {
-    return [];
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
-  }
+  return readFrom(file, (size) => size - 64 * 1024).split('\n').filter((l) => l.trim() !== '');
 }
 
 /**

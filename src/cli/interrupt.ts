@@ -3,21 +3,23 @@
 // are written, the exit code is 130 (143 for SIGTERM). A second signal exits at once.
 import type { RunControl } from '../runner/run.js';
 
+type StopSignal = 'SIGINT' | 'SIGTERM';
+
 export interface Interruptible {
   control: RunControl;
   /** The signal that interrupted the run, if one did. */
-  readonly signal: NodeJS.Signals | undefined;
+  readonly signal: StopSignal | undefined;
   /** Removes the handlers (the run is over). */
   dispose(): void;
 }
 
-export const SIGNAL_EXIT: Readonly<Record<'SIGINT' | 'SIGTERM', number>> = { SIGINT: 130, SIGTERM: 143 };
+export const SIGNAL_EXIT: Readonly<Record<StopSignal, number>> = { SIGINT: 130, SIGTERM: 143 };
 
 export function interruptible(write: (line: string) => void = (l) => process.stderr.write(l)): Interruptible {
   const abort = new AbortController();
   const control: RunControl = { signal: abort.signal, phase: 'starting' };
-  let got: NodeJS.Signals | undefined;
-  const on = (sig: 'SIGINT' | 'SIGTERM'): void => {
+  let got: StopSignal | undefined;
+  const on = (sig: StopSignal): void => {
     if (got) {
       write(`\nkbench: ${sig} again while ${control.phase}: exiting now, nothing written\n`);
       process.exit(SIGNAL_EXIT[sig]);

@@ -2,16 +2,12 @@
 // starts and one as it ends when stderr is not a TTY; nothing with --quiet. Output goes to stderr, so stdout
 // carries only the results table.
 import cliProgress from 'cli-progress';
-import type { PlannedArm } from '../plan/plan.js';
+import { armLabel, type PlannedArm } from '../plan/plan.js';
 import type { Repetition } from '../results/types.js';
 import type { RunEvents } from '../runner/run.js';
 import { scrubKnown } from '../util/redact.js';
 
 const fmt = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '–');
-
-export function armLabel(arm: PlannedArm): string {
-  return `${arm.driver} ${arm.scenario} ${arm.messageSize} B #${arm.repetition}`;
-}
 
 export class ProgressUi implements RunEvents {
   private readonly tty = Boolean(process.stderr.isTTY);

@@ -1,6 +1,5 @@
 // `kbench run`: the options become a RunSpec (and nothing else happens here); the runner produces
 // the results document; the views render it.
-import { SIGNAL_EXIT, interruptible } from './interrupt.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
@@ -21,6 +20,7 @@ import { parseChoice, parseChoices, parseDuration, parseIntOption, parseKeyValue
 import { ProgressUi } from './progress.js';
 import { readWorkload } from './workload.js';
 import { useColor } from './report.js';
+import { SIGNAL_EXIT, interruptible } from './interrupt.js';
 import { terminalWidth } from '../report/fit.js';
 
 export { SUITES, suiteDefaults } from '../plan/spec.js';
@@ -318,6 +318,6 @@ export function registerRun(program: Command): void {
         process.stderr.write(`\nkbench: ${failed.length} arm repetition(s) FAILED verification:\n${failed.map((f) => `  ✗ ${f}`).join('\n')}\n`);
         process.exitCode = 1;
       }
-      if (stop.signal) process.exitCode = SIGNAL_EXIT[stop.signal as keyof typeof SIGNAL_EXIT] ?? 130;
+      if (stop.signal) process.exitCode = SIGNAL_EXIT[stop.signal];
     });
 }

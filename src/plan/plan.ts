@@ -97,6 +97,11 @@ export interface PlannedArm {
   aaGroup?: 'A' | 'B';
 }
 
+/** "addon producer-async 100 B #1": an arm as the progress lines and the run's phase name it. */
+export function armLabel(arm: PlannedArm): string {
+  return `${arm.driver} ${arm.scenario} ${arm.messageSize} B #${arm.repetition}`;
+}
+
 const WARMUP_CAP: Record<ScenarioId, number> = { 'producer-async': 10_000, consumer: 10_000, 'producer-sync': 200, 'e2e-latency': 500 };
 
 /** e2e-latency's rate when --rate is not given: steady, well below what any client sustains here. */

@@ -8,7 +8,7 @@ import type { KafkaConnection } from '../broker/admin.js';
 import { createTopic, deleteTopicAndWait, describeCluster, withAdmin } from '../broker/admin.js';
 import { driverEntry, type DriverEntry } from '../drivers/registry.js';
 import type { DriverDescription } from '../drivers/types.js';
-import { planArms, type PlannedArm, type RunSpec } from '../plan/plan.js';
+import { armLabel, planArms, type PlannedArm, type RunSpec } from '../plan/plan.js';
 import {
   RESULTS_SCHEMA,
   type Connection,
@@ -479,14 +479,12 @@ async function runBenchmarkInner(spec: RunSpec, ev: RunEvents, control: RunContr
       }
     }
     let brokerDied = false;
-    let n = 0;
-    for (const arm of runnable) {
-      n++;
+    for (const [i, arm] of runnable.entries()) {
       if (brokerDied || interrupted()) {
         doc.skipped.push({ driver: arm.driver, scenario: arm.scenario, messageSize: arm.messageSize, reason: `repetition ${arm.repetition} not run: ${brokerDied ? 'the broker died' : 'the run was interrupted'}` });
         continue;
       }
-      const label = `arm ${n}/${runnable.length} (${arm.driver} ${arm.scenario} ${arm.messageSize} B #${arm.repetition})`;
+      const label = `arm ${i + 1}/${runnable.length} (${armLabel(arm)})`;
       phase(`${label}: creating its topic`);
       ev.armStart(arm, runnable.length);
       const abort = new AbortController();
