@@ -85,6 +85,24 @@ export interface CreateTopicOptions {
   configs?: Readonly<Record<string, string>>;
   /** How long to wait for leaders and a full ISR (default 30 s). */
   timeoutMs?: number;
+  /** Replicas of each partition (index = partition), the first of each its preferred leader; length `partitions`, each of length `replication`. */
+  assignment?: readonly (readonly number[])[];
+}
+
+/** Partition p's replicas are p, p + 1, … (mod nodes): node n is the preferred leader of every partition p ≡ n (mod nodes). */
+export function rotatedAssignment(partitions: number, replication: number, nodes: number): number[][] {
+  return Array.from({ length: partitions }, (_, p) => Array.from({ length: replication }, (_, r) => (p + r) % nodes));
+}
+
+/** Partition → leader (−1: none) of a topic, from the cluster's metadata. */
+export async function partitionLeaders(conn: KafkaConnection, topic: string): Promise<number[]> {
+  return withAdmin(conn, async (admin) => {
+    const m = await admin.fetchTopicMetadata({ topics: [topic] });
+    const parts = m.topics[0]?.partitions ?? [];
+    const leaders: number[] = [];
+    for (const p of parts) leaders[p.partitionId] = p.leader;
+    return leaders;
+  });
 }
 
 function errorType(err: unknown): string | undefined {
@@ -98,14 +116,18 @@ function errorType(err: unknown): string | undefined {
  */
 export async function createTopic(conn: KafkaConnection, opts: CreateTopicOptions): Promise<void> {
   const timeoutMs = opts.timeoutMs ?? 30_000;
+  if (opts.assignment && (opts.assignment.length !== opts.partitions || opts.assignment.some((r) => r.length !== opts.replication))) {
+    throw new Error(`topic ${opts.topic}: the replica assignment must list ${opts.replication} replicas for each of ${opts.partitions} partitions`);
+  }
   // Few retries: the wait loop below retries anyway, and kafkajs back-off would only slow it down.
   await withAdmin(conn, async (admin) => {
     const created = await admin.createTopics({
       topics: [
         {
           topic: opts.topic,
-          numPartitions: opts.partitions,
-          replicationFactor: opts.replication,
+          ...(opts.assignment
+            ? { replicaAssignment: opts.assignment.map((replicas, partition) => ({ partition, replicas: [...replicas] })) }
+            : { numPartitions: opts.partitions, replicationFactor: opts.replication }),
           configEntries: Object.entries(opts.configs ?? {}).map(([name, value]) => ({ name, value })),
         },
       ],

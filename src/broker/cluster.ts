@@ -151,6 +151,10 @@ export interface BrokerHandle {
   stopNode(id: number): Promise<void>;
   /** Start one node again (stopping it first if it runs) and wait until the cluster sees it. */
   restartNode(id: number): Promise<void>;
+  /** SIGSTOP one node's JVM (a hung broker: connections stay open, nothing answers). */
+  pauseNode(id: number): void;
+  /** SIGCONT a paused node. */
+  resumeNode(id: number): void;
 }
 
 const HOST = '127.0.0.1';
@@ -395,6 +399,8 @@ class EmbeddedCluster implements BrokerHandle {
   startupMs = 0;
   jarResolveMs = 0;
   private stopping: Promise<void> | undefined;
+  /** Nodes paused with pauseNode and not resumed yet (resumed before a stop). */
+  private readonly paused = new Set<number>();
 
   constructor(
     readonly runDir: string,
@@ -690,6 +696,22 @@ class EmbeddedCluster implements BrokerHandle {
     await this.node(id).kill();
   }
 
+  pauseNode(id: number): void {
+    this.signalJvm(id, 'SIGSTOP');
+    this.paused.add(id);
+  }
+
+  resumeNode(id: number): void {
+    this.signalJvm(id, 'SIGCONT');
+    this.paused.delete(id);
+  }
+
+  private signalJvm(id: number, sig: 'SIGSTOP' | 'SIGCONT'): void {
+    const n = this.node(id);
+    if (!n.running || n.pid === undefined) throw new Error(`Kafka node ${id} is not running`);
+    process.kill(n.pid, sig);
+  }
+
   async stopNode(id: number): Promise<void> {
     await this.node(id).stop();
   }
@@ -735,6 +757,14 @@ class EmbeddedCluster implements BrokerHandle {
 
   private async doStop(): Promise<void> {
     try {
+      // A paused JVM would hold its SIGTERM until the grace period ends: resume it first.
+      for (const id of this.paused) {
+        try {
+          this.resumeNode(id);
+        } catch {
+          // it died meanwhile
+        }
+      }
       await Promise.all(this.nodes.map((n) => n.stop(STOP_GRACE_MS)));
       // The wrappers are gone; make sure nothing of this run is left (e.g. a JVM killed via pdeathsig).
       const mark = `${this.runDir}${path.sep}`;

@@ -50,7 +50,10 @@ export class ProgressUi implements RunEvents {
     this.bar = undefined;
     if (this.quiet) return;
     const head = `[${this.count}/${this.total}] ${armLabel(arm)}`;
-    if (rep.ok) {
+    if (rep.ok && rep.failover) {
+      const f = rep.failover;
+      process.stderr.write(`✓ ${head}: ${fmt(f.acked)} acked, ${f.ackedLost > 0 ? `✗ ${fmt(f.ackedLost)} acknowledged but LOST` : '0 lost'}, ${fmt(f.duplicates)} duplicated, ${fmt(f.failed)} failed, ack gap ${(f.ackGapMs / 1000).toFixed(1)} s\n`);
+    } else if (rep.ok) {
       const lat = rep.latencyUs ? `  p99 ${fmt(rep.latencyUs.p99)} µs${rep.serviceTimeUs ? ' (corrected)' : ''}` : '';
       const paced = rep.requestedRate !== undefined && rep.achievedRate !== undefined ? `  rate ${fmt(rep.achievedRate)} of ${fmt(rep.requestedRate)}` : '';
       process.stderr.write(`✓ ${head}: ${fmt(rep.msgsPerSec)} msgs/s, ${rep.mbPerSec.toFixed(2)} MB/s, ${rep.cpuUsPerMsg.toFixed(2)} CPU µs/msg${lat}${paced}\n`);

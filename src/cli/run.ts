@@ -8,9 +8,9 @@ import os from 'node:os';
 import { driverIds } from '../drivers/registry.js';
 import { parseNodeList } from '../drivers/variant.js';
 import type { CpuPlacementRequest, RunSpec } from '../plan/plan.js';
-import { planRunSpec, RUN_DEFAULTS, SUITES, type RunInput } from '../plan/spec.js';
+import { FAILOVER_DEFAULTS, planRunSpec, RUN_DEFAULTS, SUITES, type RunInput } from '../plan/spec.js';
 import { parseCpuList } from '../util/cpus.js';
-import { SCENARIOS, type Acks, type Compression, type Connection, type ResultsDocument, type SaslMechanism } from '../results/types.js';
+import { FAULT_MODES, SCENARIOS, type Acks, type Compression, type Connection, type ResultsDocument, type SaslMechanism } from '../results/types.js';
 import { ALL_SASL_MECHANISMS } from '../drivers/security.js';
 import { validateBrokerUser } from '../broker/security.js';
 import { ENV_PASSWORD, ENV_USERNAME, resolveCredentials, secretClientConfigKeys } from './secrets.js';
@@ -47,6 +47,10 @@ export interface RunOptions {
   partitions?: string;
   replication?: string;
   nodes?: string;
+  fault?: string;
+  faultAt?: string;
+  faultDown?: string;
+  faultNode?: string;
   compression?: string;
   lingerMs?: string;
   batchSize?: string;
@@ -210,6 +214,12 @@ export function runInputFrom(o: RunOptions, env: NodeJS.ProcessEnv = process.env
   set('brokerStorage', o.brokerStorage !== undefined ? parseChoice(o.brokerStorage, '--broker-storage', STORAGES) : undefined);
   set('aa', o.aa ? true : undefined);
   set('fault', fault);
+  const failover: NonNullable<RunInput['failover']> = {};
+  if (o.fault !== undefined) failover.mode = parseChoice(o.fault, '--fault', FAULT_MODES);
+  if (o.faultAt !== undefined) failover.atMessage = parseIntOption(o.faultAt, '--fault-at', 1);
+  if (o.faultDown !== undefined) failover.downMs = parseDuration(o.faultDown, '--fault-down');
+  if (o.faultNode !== undefined) failover.node = parseIntOption(o.faultNode, '--fault-node', 0, 8);
+  if (Object.keys(failover).length) input.failover = failover;
   const security = securityOf(o, warnings, env);
   if (o.brokers) input.connection = { brokers: parseBrokerList(o.brokers), ...security.connection };
   set('embeddedSecurity', security.embedded);
@@ -257,7 +267,11 @@ export function registerRun(program: Command): void {
     .option('--acks <0|1|all>', `producer acknowledgements (default ${RUN_DEFAULTS.settings.acks})`)
     .option('--partitions <n>', 'partitions of each arm’s topic (default 1)')
     .option('--replication <n>', 'replication factor (> 1 starts a 3-node embedded cluster; default 1)')
-    .option('--nodes <n>', 'nodes of the embedded cluster (default 1, or 3 with --replication > 1)')
+    .option('--nodes <n>', 'nodes of the embedded cluster (default 1, or 3 with --replication > 1 or --scenarios failover)')
+    .option('--fault <mode>', `failover: ${FAULT_MODES.join(' | ')} — SIGKILL the node, SIGSTOP it, or stop it cleanly; it comes back after --fault-down (default ${FAILOVER_DEFAULTS.mode})`)
+    .option('--fault-at <n>', 'failover: the fault lands after this many measured messages were handed over (default 30 % of --messages)')
+    .option('--fault-down <time>', `failover: how long the node stays down, e.g. 5s (default ${FAILOVER_DEFAULTS.downMs / 1000}s)`)
+    .option('--fault-node <id>', 'failover: the node to fault, the preferred leader of partitions p ≡ id (mod nodes) (default the last node)')
     .option('--compression <codec>', 'none, gzip, snappy, lz4, zstd (default none)')
     .option('--linger-ms <ms>', `producer linger (default ${RUN_DEFAULTS.settings.lingerMs}; producer-sync and e2e-latency use 0 unless given)`)
     .option('--batch-size <bytes>', `producer batch size in bytes; pure-JS clients send requests of this many bytes of messages (default ${RUN_DEFAULTS.settings.batchSize})`)

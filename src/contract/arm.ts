@@ -65,6 +65,8 @@ export const WINDOWS: Readonly<Record<ScenarioId, string>> = {
   consumer:
     'opens just before the measured topic is assigned — the client is connected, has read its warm-up topic to the end (so nothing of the measured topic can have been prefetched) and has fetched the measured topic\'s metadata (so it knows where its partitions are); closes when the last measured message has been received and checksummed',
   'e2e-latency': 'opens at the first measured send (the consumer already assigned and receiving warm-up messages); closes when every measured message has been received',
+  failover:
+    'opens just before the first measured send (the warm-up sent and acknowledged); closes when every measured message has been acknowledged or reported failed (the flush that waits for it returned). The fault lands right after message spec.failover.faultAt was handed over (the parent applies it on the progress line that says so)',
 };
 
 /**
@@ -86,8 +88,22 @@ export interface ProgressLine {
   consumed?: number;
   /** The scenario's last line: what follows is closing the clients and writing the result. */
   final?: boolean;
+  /** Failover arms: written at once (not throttled) when message spec.failover.faultAt has been handed over: the parent applies the fault now. */
+  fault?: boolean;
   /** Worker thread inside the arm's process. */
   part?: number;
+}
+
+/** A failover arm's delivery ledger as it travels in the outcome (src/scenarios/ledger.ts): base64 of its typed arrays. */
+export interface EncodedLedger {
+  firstSeq: number;
+  count: number;
+  /** Wall clock (µs since the epoch) that ackAtMs counts from. */
+  t0Us: number;
+  /** Float32 per message: ms from t0 to its first acknowledgement; NaN = never acknowledged. */
+  ackAtMs: string;
+  /** One byte per message: 1 = a failure was reported for it. */
+  failed: string;
 }
 
 export interface ArmSpec {
@@ -125,6 +141,13 @@ export interface ArmSpec {
   resultFile: string;
   /** `kbench profile` only: extra Node flags for the arm's process, and a command to run it under. */
   launch?: { nodeArgs?: string[]; prefix?: string[] };
+  /** Failover arms: the fault lands once this many measured messages have been handed over (a `fault` progress line). */
+  failover?: { faultAt: number };
+  /**
+   * Consumer arms of kbench's own read-back (failover): count every sequence number below `seqCounts`
+   * seen (ScenarioOutcome.seqCounts) instead of checksumming; `messages` is then the topic's record count.
+   */
+  seqCounts?: number;
   /** Test-only fault injection: the consumer drops one message from its accounting; `warn`: the client emits a process warning (twice). */
   faults?: { dropOne?: boolean; throwIn?: 'scenario'; crash?: boolean; warn?: boolean };
 }
@@ -168,6 +191,11 @@ export interface ScenarioOutcome {
   /** Paced arms: settings.rate, and the send rate achieved on the schedule (SCHEDULE). */
   requestedRate?: number;
   achievedRate?: number;
+  /** Failover arms: which measured message was acknowledged when, and which were reported failed (src/scenarios/ledger.ts). */
+  ledger?: EncodedLedger;
+  /** Read-back with spec.seqCounts: base64 of one byte per sequence number, how often it was read (saturating at 255), and records outside the range. */
+  seqCounts?: string;
+  foreignRecords?: number;
   /** The client configuration used (consumer keys prefixed with "consumer." in mixed scenarios). */
   config: ClientConfig;
   notes: string[];

@@ -14,6 +14,7 @@ import { kbenchVersion } from '../paths.js';
 import { librdkafkaConsumerConfig, librdkafkaProducerConfig, withConfigErrors } from './librdkafka-config.js';
 import { FULL_SECURITY, securityNote } from './security.js';
 import type { ClientConfig, ConsumerPort, ConsumeTarget, DeliveryCounts, DriverContext, DriverDescription, InBatch, NodeDriver, ProducerPort, ScenarioOverride } from './types.js';
+import type { DeliveryLedger } from '../scenarios/ledger.js';
 
 type NativeModule = typeof import('../native/index.js');
 const native = (): Promise<NativeModule> => import('../native/index.js');
@@ -27,22 +28,33 @@ function counts(p: NativeProducerT): DeliveryCounts {
 }
 
 class AddonProducer implements ProducerPort {
-  constructor(private readonly p: NativeProducerT, private readonly topic: string, readonly config: ClientConfig) {}
+  constructor(private readonly p: NativeProducerT, private readonly topic: string, readonly config: ClientConfig, private readonly ledger?: DeliveryLedger) {}
+
+  /** poll(0), and with a ledger its delivery records settled (id = enqueue order: seq = ledger.sentFrom + id). */
+  private poll(): void {
+    const r = this.p.poll(0).records;
+    if (!r || !this.ledger) return;
+    for (let i = 0; i < r.ids.length; i++) this.ledger.settle(this.ledger.sentFrom + (r.ids[i] as number), r.errors[i] === 0);
+  }
 
   async send(batch: OutBatch): Promise<void> {
     const mb = { values: batch.buffer, valueOffsets: batch.offsets };
     let at = this.p.produce(this.topic, mb);
     while (at < batch.count) {
       // librdkafka's queue is full: serve delivery reports and continue where it stopped.
-      this.p.poll(0);
+      this.poll();
       await new Promise((r) => setTimeout(r, 1));
       at += this.p.produce(this.topic, mb, { start: at });
     }
-    this.p.poll(0);
+    this.poll();
   }
 
   async sendAndWait(batch: OutBatch): Promise<void> {
     await this.p.produceSync(this.topic, { values: batch.buffer, valueOffsets: batch.offsets });
+  }
+
+  serve(): void {
+    this.poll();
   }
 
   snapshot(): DeliveryCounts {
@@ -55,6 +67,8 @@ class AddonProducer implements ProducerPort {
     } catch (err) {
       const c = counts(this.p);
       throw new Error(`flush: ${errorMessage(err)} (${c.delivered} delivered, ${c.failed} failed so far)`);
+    } finally {
+      this.poll();
     }
     return counts(this.p);
   }
@@ -101,7 +115,8 @@ class AddonConsumer implements ConsumerPort {
 async function createProducer(ctx: DriverContext): Promise<ProducerPort> {
   const { NativeProducer } = await native();
   const config = librdkafkaProducerConfig(ctx);
-  return new AddonProducer(await withConfigErrors(ctx.extraConfig, () => new NativeProducer(config)), ctx.topic, config);
+  const options = ctx.ledger ? { deliveryRecords: true } : undefined;
+  return new AddonProducer(await withConfigErrors(ctx.extraConfig, () => new NativeProducer(config, options)), ctx.topic, config, ctx.ledger);
 }
 
 async function createConsumer(ctx: DriverContext): Promise<ConsumerPort> {
@@ -111,7 +126,7 @@ async function createConsumer(ctx: DriverContext): Promise<ConsumerPort> {
 }
 
 async function describeAddon(id: string, scenarios: DriverDescription['scenarios'], notes: string[]): Promise<DriverDescription> {
-  const base = { id, client: 'kbench addon (native/)', version: kbenchVersion(), runtime: `node ${process.versions.node}`, scenarios, workerThreads: true, security: FULL_SECURITY, notes: [...notes, securityNote(FULL_SECURITY)] };
+  const base = { id, client: 'kbench addon (native/)', version: kbenchVersion(), runtime: `node ${process.versions.node}`, scenarios, workerThreads: true, security: FULL_SECURITY, ledger: true, notes: [...notes, securityNote(FULL_SECURITY)] };
   try {
     const n = await native();
     return { ...base, librdkafka: n.librdkafkaVersion(), available: true, notes: [...base.notes, `addon: ${n.addonPath()}`] };

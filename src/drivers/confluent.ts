@@ -12,6 +12,7 @@ import { QUEUE_MAX_KBYTES, QUEUE_MAX_MESSAGES, librdkafkaConsumerConfig, librdka
 import { FULL_SECURITY, securityNote } from './security.js';
 import { codeName, createRdConsumer, type RdkafkaModule } from './node-rdkafka.js';
 import type { ClientConfig, ConsumerPort, ConsumeTarget, DeliveryCounts, DriverContext, DriverDescription, InBatch, NodeDriver, ProducerPort } from './types.js';
+import type { DeliveryLedger } from '../scenarios/ledger.js';
 
 const PACKAGE = '@confluentinc/kafka-javascript';
 
@@ -79,7 +80,7 @@ class ConfluentProducer implements ProducerPort {
   private readonly maxMsgs: number;
   private readonly maxBytes: number;
 
-  constructor(private readonly mod: RdkafkaModule, private readonly p: CkProducer, private readonly topic: string, readonly config: ClientConfig) {
+  constructor(private readonly mod: RdkafkaModule, private readonly p: CkProducer, private readonly topic: string, readonly config: ClientConfig, private readonly ledger?: DeliveryLedger) {
     this.maxMsgs = Math.max(1, Math.floor(Number(config['queue.buffering.max.messages'] ?? QUEUE_MAX_MESSAGES) / 2));
     this.maxBytes = Math.max(1, Math.floor((Number(config['queue.buffering.max.kbytes'] ?? QUEUE_MAX_KBYTES) * 1024) / 2));
   }
@@ -95,13 +96,16 @@ class ConfluentProducer implements ProducerPort {
     while (this.full(n, bytes)) await Promise.race(this.inflight);
     this.outstandingMsgs += n;
     this.outstandingBytes += bytes;
+    const values = batch.values();
     const pr: Promise<void> = this.p
-      .send({ topic: this.topic, messages: batch.values().map((value) => ({ value })) })
+      .send({ topic: this.topic, messages: values.map((value) => ({ value })) })
       .then(
         () => {
           this.counts.delivered += n;
+          this.ledger?.settleValues(values, true);
         },
         (err: unknown) => {
+          this.ledger?.settleValues(values, false);
           // One error per call: the whole call is counted as failed (some of it may have been delivered).
           this.counts.failed += n;
           const code = failureCode(this.mod, err);
@@ -215,7 +219,7 @@ export const driver: NodeDriver = {
   id: 'confluent',
   client: PACKAGE,
   async describe(): Promise<DriverDescription> {
-    const base = { id: 'confluent', client: PACKAGE, runtime: `node ${process.versions.node}`, scenarios: [...SCENARIOS], workerThreads: false, security: FULL_SECURITY };
+    const base = { id: 'confluent', client: PACKAGE, runtime: `node ${process.versions.node}`, scenarios: [...SCENARIOS], workerThreads: false, security: FULL_SECURITY, ledger: true };
     const notes = [
       `KafkaJS-compatible API: producer.send({ messages }) per --send-batch messages, up to ${SEND_WINDOW} outstanding; consumer.run({ eachBatch }) (the client hands out at most 32 messages per batch)`,
       'configured with raw librdkafka properties only (no kafkaJS block, whose compatibility defaults differ); the API forces dr_cb=true, enable.auto.offset.store=false and doubles max.poll.interval.ms',
@@ -240,7 +244,7 @@ export const driver: NodeDriver = {
     // The default logger prints every librdkafka INFO line to stdout; errors are still shown.
     p.logger().setLogLevel(mod.KafkaJS.logLevel.ERROR);
     await withConfigErrors(ctx.extraConfig, () => p.connect());
-    return new ConfluentProducer(mod, p, ctx.topic, { ...config, dr_cb: true, 'kbench.api': 'KafkaJS send()', 'kbench.sendWindow': SEND_WINDOW });
+    return new ConfluentProducer(mod, p, ctx.topic, { ...config, dr_cb: true, 'kbench.api': 'KafkaJS send()', 'kbench.sendWindow': SEND_WINDOW }, ctx.ledger);
   },
   async createConsumer(ctx: DriverContext) {
     const mod = load();

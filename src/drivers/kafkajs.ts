@@ -53,7 +53,7 @@ class KafkajsProducer implements ProducerPort {
   private readonly window: SendWindow;
 
   constructor(private readonly p: Producer, private readonly ctx: DriverContext, private readonly compression: number) {
-    this.window = new SendWindow((values) => this.sendRaw(values), errorCode, messagesPerRequest(ctx.settings.batchSize, ctx.messageSize), ctx.purpose === 'throughput');
+    this.window = new SendWindow((values) => this.sendRaw(values), errorCode, messagesPerRequest(ctx.settings.batchSize, ctx.messageSize), ctx.purpose === 'throughput', ctx.ledger);
     this.config = {
       brokers: ctx.connection.brokers.join(','),
       clientId: ctx.clientId,
@@ -187,6 +187,7 @@ export const driver: NodeDriver = {
       scenarios: [...SCENARIOS],
       workerThreads: true,
       security: FULL_SECURITY,
+      ledger: true,
       notes: ['pure JavaScript; no linger: one send() call per --batch-size bytes of messages (at most 512 KiB), up to 16 outstanding', 'consumer: group subscription only (no assign); each topic is one subscribe() + run(), stop() in between, topics read before paused; the window opens at the group join (GROUP_JOIN) that hands out the measured topic', 'compression: gzip only (no codec packages installed)', 'takes no --client-config settings (librdkafka properties): an arm given any fails naming them', securityNote(FULL_SECURITY)],
     };
   },

@@ -9,6 +9,7 @@ import { METADATA_NOTE, fetchTargetMetadata } from '../scenarios/consumer.js';
 import { OFFSET_BEGINNING, librdkafkaConsumerConfig, librdkafkaProducerConfig, withConfigErrors } from './librdkafka-config.js';
 import { FULL_SECURITY, securityNote } from './security.js';
 import type { ClientConfig, ConsumerPort, ConsumeTarget, DeliveryCounts, DriverContext, DriverDescription, InBatch, NodeDriver, ProducerPort } from './types.js';
+import type { DeliveryLedger } from '../scenarios/ledger.js';
 
 // The slice of node-rdkafka's API this driver uses (its own typings live under clients/).
 interface RdError extends Error {
@@ -78,9 +79,11 @@ export class RdProducerPort implements ProducerPort {
   private counts: DeliveryCounts = { delivered: 0, failed: 0, errors: {} };
   private sent = 0;
 
-  constructor(private readonly mod: RdkafkaModule, private readonly p: RdProducer, private readonly topic: string, readonly config: ClientConfig) {
+  constructor(private readonly mod: RdkafkaModule, private readonly p: RdProducer, private readonly topic: string, readonly config: ClientConfig, private readonly ledger?: DeliveryLedger) {
     p.on('delivery-report', (err, report) => {
-      const waiter = report?.opaque as ((e: RdError | null) => void) | undefined;
+      const waiter = report?.opaque as ((e: RdError | null) => void) | number | undefined;
+      // With a ledger, send() gives each message its sequence number as the opaque.
+      if (typeof waiter === 'number') this.ledger?.settle(waiter, !err);
       if (err) {
         this.counts.failed++;
         const name = codeName(this.mod, err.code);
@@ -111,12 +114,13 @@ export class RdProducerPort implements ProducerPort {
   async send(batch: OutBatch): Promise<void> {
     for (let i = 0; i < batch.count; i++) {
       const v = batch.value(i);
+      const opaque = this.ledger ? batch.firstSeq + i : null;
       try {
-        this.p.produce(this.topic, null, v, null, null);
+        this.p.produce(this.topic, null, v, null, null, opaque);
         this.sent++;
       } catch (err) {
         if ((err as RdError).code !== ERR_QUEUE_FULL) throw err;
-        await this.produceOne(v);
+        await this.produceOne(v, opaque);
       }
     }
   }
@@ -250,7 +254,7 @@ export async function createRdProducer(mod: RdkafkaModule, ctx: DriverContext): 
   const p = await withConfigErrors(ctx.extraConfig, () => new mod.Producer(config));
   p.on('event.error', () => undefined); // connection errors surface as failed deliveries instead
   await withConfigErrors(ctx.extraConfig, () => connectAsync(p, 30_000));
-  return new RdProducerPort(mod, p, ctx.topic, config);
+  return new RdProducerPort(mod, p, ctx.topic, config, ctx.ledger);
 }
 
 export async function createRdConsumer(mod: RdkafkaModule, ctx: DriverContext): Promise<ConsumerPort> {
@@ -268,7 +272,7 @@ export const driver: NodeDriver = {
   id: 'node-rdkafka',
   client: 'node-rdkafka',
   async describe(): Promise<DriverDescription> {
-    const base = { id: 'node-rdkafka', client: 'node-rdkafka', runtime: `node ${process.versions.node}`, scenarios: [...SCENARIOS], workerThreads: false, security: FULL_SECURITY };
+    const base = { id: 'node-rdkafka', client: 'node-rdkafka', runtime: `node ${process.versions.node}`, scenarios: [...SCENARIOS], workerThreads: false, security: FULL_SECURITY, ledger: true };
     const notes = ['Producer.produce() per message; delivery-report event per message (polled every 5 ms; a sync send waits in flush(), which serves its report as it arrives); KafkaConsumer.consume(n) batches (flowing consume() for e2e-latency)', 'consumer: assign() of each topic read (unassign() in between); the window opens right before assign() of the measured partitions', `${METADATA_NOTE}: KafkaConsumer.getMetadata({ topic, allTopics: false, timeout })`, 'cannot load in two worker threads at once: --workers uses processes', securityNote(FULL_SECURITY)];
     const version = clientVersion('node-rdkafka');
     if (!version) return { ...base, version: 'not installed', available: false, reason: 'node-rdkafka is not installed (clients/; run npm ci)', notes };

@@ -15,6 +15,7 @@ import { clientManifest, clientVersion, ownInstall, resolveClient, satisfiesNode
 import { errorMessage } from '../util/errors.js';
 import { FULL_SECURITY, nodeTlsOptions, securityLabel, securityNote } from './security.js';
 import { MAX_SEND_BYTES, SEND_WINDOW, SendWindow, batchingConfig, messagesPerRequest } from './send-window.js';
+import type { DeliveryLedger } from '../scenarios/ledger.js';
 import type { ClientConfig, ConsumerPort, ConsumeTarget, DeliveryCounts, DriverContext, DriverDescription, InBatch, NodeDriver, ProducerPort } from './types.js';
 
 const PACKAGE = '@platformatic/kafka';
@@ -86,8 +87,8 @@ const LINGER = 'none: send() has no linger (its ProducerStream has batchTime, bu
 class PlatformaticProducer implements ProducerPort {
   private readonly window: SendWindow;
 
-  constructor(private readonly p: Producer, private readonly topic: string, readonly config: ClientConfig, perRequest: number, coalesce: boolean) {
-    this.window = new SendWindow((values) => this.sendRaw(values), failureCode, perRequest, coalesce);
+  constructor(private readonly p: Producer, private readonly topic: string, readonly config: ClientConfig, perRequest: number, coalesce: boolean, ledger?: DeliveryLedger) {
+    this.window = new SendWindow((values) => this.sendRaw(values), failureCode, perRequest, coalesce, ledger);
   }
 
   private sendRaw(values: Buffer[]): Promise<unknown> {
@@ -191,7 +192,7 @@ export const driver: NodeDriver = {
   id: 'platformatic',
   client: PACKAGE,
   async describe(): Promise<DriverDescription> {
-    const base = { id: 'platformatic', client: PACKAGE, runtime: `node ${process.versions.node}`, scenarios: [...SCENARIOS], workerThreads: true, security: FULL_SECURITY };
+    const base = { id: 'platformatic', client: PACKAGE, runtime: `node ${process.versions.node}`, scenarios: [...SCENARIOS], workerThreads: true, security: FULL_SECURITY, ledger: true };
     const notes = [
       'pure TypeScript',
       ...(picked.note ? [picked.note] : []),
@@ -238,7 +239,7 @@ export const driver: NodeDriver = {
       // The client forces one in-flight request per connection for an idempotent producer.
       maxInflights: ctx.settings.idempotence ? 1 : 5,
       ...batchingConfig(ctx.settings.batchSize, ctx.messageSize, LINGER),
-    }, per, ctx.purpose === 'throughput');
+    }, per, ctx.purpose === 'throughput', ctx.ledger);
   },
   async createConsumer(ctx) {
     noExtraConfig(ctx);

@@ -21,6 +21,7 @@
 // Each producer records the mapping in its config ('kbench.messagesPerRequest', 'kbench.linger').
 import type { OutBatch } from '../scenarios/batch.js';
 import type { DeliveryCounts } from './types.js';
+import type { DeliveryLedger } from '../scenarios/ledger.js';
 
 /** Outstanding send() calls: the clients pipeline them, this bounds memory. */
 export const SEND_WINDOW = 16;
@@ -57,6 +58,7 @@ export class SendWindow {
     private readonly codeOf: (err: unknown) => string,
     readonly perRequest: number,
     private readonly coalesce: boolean,
+    private readonly ledger?: DeliveryLedger,
   ) {}
 
   /** Hands the batch's messages over; waits while SEND_WINDOW calls are outstanding. */
@@ -85,8 +87,10 @@ export class SendWindow {
       .then(
         () => {
           this.counts.delivered += n;
+          this.ledger?.settleValues(chunk, true);
         },
         (err: unknown) => {
+          this.ledger?.settleValues(chunk, false);
           // One error per call (a call to several leaders may have partly succeeded): all of it counts as failed.
           this.counts.failed += n;
           const code = this.codeOf(err);

@@ -6,6 +6,7 @@ import type { ScenarioId } from '../results/types.js';
 import type { OutBatch } from '../scenarios/batch.js';
 import type { ScenarioOutcome, ScenarioRun } from '../scenarios/types.js';
 import type { DriverSecurity } from './security.js';
+import type { DeliveryLedger } from '../scenarios/ledger.js';
 
 import type { ArmSpec, ClientConfig } from '../contract/arm.js';
 
@@ -40,6 +41,8 @@ export interface DriverDescription {
   /** Scenarios that need protocol versions newer brokers removed (e.g. Kafka 4.0, KIP-896): skipped above maxMajor. */
   brokerLimit?: { maxMajor: number; scenarios: ScenarioId[]; reason: string };
   notes: string[];
+  /** True for drivers that settle a DriverContext.ledger per message (src/scenarios/ledger.ts): only they run failover. */
+  ledger?: boolean;
 }
 
 /**
@@ -51,6 +54,12 @@ export type DriverContext = Readonly<Pick<ArmSpec, 'connection' | 'topic' | 'par
   readonly readPartitions: number[];
   /** What the scenario measures: drivers may pick the API a user would use for it (batches vs. per message). */
   readonly purpose: 'throughput' | 'latency';
+  /**
+   * The failover scenario: settle every message the client reports on here, by sequence number
+   * (src/scenarios/ledger.ts). Drivers that cannot tell which message a report is for leave it
+   * alone, and their description says `ledger: false`.
+   */
+  readonly ledger?: DeliveryLedger;
 };
 
 export interface DeliveryCounts {
@@ -67,6 +76,8 @@ export interface ProducerPort {
   send(batch: OutBatch): Promise<void>;
   /** Sends a batch (usually one message) and resolves when it is acknowledged; rejects on failure. */
   sendAndWait(batch: OutBatch): Promise<void>;
+  /** Serves the delivery reports the client holds now (clients that report only when polled, e.g. kbench's addon); others report from the event loop. */
+  serve?(): void;
   /** Deliveries counted so far, without waiting (for a partial outcome when the arm is interrupted). */
   snapshot?(): DeliveryCounts;
   /** Waits until every message sent so far is acknowledged or failed; returns cumulative counts. */

@@ -3,7 +3,7 @@
 // by one per repetition, so no driver always runs first or right after the same neighbour), each
 // with its effective settings.
 import type { ClientConfig, PayloadKind } from '../contract/arm.js';
-import type { Connection, SaslMechanism, ScenarioId, WorkloadSettings } from '../results/types.js';
+import type { Connection, FaultMode, SaslMechanism, ScenarioId, WorkloadSettings } from '../results/types.js';
 
 /** Broker warm-up: rounds of `messages` written until two consecutive rounds agree within `tolerance` (bounded by maxRounds). */
 export interface BrokerWarmup {
@@ -76,6 +76,8 @@ export interface RunSpec {
   heap?: string;
   /** Test-only fault injection, passed to the arms of `driver` (all drivers when absent). */
   fault?: { kind: 'drop-one' | 'throw' | 'crash' | 'warn'; driver?: string };
+  /** Failover arms: the fault, the same for every arm (src/runner/failover.ts). */
+  failover?: FailoverPlan;
   /** `kbench profile`: how measured arms' Node processes are launched (ArmSpec.launch). */
   armLaunch?: { nodeArgs?: string[]; prefix?: string[] };
   /** The options as given, for the results document (redacted there). */
@@ -102,7 +104,21 @@ export function armLabel(arm: PlannedArm): string {
   return `${arm.driver} ${arm.scenario} ${arm.messageSize} B #${arm.repetition}`;
 }
 
-const WARMUP_CAP: Record<ScenarioId, number> = { 'producer-async': 10_000, consumer: 10_000, 'producer-sync': 200, 'e2e-latency': 500 };
+const WARMUP_CAP: Record<ScenarioId, number> = { 'producer-async': 10_000, consumer: 10_000, 'producer-sync': 200, 'e2e-latency': 500, failover: 1000 };
+
+/** A failover arm's fault: what, to which node, after how many measured messages, for how long. */
+export interface FailoverPlan {
+  mode: FaultMode;
+  /** The fault lands once this many measured messages have been handed over. */
+  atMessage: number;
+  /** How long the node stays down (ms). */
+  downMs: number;
+  /** The node to fault (default: the last one; it is the preferred leader of partitions p ≡ node mod nodes). */
+  node: number;
+}
+
+/** failover's rate when --rate is not given. */
+export const DEFAULT_FAILOVER_RATE = 10_000;
 
 /** e2e-latency's rate when --rate is not given: steady, well below what any client sustains here. */
 export const DEFAULT_E2E_RATE = 2000;
@@ -147,6 +163,12 @@ export function settingsFor(spec: RunSpec, scenario: ScenarioId): WorkloadSettin
     if (!spec.lingerExplicit) s.lingerMs = 0;
     s.sendBatch = 1;
     if (!(s.rate > 0)) s.rate = DEFAULT_E2E_RATE;
+  }
+  // failover: the durable settings every client is judged on (acks=all, idempotence), at a rate.
+  if (scenario === 'failover') {
+    s.acks = 'all';
+    s.idempotence = true;
+    if (!(s.rate > 0)) s.rate = DEFAULT_FAILOVER_RATE;
   }
   // A consumer reads a pre-filled topic: the rate only sizes it (rate × duration), nothing is paced.
   if (scenario === 'consumer') s.rate = 0;

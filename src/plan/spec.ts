@@ -7,7 +7,12 @@ import { expandRuntimes } from '../drivers/variant.js';
 import type { Acks, Compression, Connection, ScenarioId, WorkloadSettings } from '../results/types.js';
 import type { PayloadKind } from '../contract/arm.js';
 import { UsageError } from '../util/errors.js';
-import type { BrokerWarmup, CpuPlacementRequest, LibrdkafkaMode, RunSpec } from './plan.js';
+import type { BrokerWarmup, CpuPlacementRequest, FailoverPlan, LibrdkafkaMode, RunSpec } from './plan.js';
+
+/** Failover defaults: SIGKILL the node after 30 % of the measured messages, start it again 5 s later. */
+export const FAILOVER_DEFAULTS = { mode: 'kill', share: 0.3, downMs: 5000 } as const;
+/** Partitions of a failover run when --partitions is not given: each of 3 nodes leads 2. */
+export const FAILOVER_PARTITIONS = 6;
 
 export const SUITES = ['seeds', 'seeds-full'] as const;
 export type Suite = (typeof SUITES)[number];
@@ -102,6 +107,8 @@ export interface RunInput {
   brokerStorage?: 'auto' | 'tmpfs' | 'disk';
   aa?: boolean;
   fault?: RunSpec['fault'];
+  /** Failover arms: `--fault`, `--fault-at`, `--fault-down`, `--fault-node` (defaults: kill, 30 % of the messages, 5 s, the last node). */
+  failover?: Partial<FailoverPlan>;
   /** `--node 22,24`: every Node driver once per runtime (src/drivers/variant.ts). */
   runtimes?: string[];
   /** `--librdkafka`: the librdkafka-based bindings as their packages ship them ('bundled', run's default) or rebuilt on kbench's one ('shared'). */
@@ -120,7 +127,9 @@ export function planRunSpec(i: RunInput): RunSpec {
   if (problems.length) throw new UsageError(`--drivers: ${problems.join('; ')} (known: ${known.join(', ')}; a version as confluent@1.6.0, a runtime as kafkajs:node24)`);
   const drivers = i.runtimes?.length ? expandRuntimes(asked, i.runtimes, (b) => driverEntry(b)?.kind === 'node') : asked;
   const replication = i.replication ?? RUN_DEFAULTS.replication;
-  const nodes = i.nodes ?? (replication > 1 ? Math.max(3, replication) : 1);
+  const failover = (i.scenarios ?? []).includes('failover');
+  const nodes = i.nodes ?? (replication > 1 || failover ? Math.max(3, replication) : 1);
+  if (failover && !i.connection && nodes < 3) throw new UsageError(`--scenarios failover needs a cluster of at least 3 nodes (replication 3, min.insync.replicas 2): --nodes ${nodes} is too few`);
   if (!i.connection && replication > nodes) throw new UsageError(`--replication ${replication} needs at least ${replication} brokers (--nodes ${nodes})`);
   const baseline = i.baseline ?? RUN_DEFAULTS.baseline;
   const baselineProblem = driverKeyProblem(baseline);
@@ -151,7 +160,7 @@ export function planRunSpec(i: RunInput): RunSpec {
     syncMessages: i.syncMessages ?? (i.messages !== undefined ? Math.min(messages, base.syncMessages) : base.syncMessages),
     e2eMessages: i.e2eMessages ?? wl?.messages ?? base.e2eMessages,
     repeat,
-    partitions: i.partitions ?? wl?.partitions ?? RUN_DEFAULTS.partitions,
+    partitions: i.partitions ?? wl?.partitions ?? (failover ? FAILOVER_PARTITIONS : RUN_DEFAULTS.partitions),
     replication,
     workers: i.workers ?? wl?.workers ?? 1,
     settings,
@@ -183,5 +192,19 @@ export function planRunSpec(i: RunInput): RunSpec {
   if (i.kafkaVersion) spec.kafkaVersion = i.kafkaVersion;
   if (i.heap) spec.heap = i.heap;
   if (i.fault) spec.fault = i.fault;
+  if (failover) spec.failover = failoverPlan(i, spec, nodes);
+  else if (i.failover && Object.keys(i.failover).length) throw new UsageError('--fault, --fault-at, --fault-down and --fault-node apply to --scenarios failover');
   return spec;
+}
+
+function failoverPlan(i: RunInput, spec: RunSpec, nodes: number): FailoverPlan {
+  const f = i.failover ?? {};
+  if (spec.workers > 1) throw new UsageError('--scenarios failover runs one producer per arm: leave out --workers');
+  if (spec.durationMs !== undefined) throw new UsageError('--scenarios failover is planned by message count (--messages, the fault by --fault-at), not --duration');
+  const atMessage = f.atMessage ?? Math.floor(spec.messages * FAILOVER_DEFAULTS.share);
+  if (!(atMessage >= 1 && atMessage < spec.messages)) throw new UsageError(`--fault-at ${atMessage}: the fault must land after 1 to ${spec.messages - 1} of the ${spec.messages} measured messages`);
+  const node = f.node ?? nodes - 1;
+  if (!i.connection && !(node >= 0 && node < nodes)) throw new UsageError(`--fault-node ${node}: the cluster has nodes 0 to ${nodes - 1}`);
+  if (!i.connection && spec.partitions <= node) throw new UsageError(`--fault-node ${node} leads no partition with --partitions ${spec.partitions} (partition p is led by node p mod ${nodes}): use more partitions`);
+  return { mode: f.mode ?? FAILOVER_DEFAULTS.mode, atMessage, downMs: f.downMs ?? FAILOVER_DEFAULTS.downMs, node };
 }

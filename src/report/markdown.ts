@@ -1,7 +1,7 @@
 // The Markdown view (GitHub flavour): the terminal's tables, the settings per scenario, the env,
 // and everything that went wrong. Every string from the document is escaped.
 import { DASH, escapeMarkdown as md, fmtSize, redactDeep } from './format.js';
-import { aaView, baselineOf, buildGroups, clientWarningLines, envLines, groupTitle, latencyTableData, legendLines, scenariosOf, tableData, variantComparisons, variantTableData } from './model.js';
+import { FAILOVER_HEAD, FAILOVER_LEGEND, aaView, baselineOf, failoverCells, failoverRows, faultLine, buildGroups, clientWarningLines, envLines, groupTitle, latencyTableData, legendLines, scenariosOf, tableData, variantComparisons, variantTableData } from './model.js';
 import { diffSettings, driverColumns, sameSettings } from './settings.js';
 import type { ReportOptions } from './model.js';
 import type { SettingsDiff } from './settings.js';
@@ -40,6 +40,19 @@ export function settingsMarkdown(diff: SettingsDiff): string[] {
   return out;
 }
 
+/** The failover table: what each client told the application against what the topic holds; losses in bold. */
+function failoverMarkdown(doc: ResultsDocument): string[] {
+  const rows = failoverRows(doc);
+  if (!rows.length) return [];
+  const fault = rows.find((r) => r.fault)?.fault;
+  return [
+    '### Failover: acknowledged against read back', '',
+    ...(fault ? [md(faultLine(fault)), ''] : []),
+    ...mdTable(FAILOVER_HEAD, rows.map((r) => failoverCells(r).map((c, i) => (r.ackedLost > 0 && (i === 0 || i === 2) ? `**${md(c)}**` : md(c)))), FAILOVER_HEAD.map((_, i) => i >= 2)),
+    '', `_${md(FAILOVER_LEGEND)}_`, '',
+  ];
+}
+
 export function renderMarkdown(doc: ResultsDocument, opts: ReportOptions = {}): string {
   const baseline = baselineOf(doc, opts);
   const out: string[] = ['# kbench results', ''];
@@ -57,7 +70,7 @@ export function renderMarkdown(doc: ResultsDocument, opts: ReportOptions = {}): 
   const shown: { scenario: string; diff: SettingsDiff }[] = [];
   for (const scenario of scenariosOf(doc.runs)) {
     out.push(`## ${md(scenario)}`, '');
-    for (const g of groups.filter((x) => x.scenario === scenario)) {
+    for (const g of groups.filter((x) => x.scenario === scenario && x.scenario !== 'failover')) {
       const data = tableData(g, baseline);
       out.push(`### ${md(groupTitle(g))}`, '');
       const rows = data.rows.map(({ cells, row }) =>
@@ -71,6 +84,7 @@ export function renderMarkdown(doc: ResultsDocument, opts: ReportOptions = {}): 
       const lat = latencyTableData(g);
       if (lat && lat.rows.length) out.push(`Latency · ${md(g.scenario)} · ${fmtSize(g.messageSize)}`, '', ...mdTable(lat.head.map(md), lat.rows.map(({ cells }) => cells.map((c) => md(c.text))), lat.numeric), '');
     }
+    if (scenario === 'failover') out.push(...failoverMarkdown(doc));
     const diff = diffSettings(doc.runs.filter((r) => r.scenario === scenario));
     const same = shown.find((s) => sameSettings(s.diff, diff));
     out.push(`### Settings: ${md(scenario)}`, '');

@@ -2,9 +2,9 @@
 // message size), with the derived figures (ratios, first failure) computed once, here.
 import { isShortWindow, median, medianCi, ratio, usableValues } from '../stats/summary.js';
 import { ALPHA, compareSamples, minimumP } from '../stats/significance.js';
-import { fmtCompact, fmtInt, fmtInterval, fmtMiB, fmtP, fmtPct, fmtRatio, fmtSig, fmtSize } from './format.js';
+import { DASH, fmtCompact, fmtInt, fmtInterval, fmtMiB, fmtP, fmtPct, fmtRatio, fmtSig, fmtSize } from './format.js';
 import { SCENARIOS } from '../results/types.js';
-import type { ConfidenceInterval, LatencyPercentiles, PercentileKey, Repetition, ResultsDocument, RunMethod, RunRecord, ScenarioId, Summary, VerificationMethod } from '../results/types.js';
+import type { ConfidenceInterval, FailoverFault, FailoverResult, LatencyPercentiles, PercentileKey, Repetition, ResultsDocument, RunMethod, RunRecord, ScenarioId, Summary, VerificationMethod } from '../results/types.js';
 import { BEYOND_SAMPLES, PERCENTILE_LABELS, isSupported, minSamplesFor } from '../stats/latency.js';
 import type { RepetitionMetric } from '../stats/summary.js';
 import type { SignificanceVerdict } from '../stats/significance.js';
@@ -587,3 +587,90 @@ export function variantTableData(cs: readonly VariantComparison[]): { head: stri
     rows: cs.map((c) => [`${c.scenario} · ${fmtSize(c.messageSize)}`, c.base, `${c.driver} vs ${c.reference}: ${c.what}`, fmtRatioTest(c.test), `${fmtSig(c.cpuUsPerMsg[0])} vs ${fmtSig(c.cpuUsPerMsg[1])}`]),
   };
 }
+
+/** One client's failover arm over its repetitions: what it told the application against what the topic holds. */
+export interface FailoverRow {
+  driver: string;
+  messageSize: number;
+  repetitions: number;
+  /** Repetitions that lost acknowledged messages. */
+  affected: number;
+  acked: number;
+  ackedLost: number;
+  duplicates: number;
+  failed: number;
+  unackedPresent: number;
+  unsettled: number;
+  /** Largest ack gap after the fault over the repetitions (ms), and the median. */
+  ackGapMaxMs: number;
+  ackGapMedianMs: number;
+  /** Median time to full rate again (ms); undefined when a repetition never got there. */
+  recoveryMedianMs?: number;
+  recoveryMissing: number;
+  p99AroundFaultUs?: number;
+  maxAroundFaultUs?: number;
+  /** Repetitions whose fault or read-back failed (not counted above). */
+  invalid: number;
+  fault?: FailoverFault;
+}
+
+/** The failover arms of a run, one row per driver and size, clients that lost acknowledged messages first. */
+export function failoverRows(doc: Pick<ResultsDocument, 'runs'>): FailoverRow[] {
+  const rows: FailoverRow[] = [];
+  for (const run of doc.runs) {
+    if (run.scenario !== 'failover') continue;
+    const valid = run.repetitions.filter((r) => r.failover && r.verification.verified);
+    const fs = valid.map((r) => r.failover as FailoverResult);
+    const sum = (k: 'acked' | 'ackedLost' | 'duplicates' | 'failed' | 'unackedPresent' | 'unsettled'): number => fs.reduce((a, f) => a + f[k], 0);
+    const gaps = fs.map((f) => f.ackGapMs);
+    const rec = fs.map((f) => f.recoveryMs).filter((v): v is number => v !== undefined);
+    const around = fs.map((f) => f.latencyAroundFault).filter((v): v is NonNullable<FailoverResult['latencyAroundFault']> => v !== undefined);
+    const row: FailoverRow = {
+      driver: run.driver, messageSize: run.messageSize, repetitions: run.repetitions.length, affected: fs.filter((f) => f.ackedLost > 0).length,
+      acked: sum('acked'), ackedLost: sum('ackedLost'), duplicates: sum('duplicates'), failed: sum('failed'), unackedPresent: sum('unackedPresent'), unsettled: sum('unsettled'),
+      ackGapMaxMs: gaps.length ? Math.max(...gaps) : Number.NaN, ackGapMedianMs: gaps.length ? median(gaps) : Number.NaN,
+      recoveryMissing: fs.length - rec.length, invalid: run.repetitions.length - valid.length,
+    };
+    if (rec.length) row.recoveryMedianMs = median(rec);
+    if (around.length) {
+      row.p99AroundFaultUs = Math.max(...around.map((a) => a.p99Us));
+      row.maxAroundFaultUs = Math.max(...around.map((a) => a.maxUs));
+    }
+    const fault = fs[0]?.fault ?? run.repetitions.find((r) => r.failover)?.failover?.fault;
+    if (fault) row.fault = fault;
+    rows.push(row);
+  }
+  return rows.sort((a, b) => b.ackedLost - a.ackedLost || a.ackGapMaxMs - b.ackGapMaxMs || a.driver.localeCompare(b.driver));
+}
+
+export const FAILOVER_HEAD = ['client', 'size', 'lost acked', 'affected', 'acked', 'dup', 'failed', 'unacked in topic', 'ack gap s', 'full rate after s', 'p99 / max s'];
+
+/** ms → seconds with `digits` decimals. */
+const secs = (ms: number | undefined, digits = 1): string => (ms === undefined || !Number.isFinite(ms) ? DASH : (ms / 1000).toFixed(digits));
+
+/** The failover table's cells (shared by the terminal and Markdown views). */
+export function failoverCells(r: FailoverRow): string[] {
+  const valid = r.repetitions - r.invalid;
+  return [
+    r.driver,
+    fmtSize(r.messageSize),
+    r.ackedLost > 0 ? `✗ ${fmtInt(r.ackedLost)}` : valid > 0 ? '0' : DASH,
+    `${r.affected} of ${valid}${r.invalid ? ` (+${r.invalid} invalid)` : ''}`,
+    fmtInt(r.acked),
+    fmtInt(r.duplicates),
+    fmtInt(r.failed),
+    fmtInt(r.unackedPresent),
+    valid > 1 ? `${secs(r.ackGapMedianMs)} (max ${secs(r.ackGapMaxMs)})` : secs(r.ackGapMaxMs),
+    r.recoveryMedianMs !== undefined ? `${secs(r.recoveryMedianMs)}${r.recoveryMissing ? ` (${r.recoveryMissing} never)` : ''}` : valid > 0 ? 'never' : DASH,
+    r.p99AroundFaultUs !== undefined ? `${secs(r.p99AroundFaultUs / 1000, 2)} / ${secs((r.maxAroundFaultUs ?? 0) / 1000, 2)}` : DASH,
+  ];
+}
+
+/** "kill of node 2 (leader of partitions 2, 5) after 60,000 messages, down 5 s": the run's fault, in words. */
+export function faultLine(f: FailoverFault): string {
+  const what = f.mode === 'kill' ? 'SIGKILL' : f.mode === 'pause' ? 'SIGSTOP' : 'clean stop';
+  const back = f.backMs !== undefined && Number.isFinite(f.atMs) ? `, back ${((f.backMs - f.atMs) / 1000).toFixed(1)} s after it` : '';
+  return `fault: ${f.mode} (${what}) of node ${f.node} (leader of partition${f.partitionsLed.length === 1 ? '' : 's'} ${f.partitionsLed.join(', ')}) after ${fmtInt(f.atMessage)} messages, down ${f.downMs / 1000} s${back}`;
+}
+
+export const FAILOVER_LEGEND = 'lost acked = acknowledged to the application but not in the topic when read back (✗: the finding) · affected = repetitions with such a loss · dup = extra copies in the topic · failed = reported failed to the application · unacked in topic = not acknowledged, yet written · ack gap = longest time without any acknowledgement from the fault on (median, max over repetitions) · full rate after = from the fault to the first 1 s with acknowledgements at ≥ 90 % of the rate (never: not before the last acknowledgement of the arm) · p99 / max = highest p99 and max over the repetitions of the corrected latency (acknowledgement − due time) of the messages due in the 10 s from the fault';

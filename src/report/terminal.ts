@@ -4,9 +4,9 @@ import { DASH, ansi, fmtSize } from './format.js';
 import type { AnsiStyle } from './format.js';
 import { fitTable, wrapLines } from './fit.js';
 import type { FitCell, Shrink, TableSpec } from './fit.js';
-import { aaView, baselineOf, buildGroups, clientWarningLines, envLines, groupTitle, latencyTableData, legendLines, scenariosOf, tableData, variantComparisons, variantTableData } from './model.js';
+import { FAILOVER_HEAD, FAILOVER_LEGEND, aaView, baselineOf, failoverCells, failoverRows, faultLine, buildGroups, clientWarningLines, envLines, groupTitle, latencyTableData, legendLines, scenariosOf, tableData, variantComparisons, variantTableData } from './model.js';
 import { commonLine, diffSettings, driverColumns, sameSettings } from './settings.js';
-import type { ReportOptions } from './model.js';
+import type { ArmGroup, ReportOptions } from './model.js';
 import type { SettingsDiff } from './settings.js';
 import type { ResultsDocument } from '../results/types.js';
 
@@ -44,6 +44,23 @@ function resultsVariants(full: TableSpec, latencyBelow: boolean): TableSpec[] {
   return [short, split];
 }
 
+/** The failover table (it stands in for the results table of failover arms: their rate is the schedule's, the finding is what was lost). */
+function failoverBlock(doc: ResultsDocument, opts: TerminalOptions, paint: (style: AnsiStyle, s: string) => string): string[] {
+  const color = opts.color === true;
+  const fo = failoverRows(doc);
+  if (fo.length === 0) return [];
+  const fault = fo.find((r) => r.fault)?.fault;
+  const fspec: TableSpec = {
+    head: FAILOVER_HEAD,
+    numeric: FAILOVER_HEAD.map((_, i) => i >= 2),
+    shrink: FAILOVER_HEAD.map((h): Shrink | undefined => (h === 'affected' || h === 'ack gap s' || h === 'full rate after s' || h === 'p99 / max s' ? 'wrap' : undefined)),
+    // A client that lost acknowledged messages: a red row (the finding), not a failed run.
+    rows: fo.map((r) => ({ cells: failoverCells(r).map((c) => ({ text: clean(c) })), ...(r.ackedLost > 0 ? { style: 'red' as const } : {}) })),
+  };
+  const short: TableSpec = { ...fspec, head: ['client', 'size', 'lost', 'hit', 'acked', 'dup', 'failed', 'unacked in topic', 'gap s', 'rate back s', 'p99/max s'] };
+  return [paint('bold', 'Failover: acknowledged against read back'), ...(fault ? [clean(faultLine(fault))] : []), fitTable(fspec, { width: opts.width, color, variants: [short] }), FAILOVER_LEGEND];
+}
+
 export function renderTerminal(doc: ResultsDocument, opts: TerminalOptions = {}): string {
   const color = opts.color === true;
   const paint = (style: AnsiStyle, s: string): string => (color ? ansi(style, s) : s);
@@ -54,7 +71,25 @@ export function renderTerminal(doc: ResultsDocument, opts: TerminalOptions = {})
   const lastOfScenario = new Map(scenariosOf(doc.runs).map((s) => [s, groups.filter((g) => g.scenario === s).at(-1)]));
   const shownSettings: { scenario: string; diff: SettingsDiff }[] = [];
 
+  let failoverShown = false;
   for (const g of groups) {
+    if (g.scenario === 'failover') {
+      if (!failoverShown) out.push(...failoverBlock(doc, opts, paint));
+      failoverShown = true;
+    } else pushResults(g);
+    if (lastOfScenario.get(g.scenario) === g) {
+      const diff = diffSettings(doc.runs.filter((r) => r.scenario === g.scenario));
+      const same = shownSettings.find((s) => sameSettings(s.diff, diff));
+      if (same) out.push(`Settings (${g.scenario}): same as ${same.scenario}`);
+      else {
+        out.push(...settingsBlock(g.scenario, diff, color, opts.width));
+        shownSettings.push({ scenario: g.scenario, diff });
+      }
+    }
+    out.push('');
+  }
+
+  function pushResults(g: ArmGroup): void {
     const data = tableData(g, baseline, FAILURE_WIDTH);
     const lat = latencyTableData(g);
     const latencyBelow = Boolean(lat && lat.rows.length > 0);
@@ -75,17 +110,6 @@ export function renderTerminal(doc: ResultsDocument, opts: TerminalOptions = {})
       const short: TableSpec = { ...lspec, head: lspec.head.map(shortHead), note: 'latency in µs · n = samples · rate: msgs/s requested → achieved' };
       out.push(`Latency · ${g.scenario} · ${fmtSize(g.messageSize)}`, fitTable(lspec, { width: opts.width, color, variants: [short] }));
     }
-
-    if (lastOfScenario.get(g.scenario) === g) {
-      const diff = diffSettings(doc.runs.filter((r) => r.scenario === g.scenario));
-      const same = shownSettings.find((s) => sameSettings(s.diff, diff));
-      if (same) out.push(`Settings (${g.scenario}): same as ${same.scenario}`);
-      else {
-        out.push(...settingsBlock(g.scenario, diff, color, opts.width));
-        shownSettings.push({ scenario: g.scenario, diff });
-      }
-    }
-    out.push('');
   }
 
   if (doc.runs.length === 0) out.push('No arms ran.', '');

@@ -3,7 +3,7 @@
 
 export const RESULTS_SCHEMA = 'kbench.results/1';
 
-export const SCENARIOS = ['producer-sync', 'producer-async', 'consumer', 'e2e-latency'] as const;
+export const SCENARIOS = ['producer-sync', 'producer-async', 'consumer', 'e2e-latency', 'failover'] as const;
 export type ScenarioId = (typeof SCENARIOS)[number];
 
 export type Acks = '0' | '1' | 'all';
@@ -166,6 +166,64 @@ export interface Repetition {
   shortWindow?: boolean;
   /** A/A runs: which of two identical groups this repetition belongs to (see ResultsDocument.aa). */
   aaGroup?: 'A' | 'B';
+  /** Failover arms: the fault and every measured message's fate (src/stats/failover.ts). */
+  failover?: FailoverResult;
+}
+
+export const FAULT_MODES = ['kill', 'pause', 'restart'] as const;
+/** kill: SIGKILL, started again after the down time; pause: SIGSTOP, SIGCONT after it; restart: a clean stop (SIGTERM), started again after it. */
+export type FaultMode = (typeof FAULT_MODES)[number];
+
+/** The fault a failover arm got: the same mode, node choice and message for every arm of a run. */
+export interface FailoverFault {
+  mode: FaultMode;
+  /** The node faulted: a partition leader of the arm's topic that is not the active controller where one exists. */
+  node: number;
+  /** Partitions of the arm's topic that node led when the fault landed. */
+  partitionsLed: number[];
+  /** The fault landed right after this many measured messages were handed over. */
+  atMessage: number;
+  /** When it was applied: ms after the arm's schedule began (message 0 due). */
+  atMs: number;
+  /** How long the node was kept down (ms) before it was resumed or started again. */
+  downMs: number;
+  /** When the node was back (resumed; or started again and unfenced): ms after the schedule began. */
+  backMs?: number;
+  /** Why the node did not come back, when it did not. */
+  error?: string;
+}
+
+/** What happened to every measured message of a failover arm: the client's reports against the topic read back. */
+export interface FailoverResult {
+  fault: FailoverFault;
+  sent: number;
+  /** Acknowledged as written by the client. */
+  acked: number;
+  /** Acknowledged, but not in the topic: the loss that matters. */
+  ackedLost: number;
+  /** The first of them (sequence numbers), for a reader to look up. */
+  ackedLostSample: number[];
+  /** Extra copies in the topic (a message present n times adds n − 1). */
+  duplicates: number;
+  /** Reported failed by the client (the application was told). */
+  failed: number;
+  /** Reported failed, yet in the topic. */
+  failedPresent: number;
+  /** Neither acknowledged nor reported failed when the arm ended. */
+  unsettled: number;
+  /** Not acknowledged (failed or unsettled) yet in the topic. */
+  unackedPresent: number;
+  /** Records in the topic that no measured message of this arm accounts for (should be 0). */
+  foreignRecords: number;
+  /** Longest time without any acknowledgement, from the fault on (ms). */
+  ackGapMs: number;
+  /** Longest such time before the fault (ms), for comparison. */
+  ackGapBeforeMs: number;
+  /** From the fault to the first acknowledgement of the first 1 s in which acknowledgements came at ≥ 90 % of the rate; absent if that never happened before the arm ended. */
+  recoveryMs?: number;
+  /** Corrected latency (acknowledgement − due time, µs) of the messages due in the 10 s from the fault, and of all acknowledged ones. */
+  latencyAroundFault?: { p99Us: number; maxUs: number; count: number };
+  latencyAll?: { p50Us: number; p99Us: number; maxUs: number; count: number };
 }
 
 export interface RunSummary {
@@ -241,6 +299,8 @@ export interface RunEnv {
 export interface RunMethod {
   /** Where the embedded broker kept its log segments. */
   brokerStorage?: 'tmpfs' | 'disk';
+  /** Process warnings raised in kbench's own process (its kafkajs admin client), not by a measured client: recorded, not shown. */
+  ownWarnings?: string[];
   /** CPU placement: the broker's CPUs, the arms' CPUs, and a free-text note. */
   placement?: { broker?: number[]; arms?: number[]; note?: string };
   /** Broker warm-up rounds before the first arm, and whether their rate settled within `tolerance` (a fraction). */

@@ -21,13 +21,14 @@ export function progressWriter(part?: number): (done: number, more?: ProgressCou
   let last = 0;
   return (done, more) => {
     const now = Date.now();
-    if (now - last < 200 && !more?.final) return;
+    if (now - last < 200 && !more?.final && !more?.fault) return;
     last = now;
     const line: ProgressLine = { done };
     if (more?.acked !== undefined) line.acked = more.acked;
     if (more?.failed !== undefined) line.failed = more.failed;
     if (more?.consumed !== undefined) line.consumed = more.consumed;
     if (more?.final) line.final = true;
+    if (more?.fault) line.fault = true;
     if (part !== undefined) line.part = part;
     process.stdout.write(`${PROGRESS_PREFIX}${JSON.stringify(line)}\n`);
   };

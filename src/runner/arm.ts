@@ -71,7 +71,8 @@ export interface ArmPlacement {
   cpus?: readonly number[];
 }
 
-export async function runArmProcess(spec: ArmSpec, entry: DriverEntry, onProgress?: (done: number) => void, signal?: AbortSignal, placement: ArmPlacement = {}, shared?: { series: SeriesRecorder; key: string }): Promise<ArmProcessResult> {
+/** `onLine`: every progress line as it arrives (failover arms: the fault is applied on the line that says so). */
+export async function runArmProcess(spec: ArmSpec, entry: DriverEntry, onProgress?: (done: number) => void, signal?: AbortSignal, placement: ArmPlacement = {}, shared?: { series: SeriesRecorder; key: string }, onLine?: (line: ProgressLine) => void): Promise<ArmProcessResult> {
   const series = shared?.series ?? new SeriesRecorder();
   const seriesKey = shared?.key ?? 'p';
   const dir = privateArmDir();
@@ -143,6 +144,7 @@ export async function runArmProcess(spec: ArmSpec, entry: DriverEntry, onProgres
       try {
         const p = JSON.parse(line.slice(PROGRESS_PREFIX.length)) as ProgressLine;
         if (typeof p.done !== 'number') continue;
+        if (p.fault) onLine?.(p);
         partDone.set(p.part ?? 0, p.done);
         partLast.set(p.part ?? 0, p);
         series.record(`${seriesKey}.${p.part ?? 0}`, p);

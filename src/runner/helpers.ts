@@ -21,6 +21,8 @@ export interface Helper {
 }
 
 interface HelperJob {
+  /** Consumer jobs: count each sequence number below this (ArmSpec.seqCounts). */
+  seqCounts?: number;
   topic: string;
   scenario: 'producer-async' | 'consumer' | 'e2e-latency';
   /** e2e-latency: its rate (the warm-up of the broker's latency path). */
@@ -60,6 +62,7 @@ async function helperArm(h: Helper, j: HelperJob): Promise<ScenarioOutcome> {
     clientId: `kbench-${j.tag}`,
     groupId: `kbench-${j.tag}`,
     resultFile: '',
+    ...(j.seqCounts !== undefined ? { seqCounts: j.seqCounts } : {}),
   };
   return (await runArmProcess(spec, entry, undefined, undefined, h.placement)).outcome;
 }
@@ -84,6 +87,26 @@ export interface ReadBack {
 export async function readBackTopic(h: Helper, topic: string, partitions: number, size: number, count: number, payload: PayloadSpec, tag: string): Promise<ReadBack> {
   const o = await helperArm(h, { topic, scenario: 'consumer', size, count, partitions, tag, payload });
   return { consumed: o.consumed ?? 0, bytes: o.consumedBytes ?? 0, ...(o.checksum !== undefined ? { checksum: o.checksum } : {}), ...(o.ok ? {} : { error: o.error ?? 'failed' }) };
+}
+
+export interface SeqReadBack {
+  consumed: number;
+  /** How often each sequence number below `range` was read (saturating at 255). */
+  seen: Uint8Array;
+  /** Records whose sequence number is outside the range. */
+  foreign: number;
+  error?: string;
+}
+
+/** The driver that reads a failover topic back: kbench's addon through the generic consumer (which counts sequence numbers). */
+export const SEQ_READER = 'addon';
+
+/** Reads all `records` of `topic` back and counts every sequence number below `range` (the failover arms' read-back). */
+export async function readBackSeqCounts(h: Helper, topic: string, partitions: number, size: number, records: number, range: number, payload: PayloadSpec, tag: string): Promise<SeqReadBack> {
+  const o = await helperArm({ ...h, driver: SEQ_READER }, { topic, scenario: 'consumer', size, count: records, partitions, tag, payload, seqCounts: range });
+  const seen = o.seqCounts !== undefined ? new Uint8Array(Buffer.from(o.seqCounts, 'base64')) : new Uint8Array(range);
+  const error = o.ok ? (o.seqCounts === undefined ? `the ${SEQ_READER} read-back returned no sequence counts` : undefined) : (o.error ?? 'failed');
+  return { consumed: o.consumed ?? 0, seen, foreign: o.foreignRecords ?? 0, ...(error ? { error } : {}) };
 }
 
 export interface WarmupReport {

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { KafkaConnection } from '../broker/admin.js';
-import { createTopic, deleteTopicAndWait, describeCluster, withAdmin } from '../broker/admin.js';
+import { createTopic, deleteTopicAndWait, describeCluster, partitionLeaders, rotatedAssignment, withAdmin } from '../broker/admin.js';
 import { driverEntry, type DriverEntry } from '../drivers/registry.js';
 import type { DriverDescription } from '../drivers/types.js';
 import { armLabel, planArms, type PlannedArm, type RunSpec } from '../plan/plan.js';
@@ -21,7 +21,10 @@ import {
   type ArmRuntime,
 } from '../results/types.js';
 import type { ArmSpec, ScenarioOutcome } from '../scenarios/types.js';
-import type { PayloadSpec } from '../contract/arm.js';
+import type { PayloadSpec, ProgressLine } from '../contract/arm.js';
+import { DeliveryLedger } from '../scenarios/ledger.js';
+import { failoverReport } from '../stats/failover.js';
+import { FAILOVER_TOPIC, FaultInjector, type FaultControl } from './failover.js';
 import { LATENCY_HEADER_BYTES, expectedChecksum, loadPayload, payloadSpec } from '../verify/payload.js';
 import { verifyOutcome, type Expectation } from '../verify/verify.js';
 import { decodeHistogram, mergeHistograms, percentiles } from '../stats/latency.js';
@@ -38,7 +41,7 @@ import { parseKafkaVersion } from '../broker/versions.js';
 import { plannedRepetitions } from '../plan/plan.js';
 import { prepareDriver, setPrepareLog } from '../runtime/prepare.js';
 import { describeDriver, runArmProcess, runArmProcesses, type ArmPlacement, type ArmProcessResult } from './arm.js';
-import { HELPER_DRIVERS, fillTopic, readBackTopic, warmBroker, warmBrokerLatency, LATENCY_WARMUP, type Helper, type WarmupReport } from './helpers.js';
+import { HELPER_DRIVERS, SEQ_READER, fillTopic, readBackSeqCounts, readBackTopic, warmBroker, warmBrokerLatency, LATENCY_WARMUP, type Helper, type WarmupReport } from './helpers.js';
 import { resolvePlacement, type Placement } from './placement.js';
 
 export interface RunEvents {
@@ -74,6 +77,8 @@ export interface BrokerInfo {
   /** Deletes a topic and returns once the deletion has finished (the next arm must not share the broker with it). */
   deleteTopic(topic: string): Promise<void>;
   stop(): Promise<void>;
+  /** The embedded cluster's node controls, for failover arms (an external cluster has none). */
+  faults?: FaultControl;
 }
 
 /** How long `--brokers` may take to answer a metadata request before the run gives up. */
@@ -163,6 +168,14 @@ export async function openBroker(spec: RunSpec, ev: RunEvents, placement: Placem
     storage: b.storage.kind,
     deleteTopic: async (t) => void (await deleteTopicAndWait(adminConn(connection), t, { dataDirs: b.dataDirs })),
     stop: () => b.stop(),
+    faults: {
+      nodes: b.nodes.length,
+      killNode: (id) => b.killNode(id),
+      stopNode: (id) => b.stopNode(id),
+      restartNode: (id) => b.restartNode(id),
+      pauseNode: (id) => b.pauseNode(id),
+      resumeNode: (id) => b.resumeNode(id),
+    },
   };
 }
 
@@ -191,6 +204,8 @@ export function unsupportedReason(d: DriverDescription, scenario: ScenarioId, si
   const lim = d.brokerLimit;
   if (lim && brokerVersion && lim.scenarios.includes(scenario) && Number(brokerVersion.split('.')[0]) > lim.maxMajor) return `Kafka ${brokerVersion}: ${lim.reason}`;
   if (scenario === 'e2e-latency' && size < LATENCY_HEADER_BYTES) return `e2e-latency needs messages of at least ${LATENCY_HEADER_BYTES} bytes`;
+  if (scenario === 'failover' && !d.ledger) return `failover needs per-message delivery reports by sequence number, which kbench's ${d.id} driver does not record yet`;
+  if (scenario === 'failover' && size < 8) return 'failover needs messages of at least 8 bytes (the sequence number)';
   const codecs = d.compressions;
   if (codecs && !codecs.includes(settings.compression)) return `${d.id} has no ${settings.compression} compression (has: ${codecs.join(', ')})`;
   return undefined;
@@ -258,6 +273,7 @@ function repetitionFrom(arm: PlannedArm, res: ArmProcessResult, expectedTopic: O
     }
   }
   if (res.rusage) rep.process = res.rusage;
+  if (expectedTopic.failover?.result) rep.failover = expectedTopic.failover.result;
   return rep;
 }
 
@@ -293,7 +309,7 @@ export function buildRecords(spec: RunSpec, arms: readonly PlannedArm[], reps: R
       messages: first.messages,
       warmup: first.warmup,
       partitions: spec.partitions,
-      replication: spec.replication,
+      replication: first.scenario === 'failover' ? FAILOVER_TOPIC.replication : spec.replication,
       workers: spec.workers,
       settings: first.settings,
       config: redact(config),
@@ -316,14 +332,16 @@ export function buildRecords(spec: RunSpec, arms: readonly PlannedArm[], reps: R
 
 /**
  * Runs the benchmark. Process warnings raised in kbench's own process meanwhile (its kafkajs admin
- * client: e.g. kafkajs's TimeoutNegativeWarning on Node 24) are the run's warnings, not lines printed
- * into kbench's output; the arms' own are their arms' notes (src/runner/warnings.ts).
+ * client: e.g. kafkajs's TimeoutNegativeWarning on Node 24) are recorded in env.method.ownWarnings —
+ * they say nothing about a measured client, so they are neither printed nor run warnings; the arms'
+ * own are their arms' notes (src/runner/warnings.ts).
  */
 export async function runBenchmark(spec: RunSpec, ev: RunEvents = silentEvents, control: RunControl = { phase: '' }): Promise<ResultsDocument> {
   const captured = captureWarnings();
   try {
     const doc = await runBenchmarkInner(spec, ev, control);
-    for (const n of captured.notes()) doc.warnings.push(`in kbench's own process (its admin client), not an arm: ${n}`);
+    const own = captured.notes();
+    if (own.length) doc.env.method = { ...doc.env.method, ownWarnings: own };
     return doc;
   } finally {
     captured.restore();
@@ -386,7 +404,8 @@ async function runBenchmarkInner(spec: RunSpec, ev: RunEvents, control: RunContr
   const skippedKeys = new Set<string>();
   for (const arm of arms) {
     const d = descriptions.get(arm.driver) as DriverDescription;
-    const why = unsupportedReason(d, arm.scenario, arm.messageSize, arm.settings, brokerVersion, arm.durationMs) ?? securityUnsupportedReason(d, plannedConnection(spec));
+    const why = unsupportedReason(d, arm.scenario, arm.messageSize, arm.settings, brokerVersion, arm.durationMs) ?? securityUnsupportedReason(d, plannedConnection(spec))
+      ?? (arm.scenario === 'failover' && spec.connection ? 'failover needs the embedded cluster (kbench kills, pauses and restarts its nodes): faulting a --brokers cluster is not built yet' : undefined);
     if (why) {
       const key = `${arm.driver}/${arm.scenario}/${arm.messageSize}`;
       if (!skippedKeys.has(key)) doc.skipped.push({ driver: arm.driver, scenario: arm.scenario, messageSize: arm.messageSize, reason: why });
@@ -502,8 +521,17 @@ async function runBenchmarkInner(spec: RunSpec, ev: RunEvents, control: RunContr
       const entry = entries.get(arm.driver) as DriverEntry;
       const payload = payloadFor(arm.messageSize);
       let rep: Repetition;
+      const fo = arm.scenario === 'failover' && spec.failover && broker.faults ? { plan: spec.failover, control: broker.faults } : undefined;
+      const injector = fo ? new FaultInjector(fo.control, fo.plan, (m) => ev.info(`  ${m}`)) : undefined;
+      let led: number[] = [];
       try {
-        await createTopic(adminConn(conn), { topic, partitions: spec.partitions, replication: spec.replication });
+        if (fo) {
+          // Partition p led by node p mod nodes: the faulted node leads the same partitions in every arm.
+          await createTopic(adminConn(conn), { topic, partitions: spec.partitions, replication: FAILOVER_TOPIC.replication, configs: FAILOVER_TOPIC.configs, assignment: rotatedAssignment(spec.partitions, FAILOVER_TOPIC.replication, fo.control.nodes) });
+          const leaders = await partitionLeaders(adminConn(conn), topic);
+          led = leaders.flatMap((l, p) => (l === fo.plan.node ? [p] : []));
+          if (!led.length) throw new Error(`node ${fo.plan.node} leads no partition of ${topic} (leaders ${leaders.join(',')}): the fault would not touch the arm`);
+        } else await createTopic(adminConn(conn), { topic, partitions: spec.partitions, replication: spec.replication });
         const base: ArmSpec = {
           protocol: 2,
           armId: `${runId}-${arm.index}`,
@@ -527,6 +555,7 @@ async function runBenchmarkInner(spec: RunSpec, ev: RunEvents, control: RunContr
           resultFile: '',
           ...faultsFor(spec, arm.driver),
           ...(spec.armLaunch ? { launch: spec.armLaunch } : {}),
+          ...(fo ? { failover: { faultAt: fo.plan.atMessage } } : {}),
         };
         const expected: Omit<Expectation, 'scenario' | 'messages' | 'warmup' | 'messageSize'> = {};
         if (arm.scenario === 'consumer') {
@@ -552,8 +581,31 @@ async function runBenchmarkInner(spec: RunSpec, ev: RunEvents, control: RunContr
           phase(`${label}: running, ${done.toLocaleString('en-US')} messages done`);
           ev.armProgress(arm, done);
         };
-        const res = procs > 1 ? await runArmProcesses(base, procs, entry, progress, abort.signal, armPlacement) : await runArmProcess(base, entry, progress, abort.signal, armPlacement);
+        const onLine = injector ? (l: ProgressLine): void => {
+          if (l.fault) injector.trigger();
+        } : undefined;
+        const res = procs > 1 ? await runArmProcesses(base, procs, entry, progress, abort.signal, armPlacement) : await runArmProcess(base, entry, progress, abort.signal, armPlacement, undefined, onLine);
         if (res.outcome.error) res.outcome.error = clean(res.outcome.error);
+        if (injector && fo) {
+          phase(`${label}: waiting for node ${fo.plan.node} to come back`);
+          if (interrupted()) injector.resume();
+          await injector.settle();
+          const ledger = res.outcome.ledger;
+          delete res.outcome.ledger; // a float per message: weighed here, not carried into the results
+          if (ledger && res.outcome.ok && !interrupted()) {
+            phase(`${label}: reading its topic back (every sequence number counted)`);
+            const records = (await partitionCounts(conn, topic)).reduce((a, b) => a + b, 0);
+            const reader: Helper = { conn, driver: SEQ_READER, timeoutMs: spec.timeoutMs, placement: armPlacement };
+            const rb = await readBackSeqCounts(reader, topic, spec.partitions, arm.messageSize, records, arm.warmup + arm.messages, payload, `${runId}-read-${arm.index}`);
+            const l = DeliveryLedger.decode(ledger);
+            expected.failover = {
+              result: failoverReport(l, rb.seen, rb.foreign, injector.fault(l.t0Us, led), arm.settings.rate, res.outcome.messages),
+              topicRecords: records,
+              readRecords: rb.consumed,
+              ...(rb.error ? { readError: clean(rb.error) } : {}),
+            };
+          }
+        }
         if (arm.scenario === 'producer-async' || arm.scenario === 'producer-sync') {
           const total = arm.warmup + expectedMessages(arm, res.outcome);
           phase(`${label}: counting and reading back its topic`);
@@ -574,6 +626,7 @@ async function runBenchmarkInner(spec: RunSpec, ev: RunEvents, control: RunContr
       } finally {
         clearInterval(watch);
         control.signal?.removeEventListener('abort', onInterrupt);
+        injector?.resume();
       }
       if (!broker.alive()) brokerDied = true;
       reps.set(arm.index, rep);

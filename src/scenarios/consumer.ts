@@ -7,7 +7,7 @@
 // inside the window (nothing is subtracted), which the parent compares with what was written.
 import type { ConsumerPort, ConsumeTarget, DriverContext, InBatch, NodeDriver } from '../drivers/types.js';
 import { errorMessage } from '../util/errors.js';
-import { Checksum } from '../verify/payload.js';
+import { Checksum, readSeq } from '../verify/payload.js';
 import { Meter } from './measure.js';
 import type { ScenarioOutcome, ScenarioRun } from './types.js';
 
@@ -115,6 +115,9 @@ export async function consumer(driver: NodeDriver, ctx: DriverContext, run: Scen
   let measured = 0;
   let dropped = !spec.faults?.dropOne;
   let late = false;
+  // kbench's failover read-back: how often each sequence number is in the topic.
+  const seen = spec.seqCounts !== undefined ? new Uint8Array(spec.seqCounts) : undefined;
+  let foreign = 0;
   const c = await driver.createConsumer(ctx);
   run.live = () => ({ messages: measured, consumed: sum.count, warmupConsumed: warm });
   try {
@@ -146,7 +149,13 @@ export async function consumer(driver: NodeDriver, ctx: DriverContext, run: Scen
             dropped = true; // injected fault: this message is not accounted for
             continue;
           }
-          sum.add(batch.payload(i));
+          const v = batch.payload(i);
+          sum.add(v);
+          if (seen) {
+            const seq = readSeq(v, 0, Math.min(8, v.length));
+            if (seq >= 0 && seq < seen.length) seen[seq] = Math.min(255, (seen[seq] as number) + 1);
+            else foreign++;
+          }
         }
         measured += batch.count;
         run.progress(measured);
@@ -169,6 +178,7 @@ export async function consumer(driver: NodeDriver, ctx: DriverContext, run: Scen
       consumedBytes: sum.bytes,
       checksum: sum.hex(),
       warmupConsumed: warm,
+      ...(seen ? { seqCounts: Buffer.from(seen).toString('base64'), foreignRecords: foreign } : {}),
       config: c.config,
       notes: [windowNote(c.assignment)],
     };

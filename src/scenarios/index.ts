@@ -4,6 +4,7 @@ import type { DriverContext, NodeDriver } from '../drivers/types.js';
 import type { ScenarioId } from '../results/types.js';
 import { consumer } from './consumer.js';
 import { e2eLatency } from './e2e-latency.js';
+import { failover } from './failover.js';
 import { producerAsync, producerSync } from './producer.js';
 import type { ArmSpec, ScenarioOutcome, ScenarioRun } from './types.js';
 
@@ -14,6 +15,7 @@ export const GENERIC_SCENARIOS: Record<ScenarioId, Generic> = {
   'producer-async': producerAsync,
   consumer,
   'e2e-latency': e2eLatency,
+  failover,
 };
 
 /** The driver's view of the spec: the spec's own fields, the partitions to read, and what is measured. */

@@ -6,7 +6,7 @@
 // number once (sequence). Programs that cannot send or checksum kbench payloads are checked by
 // count only (count-only), which views show apart from ✓. Anything else fails the arm, loudly.
 import type { ScenarioOutcome } from '../contract/arm.js';
-import type { ScenarioId, Verification } from '../results/types.js';
+import type { FailoverResult, ScenarioId, Verification } from '../results/types.js';
 import { describeErrors } from '../scenarios/measure.js';
 
 export interface Expectation {
@@ -24,6 +24,8 @@ export interface Expectation {
   readBackChecksum?: string;
   /** Producer arms of programs that send their own payloads: why only the count can be compared. */
   ownPayloads?: string;
+  /** Failover arms: the fault and every message's fate, and the read-back it rests on. */
+  failover?: { result: FailoverResult; topicRecords: number; readRecords: number; readError?: string };
 }
 
 export function verifyOutcome(o: ScenarioOutcome, e: Expectation): Verification {
@@ -82,6 +84,23 @@ export function verifyOutcome(o: ScenarioOutcome, e: Expectation): Verification 
       } else {
         failures.push('the driver reported no checksum');
       }
+      break;
+    }
+    case 'failover': {
+      // A client that loses acknowledged messages is a finding, not an invalid arm: verified means
+      // the fault happened as planned and every record in the topic was read back and accounted for.
+      if (!o.ok) break;
+      const f = e.failover;
+      if (!f) {
+        failures.push('the topic was not read back (no delivery ledger from the arm, or the run was interrupted)');
+        break;
+      }
+      if (f.result.fault.error) failures.push(`fault: ${f.result.fault.error}`);
+      else checks.push(`fault: ${f.result.fault.mode} of node ${f.result.fault.node} after ${f.result.fault.atMessage} messages`);
+      if (f.readError) failures.push(`reading the topic back failed: ${f.readError}`);
+      expect(f.readRecords === f.topicRecords, `read back all ${f.topicRecords} records of the topic`, String(f.readRecords));
+      expect(f.result.foreignRecords === 0, 'every record is one of this arm\'s messages', `${f.result.foreignRecords} foreign records`);
+      method = 'read-back';
       break;
     }
     case 'e2e-latency': {

@@ -57,3 +57,33 @@ test('number and size parsers', () => {
   assert.deepEqual(parseSizes('10, 100B,1KB'), [10, 100, 1024]);
   assert.throws(() => parseSizes('0'), /--sizes/);
 });
+
+test('--scenarios failover: 3 nodes, 6 partitions, the fault after 30 % on the last node, durable settings at a rate', async () => {
+  const { spec } = buildRunSpec({ scenarios: 'failover', drivers: 'addon', messages: '200000', rate: '20000' });
+  assert.equal(spec.nodes, 3);
+  assert.equal(spec.partitions, 6);
+  assert.deepEqual(spec.failover, { mode: 'kill', atMessage: 60_000, downMs: 5000, node: 2 });
+  const { settingsFor, planArms } = await import('../../src/plan/plan.js');
+  const s = settingsFor({ ...spec, settings: { ...spec.settings, acks: '1', idempotence: false } }, 'failover');
+  assert.equal(s.acks, 'all', 'every client is judged with acks=all');
+  assert.equal(s.idempotence, true);
+  assert.equal(s.rate, 20_000);
+  assert.equal(settingsFor({ ...spec, settings: { ...spec.settings, rate: 0 } }, 'failover').rate, 10_000, 'a default rate when none is given');
+  assert.ok(planArms(spec).every((a) => a.scenario === 'failover' && a.messages === 200_000));
+  const custom = buildRunSpec({ scenarios: 'failover', drivers: 'addon', messages: '1000', fault: 'pause', faultAt: '10', faultDown: '2s', faultNode: '1' }).spec;
+  assert.deepEqual(custom.failover, { mode: 'pause', atMessage: 10, downMs: 2000, node: 1 });
+});
+
+test('--scenarios failover: inconsistent input is a UsageError naming what is wrong', () => {
+  const bad = (o: Parameters<typeof buildRunSpec>[0], re: RegExp): void => {
+    assert.throws(() => buildRunSpec({ drivers: 'addon', ...o }), (e: unknown) => e instanceof UsageError && re.test(e.message), JSON.stringify(o));
+  };
+  bad({ scenarios: 'failover', nodes: '1' }, /at least 3 nodes/);
+  bad({ scenarios: 'failover', messages: '100', faultAt: '100' }, /--fault-at 100/);
+  bad({ scenarios: 'failover', faultNode: '5' }, /--fault-node 5: the cluster has nodes 0 to 2/);
+  bad({ scenarios: 'failover', partitions: '2' }, /--fault-node 2 leads no partition with --partitions 2/);
+  bad({ scenarios: 'failover', workers: '2' }, /one producer per arm/);
+  bad({ scenarios: 'failover', duration: '10s' }, /not --duration/);
+  bad({ scenarios: 'failover', fault: 'explode' }, /--fault/);
+  bad({ scenarios: 'producer-async', fault: 'kill' }, /apply to --scenarios failover/);
+});
