@@ -99,3 +99,31 @@ test('failover arm: refused without a fault message or a rate, naming what is mi
   const unpaced = spec(dir, { settings: { ...RUN_DEFAULTS.settings, rate: 0 } });
   await assert.rejects(failover(fakeDriver(new Set(), []), contextFor(unpaced), { ...noop, spec: unpaced }), /needs a rate/);
 });
+
+test('failover arm: a client that holds messages back until flush (the pure-JS clients’ last request) is flushed at once, not at the deadline', { timeout: 30_000 }, async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kbench-fo-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  // A 10-minute arm timeout: waiting for its deadline (90 % of it) would run past this test's own 30 s.
+  const s = spec(dir, { timeoutMs: 600_000, warmup: 0 });
+  const held: number[] = [];
+  const driver: NodeDriver = {
+    ...fakeDriver(new Set(), []),
+    async createProducer(ctx: DriverContext): Promise<ProducerPort> {
+      return {
+        config: {},
+        async send(b: OutBatch) {
+          for (let i = 0; i < b.count; i++) held.push(b.firstSeq + i);
+        },
+        async sendAndWait() { throw new Error('not used'); },
+        async flush() {
+          for (const seq of held) ctx.ledger?.settle(seq, true);
+          return { delivered: held.length, failed: 0, errors: {} };
+        },
+        close: async () => undefined,
+      };
+    },
+  };
+  const out = await failover(driver, contextFor(s), { spec: s, progress: () => undefined });
+  assert.equal(out.delivered, 3000);
+  assert.equal(DeliveryLedger.decode(out.ledger as NonNullable<typeof out.ledger>).settled, 3000);
+});
