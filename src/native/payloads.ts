@@ -3,9 +3,16 @@
 import { Checksum, payloadTemplate, writeSeq } from '../verify/payload.js';
 import { batchCount, type MessageBatch } from './batch.js';
 
+/** Most messages payloadBatch builds in one batch: its offsets alone are 4 bytes each (64 MiB at this count). */
+export const MAX_PAYLOAD_BATCH = 16_777_216;
+
 /** `count` kbench payloads of `size` bytes, seq firstSeq.., in one packed batch. */
 export function payloadBatch(count: number, size: number, firstSeq = 0): MessageBatch {
+  // Each factor on its own: a product alone lets size 0 pass with any count (2^31 × 0 B took 39 s).
   if (!Number.isInteger(count) || count < 0) throw new RangeError(`count must be a non-negative integer, got ${count}`);
+  if (count > MAX_PAYLOAD_BATCH) throw new RangeError(`a batch holds at most ${MAX_PAYLOAD_BATCH} messages (${count} asked)`);
+  if (!Number.isInteger(size) || size < 0) throw new RangeError(`size must be a non-negative integer, got ${size}`);
+  if (size > 0xffff_ffff) throw new RangeError(`a message holds at most 4 GiB (${size} B asked)`);
   if (count * size > 0xffff_ffff) throw new RangeError(`a batch holds at most 4 GiB (${count} × ${size} B asked)`);
   const template = payloadTemplate(size);
   const values = Buffer.allocUnsafe(count * size);
