@@ -599,7 +599,7 @@ async function runBenchmarkInner(spec: RunSpec, ev: RunEvents, control: RunContr
             const rb = await readBackSeqCounts(reader, topic, spec.partitions, arm.messageSize, records, arm.warmup + arm.messages, payload, `${runId}-read-${arm.index}`);
             const l = DeliveryLedger.decode(ledger);
             expected.failover = {
-              result: failoverReport(l, rb.seen, rb.foreign, injector.fault(l.t0Us, led), arm.settings.rate, res.outcome.messages),
+              result: failoverReport(l, rb.seen, rb.foreign, injector.fault(l.t0Us, led), arm.settings.rate, res.outcome.messages, (res.outcome.endUs - l.t0Us) / 1000),
               topicRecords: records,
               readRecords: rb.consumed,
               ...(rb.error ? { readError: clean(rb.error) } : {}),

@@ -19,9 +19,10 @@ function quantile(sorted: Float64Array, q: number): number {
 
 /**
  * `seen[seq]`: how often seq is in the topic (index = sequence number, the warm-up's included);
- * `foreign`: records whose sequence number is outside the arm's range.
+ * `foreign`: records whose sequence number is outside the arm's range; `endMs`: when the arm's
+ * window closed (ms after t0), so that the ack gap runs to it.
  */
-export function failoverReport(ledger: DeliveryLedger, seen: Uint8Array, foreign: number, fault: FailoverFault, rate: number, sent = ledger.count): FailoverResult {
+export function failoverReport(ledger: DeliveryLedger, seen: Uint8Array, foreign: number, fault: FailoverFault, rate: number, sent = ledger.count, endMs?: number): FailoverResult {
   let acked = 0;
   let ackedLost = 0;
   let duplicates = 0;
@@ -73,6 +74,8 @@ export function failoverReport(ledger: DeliveryLedger, seen: Uint8Array, foreign
     }
     prev = t;
   }
+  // Up to the end of the arm (`endMs`, ms after t0): a client that acknowledged nothing after the fault has a gap to the end, not none.
+  if (endMs !== undefined && endMs > fault.atMs) gapAfter = Math.max(gapAfter, endMs - Math.max(prev ?? fault.atMs, fault.atMs));
   const result: FailoverResult = {
     fault, sent, acked, ackedLost, ackedLostSample: sample, duplicates, failed, failedPresent, unsettled, unackedPresent,
     foreignRecords: foreign, ackGapMs: gapAfter, ackGapBeforeMs: gapBefore,

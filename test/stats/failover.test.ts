@@ -69,6 +69,13 @@ test('failoverReport: the ack gap counts from the fault; the gap before it is ke
   assert.equal(r.ackGapMs, 300, 'from the fault (100 ms) to the next acknowledgement (400 ms)');
   assert.equal(r.ackGapBeforeMs, 30);
   assert.equal(r.ackedLost, 0);
+  assert.equal(failoverReport(l, seen, 0, fault(100), 10, 6, 900).ackGapMs, 480, 'to the end of the arm when that is the longest silence');
+  // A client that acknowledged nothing after the fault: its gap runs from the fault to the end of the arm.
+  const none = new DeliveryLedger(0, 6, 0);
+  [10, 20, 50].forEach((ms, i) => none.settle(i, true, ms * 1000));
+  [3, 4, 5].forEach((i) => none.settle(i, false, 5_000_000));
+  assert.equal(failoverReport(none, seen, 0, fault(100), 10, 6, 5000).ackGapMs, 4900);
+  assert.equal(failoverReport(none, seen, 0, fault(100), 10).ackGapMs, 0, 'without the end, nothing to measure to');
 });
 
 test('recoveryMs: the first 1 s from the fault with acknowledgements at 90 % of the rate; undefined when none', () => {
