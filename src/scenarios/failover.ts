@@ -11,7 +11,8 @@ import type { DriverContext, NodeDriver, ProducerPort } from '../drivers/types.j
 import { OutBatch, armPayload, wallClockUs } from './batch.js';
 import { DeliveryLedger } from './ledger.js';
 import { Meter, describeErrors } from './measure.js';
-import { Schedule, shortfallNote } from './schedule.js';
+import { rateFields } from './producer.js';
+import { Schedule } from './schedule.js';
 import type { ScenarioOutcome, ScenarioRun } from './types.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -70,8 +71,7 @@ export async function failover(driver: NodeDriver, ctx: DriverContext, run: Scen
     const delivered = total ? total.delivered - base.delivered : ledger.acked();
     const failed = total ? total.failed - base.failed : ledger.failures;
     run.progress(done, { acked: delivered, failed, final: true });
-    const achieved = sched.achievedRate();
-    const shortfall = shortfallNote(rate, achieved);
+    const { notes: rateNotes, ...rates } = rateFields(sched);
     const unsettled = spec.messages - ledger.settled;
     return {
       ok: true,
@@ -81,13 +81,11 @@ export async function failover(driver: NodeDriver, ctx: DriverContext, run: Scen
       delivered,
       failed,
       errors: total?.errors ?? {},
-      requestedRate: rate,
-      achievedRate: achieved,
+      ...rates,
       ledger: ledger.encode(),
       config: p.config,
       notes: [
-        ...(shortfall ? [shortfall] : []),
-        sched.latenessNote(),
+        ...rateNotes,
         ...(unsettled > 0 ? [`${unsettled} messages had no outcome (neither acknowledged nor reported failed) when the arm gave up waiting${flushError ? ` (flush: ${flushError})` : ''}`] : []),
         ...(failed > 0 ? [`failures reported by the client: ${describeErrors(total?.errors ?? {})}`] : []),
       ],

@@ -20,7 +20,7 @@ function timeUp(spec: ArmSpec, windowStartUs: number): boolean {
 }
 
 /** The paced arm's rate fields and its shortfall note. */
-function rateFields(sched: Schedule | undefined): Pick<ScenarioOutcome, 'requestedRate' | 'achievedRate'> & { notes: string[] } {
+export function rateFields(sched: Schedule | undefined): Pick<ScenarioOutcome, 'requestedRate' | 'achievedRate'> & { notes: string[] } {
   if (!sched) return { notes: [] };
   const achieved = sched.achievedRate();
   const note = shortfallNote(sched.rate, achieved);
